@@ -1,0 +1,68 @@
+package wire
+
+import "strconv"
+
+// Packet type codes of patch 5017 (../shared/protocol/packets.md).
+const (
+	TypeRegister  Type = 1001 // MsgRegister: character creation
+	TypeTalk      Type = 1004 // MsgTalk: chat and system text
+	TypeWalk      Type = 1005 // MsgWalk: one step
+	TypeUserInfo  Type = 1006 // MsgUserInfo: the player's own character
+	TypeItemInfo  Type = 1008 // MsgItemInfo: one item
+	TypeAction    Type = 1010 // MsgAction: general actions (jump, login chain, ...)
+	TypePlayer    Type = 1014 // MsgPlayer: another entity's spawn
+	TypeWeather   Type = 1016 // MsgWeather
+	TypeData      Type = 1033 // MsgData: server time
+	TypeAccount   Type = 1051 // MsgAccount: account-server login
+	TypeConnect   Type = 1052 // MsgConnect: game-server login with the token
+	TypeConnectEx Type = 1055 // MsgConnectEx: account-server answer
+	TypeMapInfo   Type = 1110 // MsgMapInfo
+	TypeNpcInfo   Type = 2030 // MsgNpcInfo: an NPC's spawn
+)
+
+// String returns the packet's name ("MsgWalk") or its number for a type
+// without a name. It does not allocate for named types.
+func (t Type) String() string {
+	if n := t.name(); n != "" {
+		return n
+	}
+	return strconv.Itoa(int(t))
+}
+
+// Known reports whether t is a type this package names. Metrics label
+// unknown types as "unknown" so a hostile client cannot grow label sets.
+func (t Type) Known() bool { return t.name() != "" }
+
+func (t Type) name() string {
+	switch t {
+	case TypeRegister:
+		return "MsgRegister"
+	case TypeTalk:
+		return "MsgTalk"
+	case TypeWalk:
+		return "MsgWalk"
+	case TypeUserInfo:
+		return "MsgUserInfo"
+	case TypeItemInfo:
+		return "MsgItemInfo"
+	case TypeAction:
+		return "MsgAction"
+	case TypePlayer:
+		return "MsgPlayer"
+	case TypeWeather:
+		return "MsgWeather"
+	case TypeData:
+		return "MsgData"
+	case TypeAccount:
+		return "MsgAccount"
+	case TypeConnect:
+		return "MsgConnect"
+	case TypeConnectEx:
+		return "MsgConnectEx"
+	case TypeMapInfo:
+		return "MsgMapInfo"
+	case TypeNpcInfo:
+		return "MsgNpcInfo"
+	}
+	return ""
+}
