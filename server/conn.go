@@ -1,0 +1,310 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coserver/coserver/wire"
+)
+
+// Cipher encrypts and decrypts one connection's stream in place. Encrypt is
+// called only by the connection's writer, Decrypt only by its reader.
+type Cipher interface {
+	Encrypt(b []byte)
+	Decrypt(b []byte)
+}
+
+// Session is the application's side of one connection (an account login, a
+// player). The runtime calls Handle for every packet, in arrival order, never
+// concurrently, on the connection's reader goroutine; and Close exactly once,
+// after the last Handle has returned.
+type Session interface {
+	// Handle processes one packet. p is the whole packet, header included,
+	// valid only until Handle returns: copy what must outlive it. An error
+	// closes the connection (see Kick); ErrUnknownType is logged once per
+	// type and ignored.
+	Handle(t wire.Type, p []byte) error
+	// Close releases the session: the connection is gone.
+	Close(r Reason)
+}
+
+// Conn is one client connection: its socket, cipher, framer and outbox.
+// Send and Kick may be called from any goroutine.
+type Conn struct {
+	id     uint64
+	nc     net.Conn
+	remote netip.Addr
+	srv    *Server
+	cipher Cipher
+	framer *wire.Framer
+	out    outbox
+
+	// Log is the connection's logger (connection id, remote address); the
+	// application may replace it with one carrying the account. Set it only
+	// from the reader goroutine (inside Handle).
+	Log *slog.Logger
+
+	timeout  time.Duration // current read deadline: handshake, then idle
+	bucket   tokenBucket
+	unknown  map[wire.Type]struct{} // unknown types already logged
+	reason   atomic.Pointer[Reason]
+	closeOne sync.Once
+}
+
+// ID returns the connection's process-unique id.
+func (c *Conn) ID() uint64 { return c.id }
+
+// RemoteAddr returns the client's IP address.
+func (c *Conn) RemoteAddr() netip.Addr { return c.remote }
+
+// Cipher returns the connection's cipher, so a handler can re-key it. Re-key
+// only from the reader goroutine, before the first Send that must use the
+// new key.
+func (c *Conn) Cipher() Cipher { return c.cipher }
+
+// SetStepwise makes the framer decrypt no byte past the current packet, until
+// called again with false; see wire.Framer.SetStepwise. Reader goroutine only.
+func (c *Conn) SetStepwise(on bool) { c.framer.SetStepwise(on) }
+
+// Send queues p for the client. It never blocks: when the client does not
+// read and its outbox is full, the connection is closed as a slow consumer.
+// It reports whether p was queued.
+func (c *Conn) Send(p wire.Packet) bool {
+	res, err := c.out.appendPacket(p)
+	if err != nil {
+		c.Log.Error("encode failed", "type", p.Type(), "err", err)
+		return false
+	}
+	return c.queued(res)
+}
+
+// SendRaw queues an already encoded packet, such as a broadcast encoded once
+// for many recipients. b is copied; the caller keeps it.
+func (c *Conn) SendRaw(b []byte) bool { return c.queued(c.out.appendRaw(b)) }
+
+func (c *Conn) queued(res appendResult) bool {
+	switch res {
+	case startWriter:
+		go c.writeLoop()
+	case overflow:
+		c.srv.lm.overflows.Inc()
+		c.close(ReasonSlowConsumer)
+		return false
+	case dropped, encodeFailed:
+		return false
+	}
+	c.srv.lm.packetsOut.Inc()
+	return true
+}
+
+// Kick closes the connection with reason r after writing what is queued, for
+// at most the write timeout. Safe from any goroutine.
+func (c *Conn) Kick(r Reason) {
+	go func() {
+		c.drain()
+		c.close(r)
+	}()
+}
+
+// drain stops the outbox and waits until what it holds is written, for at
+// most the write timeout.
+func (c *Conn) drain() {
+	c.out.stop()
+	t := time.NewTimer(c.srv.cfg.WriteTimeout)
+	defer t.Stop()
+	select {
+	case <-c.out.waitIdle():
+	case <-t.C:
+	}
+}
+
+// close closes the socket once; the first reason wins.
+func (c *Conn) close(r Reason) {
+	c.closeOne.Do(func() {
+		c.reason.Store(&r)
+		c.out.stop()
+		_ = c.nc.Close()
+	})
+}
+
+// writeLoop drains the outbox: each batch of queued packets is encrypted in
+// place and written with one syscall. It exits when the outbox is empty.
+func (c *Conn) writeLoop() {
+	var written []byte
+	for {
+		batch := c.out.take(written)
+		if batch == nil {
+			return
+		}
+		c.cipher.Encrypt(batch)
+		_ = c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
+		n, err := c.nc.Write(batch)
+		c.srv.lm.writes.Inc()
+		c.srv.lm.bytesOut.Add(float64(n))
+		if err != nil {
+			c.close(ReasonWriteError)
+			c.out.abandon()
+			return
+		}
+		written = batch
+	}
+}
+
+// Read implements io.Reader for the framer, arming the read deadline first.
+// Once shutdown has begun it reads nothing more.
+func (c *Conn) Read(p []byte) (int, error) {
+	_ = c.nc.SetReadDeadline(time.Now().Add(c.timeout))
+	if c.srv.shuttingDown() { // checked after arming: Shutdown's own deadline cannot be overwritten
+		return 0, errShuttingDown
+	}
+	return c.nc.Read(p)
+}
+
+var errShuttingDown = errors.New("server shutting down")
+
+// serve runs the connection's reader: frame, rate-limit, dispatch, in order.
+func (c *Conn) serve(ctx context.Context, sess Session) {
+	r := c.readLoop(ctx, sess)
+	if c.srv.shuttingDown() && r == ReasonShutdown {
+		// Shutdown flushes and closes after the save hooks have run.
+		c.srv.parked(c, sess)
+		return
+	}
+	c.close(r)
+	c.finish(sess)
+}
+
+// finish releases the session and the connection's accounting.
+func (c *Conn) finish(sess Session) {
+	r := *c.reason.Load()
+	sess.Close(r)
+	c.srv.forget(c, r)
+}
+
+func (c *Conn) readLoop(ctx context.Context, sess Session) Reason {
+	lm := c.srv.lm
+	first := true
+	for {
+		p, err := c.framer.Next()
+		if err != nil {
+			return c.readFailed(err, first)
+		}
+		if first {
+			first = false
+			c.timeout = c.srv.cfg.IdleTimeout
+		}
+		now := time.Now()
+		if !c.bucket.allow(now) {
+			lm.rateKicks.Inc()
+			c.Log.Warn("packet rate limit exceeded", "rate", c.srv.cfg.PacketRate)
+			return ReasonRateLimit
+		}
+		_, t := wire.Header(p)
+		tm := lm.forType(t)
+		tm.packets.Inc()
+		tm.bytes.Add(float64(len(p)))
+		err = c.handle(sess, t, p)
+		tm.latency.Observe(time.Since(now).Seconds())
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, ErrUnknownType) {
+			lm.unknown.Inc()
+			c.logUnknown(t, len(p))
+			continue
+		}
+		r := reasonFor(err)
+		c.Log.Warn("closing connection", "type", t, "reason", r, "err", err)
+		var k *KickError
+		if errors.As(err, &k) {
+			c.drain() // write the answer the handler queued (a rejection) first
+		}
+		return r
+	}
+}
+
+// handle runs one handler, turning a panic into an error so that a bug
+// triggered by one client's packet closes only that client.
+func (c *Conn) handle(sess Session, t wire.Type, p []byte) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.Log.Error("handler panicked", "type", t, "panic", v, "stack", string(debug.Stack()))
+			err = fmt.Errorf("handler for %v panicked: %v", t, v)
+		}
+	}()
+	return sess.Handle(t, p)
+}
+
+// readFailed maps a framer error to a reason, logging what is unusual.
+func (c *Conn) readFailed(err error, first bool) Reason {
+	if p := c.reason.Load(); p != nil {
+		return *p // closed by someone else (kick, overflow, shutdown)
+	}
+	var le *wire.LengthError
+	switch {
+	case c.srv.shuttingDown():
+		return ReasonShutdown
+	case errors.As(err, &le):
+		c.Log.Warn("bad packet length", "length", le.Length)
+		return ReasonBadLength
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		if first {
+			return ReasonHandshakeTimeout
+		}
+		return ReasonIdleTimeout
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		return ReasonEOF
+	}
+	c.Log.Debug("read failed", "err", err)
+	return ReasonReadError
+}
+
+// maxUnknownLogged bounds how many distinct unknown types one connection
+// logs, so a client cycling through types cannot flood the log.
+const maxUnknownLogged = 16
+
+func (c *Conn) logUnknown(t wire.Type, n int) {
+	if _, seen := c.unknown[t]; seen || len(c.unknown) >= maxUnknownLogged {
+		return
+	}
+	if c.unknown == nil {
+		c.unknown = make(map[wire.Type]struct{})
+	}
+	c.unknown[t] = struct{}{}
+	c.Log.Info("unhandled packet type", "type", t, "length", n)
+}
+
+// tokenBucket limits a connection's packet rate: rate tokens per second, up
+// to burst. Reader goroutine only.
+type tokenBucket struct {
+	rate, burst float64
+	tokens      float64
+	last        time.Time
+}
+
+func (b *tokenBucket) allow(now time.Time) bool {
+	if b.rate <= 0 {
+		return true
+	}
+	if b.last.IsZero() {
+		b.tokens = b.burst
+	} else {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

@@ -1,0 +1,309 @@
+// Package server is the connection runtime shared by the account and game
+// servers: it owns every connection from accept to close, frames and
+// decrypts packets, runs the application's handlers in order per client and
+// in parallel across clients, and writes replies through byte-bounded
+// outboxes. It knows nothing of the game: the application plugs in through
+// Service and Session, as net/http's Handler does.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/coserver/coserver/wire"
+)
+
+// Defaults for Config; each is documented in docs/CONFIG.md.
+const (
+	DefaultMaxConns         = 20000            // connections open at once, per listener
+	DefaultMaxConnsPerIP    = 32               // connections from one IP address
+	DefaultHandshakeTimeout = 15 * time.Second // first packet after accept
+	DefaultIdleTimeout      = 10 * time.Minute // between two packets
+	DefaultWriteTimeout     = 10 * time.Second // one socket write
+	DefaultOutboxLimit      = 256 << 10        // bytes queued for one client
+	DefaultPacketRate       = 100              // packets per second, sustained
+	DefaultPacketBurst      = 200              // packets in a burst
+)
+
+// Config is one listener's settings. Zero fields take the defaults above.
+type Config struct {
+	// Name labels the listener in logs and metrics ("account", "game").
+	Name string
+	// MaxConns caps the connections open at once.
+	MaxConns int
+	// MaxConnsPerIP caps the connections open from one remote IP.
+	MaxConnsPerIP int
+	// HandshakeTimeout is how long a new connection has to send its first
+	// packet.
+	HandshakeTimeout time.Duration
+	// IdleTimeout closes a connection that sends nothing for this long.
+	IdleTimeout time.Duration
+	// WriteTimeout bounds one socket write and the flush before a kick.
+	WriteTimeout time.Duration
+	// OutboxLimit is the most bytes queued for one client; past it the
+	// client is disconnected as a slow consumer.
+	OutboxLimit int
+	// PacketRate and PacketBurst are the token bucket of packets per
+	// connection; a client over it is disconnected. PacketRate < 0 disables
+	// the limit (benchmarks only).
+	PacketRate  float64
+	PacketBurst float64
+	// ReadBufferSize is each connection's framer buffer.
+	ReadBufferSize int
+	// NewCipher returns a fresh cipher for a new connection: the patch's
+	// transport encryption (tq.NewServer for 5017). Required.
+	NewCipher func() Cipher
+	// Logger receives the listener's logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	setDefault(&c.MaxConns, DefaultMaxConns)
+	setDefault(&c.MaxConnsPerIP, DefaultMaxConnsPerIP)
+	setDefault(&c.HandshakeTimeout, DefaultHandshakeTimeout)
+	setDefault(&c.IdleTimeout, DefaultIdleTimeout)
+	setDefault(&c.WriteTimeout, DefaultWriteTimeout)
+	setDefault(&c.OutboxLimit, DefaultOutboxLimit)
+	setDefault(&c.PacketRate, DefaultPacketRate)
+	setDefault(&c.PacketBurst, DefaultPacketBurst)
+	setDefault(&c.ReadBufferSize, wire.DefaultReadBufferSize)
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// Service is the application behind a listener.
+type Service interface {
+	// Open starts the session of a new connection, before its first packet.
+	Open(c *Conn) Session
+}
+
+// Server accepts connections on one listener and runs them.
+type Server struct {
+	cfg  Config
+	svc  Service
+	lm   *listenerMetrics
+	log  *slog.Logger
+	next atomic.Uint64
+
+	mu       sync.Mutex
+	ln       net.Listener
+	conns    map[*Conn]struct{}
+	perIP    map[netip.Addr]int
+	parkedS  map[*Conn]Session // readers stopped by shutdown, waiting for the flush
+	hooks    []func(context.Context) error
+	stopping atomic.Bool
+	readers  sync.WaitGroup
+}
+
+// New returns a server for svc. types lists the packet types the service
+// handles, so that their metrics exist from the start.
+func New(cfg Config, svc Service, m *Metrics, types []wire.Type) *Server {
+	cfg.setDefaults()
+	if cfg.NewCipher == nil {
+		panic("server: Config.NewCipher is required")
+	}
+	return &Server{
+		cfg:     cfg,
+		svc:     svc,
+		lm:      m.forListener(cfg.Name, types),
+		log:     cfg.Logger.With("listener", cfg.Name),
+		conns:   make(map[*Conn]struct{}),
+		perIP:   make(map[netip.Addr]int),
+		parkedS: make(map[*Conn]Session),
+	}
+}
+
+// OnShutdown registers a hook that Shutdown runs after every reader has
+// stopped and before outboxes are flushed: the place to save state.
+func (s *Server) OnShutdown(f func(context.Context) error) {
+	s.mu.Lock()
+	s.hooks = append(s.hooks, f)
+	s.mu.Unlock()
+}
+
+// Addr returns the listener's address once Serve has started, else nil.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// Serve accepts connections on ln until Shutdown, then returns nil; or
+// returns the listener's error.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.mu.Lock()
+	s.ln = ln
+	s.mu.Unlock()
+	s.log.Info("listening", "addr", ln.Addr().String())
+	var backoff time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.stopping.Load() {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, errTooManyFiles) {
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				s.log.Warn("accept failed; retrying", "err", err, "in", backoff)
+				time.Sleep(backoff)
+				continue
+			}
+			return fmt.Errorf("server %s: accept: %w", s.cfg.Name, err)
+		}
+		backoff = 0
+		s.accept(ctx, nc)
+	}
+}
+
+// errTooManyFiles is the accept error of a process out of descriptors: a
+// temporary condition, retried with backoff.
+var errTooManyFiles = syscall.EMFILE
+
+// accept admits nc under the connection caps and starts its reader.
+func (s *Server) accept(ctx context.Context, nc net.Conn) {
+	ap, _ := netip.ParseAddrPort(nc.RemoteAddr().String())
+	ip := ap.Addr().Unmap()
+	s.mu.Lock()
+	limit := ""
+	switch {
+	case s.stopping.Load():
+		limit = "shutdown"
+	case len(s.conns) >= s.cfg.MaxConns:
+		limit = "total"
+	case s.perIP[ip] >= s.cfg.MaxConnsPerIP:
+		limit = "per_ip"
+	}
+	if limit != "" {
+		s.mu.Unlock()
+		s.lm.rejected.WithLabelValues(limit).Inc()
+		s.log.Warn("connection refused", "remote", ip, "limit", limit)
+		_ = nc.Close()
+		return
+	}
+	c := &Conn{
+		id:      s.next.Add(1),
+		nc:      nc,
+		remote:  ip,
+		srv:     s,
+		cipher:  s.cfg.NewCipher(),
+		timeout: s.cfg.HandshakeTimeout,
+		bucket:  tokenBucket{rate: s.cfg.PacketRate, burst: s.cfg.PacketBurst},
+	}
+	c.out.limit = s.cfg.OutboxLimit
+	c.framer = wire.NewFramer(c, c.cipher, make([]byte, s.cfg.ReadBufferSize))
+	c.Log = s.log.With("conn", c.id, "remote", ip)
+	s.conns[c] = struct{}{}
+	s.perIP[ip]++
+	s.readers.Add(1)
+	s.mu.Unlock()
+	s.lm.accepted.Inc()
+	s.lm.open.Inc()
+	go func() {
+		defer s.readers.Done()
+		c.serve(ctx, s.svc.Open(c))
+	}()
+}
+
+// forget removes a closed connection from the books.
+func (s *Server) forget(c *Conn, r Reason) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	if s.perIP[c.remote]--; s.perIP[c.remote] <= 0 {
+		delete(s.perIP, c.remote)
+	}
+	s.mu.Unlock()
+	s.lm.open.Dec()
+	s.lm.closed.WithLabelValues(string(r)).Inc()
+	c.Log.Debug("connection closed", "reason", r)
+}
+
+// parked records a connection whose reader stopped for shutdown.
+func (s *Server) parked(c *Conn, sess Session) {
+	s.mu.Lock()
+	s.parkedS[c] = sess
+	s.mu.Unlock()
+}
+
+func (s *Server) shuttingDown() bool { return s.stopping.Load() }
+
+// Len returns the number of open connections.
+func (s *Server) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// Shutdown stops the server gracefully: stop accepting; stop reading, letting
+// running handlers finish; run the shutdown hooks (saves); flush every
+// outbox; close every connection and release its session. It returns
+// ctx.Err() when the deadline passes first, having closed everything anyway.
+func (s *Server) Shutdown(ctx context.Context) error {
+	start := time.Now()
+	s.stopping.Store(true)
+	s.mu.Lock()
+	if s.ln != nil {
+		_ = s.ln.Close()
+	}
+	for c := range s.conns {
+		_ = c.nc.SetReadDeadline(time.Now()) // wakes the reader; a running handler finishes first
+	}
+	hooks := s.hooks
+	s.mu.Unlock()
+
+	readersDone := make(chan struct{})
+	go func() { s.readers.Wait(); close(readersDone) }()
+	var errs []error
+	select {
+	case <-readersDone:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("waiting for handlers: %w", ctx.Err()))
+	}
+	for _, h := range hooks {
+		if err := h(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown hook: %w", err))
+		}
+	}
+	s.mu.Lock()
+	parked := s.parkedS
+	s.parkedS = make(map[*Conn]Session)
+	s.mu.Unlock()
+	var flushes sync.WaitGroup
+	for c, sess := range parked {
+		flushes.Go(func() {
+			select {
+			case <-c.out.waitIdle():
+			case <-ctx.Done():
+			}
+			c.close(ReasonShutdown)
+			c.finish(sess)
+		})
+	}
+	flushes.Wait()
+	err := errors.Join(errs...)
+	if err != nil || ctx.Err() != nil {
+		s.log.Error("shutdown exceeded its deadline", "took", time.Since(start), "err", err)
+	} else {
+		s.log.Info("shutdown complete", "took", time.Since(start), "connections", len(parked))
+	}
+	return err
+}
