@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestTokenSingleUse(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	a, err := db.CreateAccount(ctx, "tok", testHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	// Include tokens whose int64 bit pattern is negative.
+	for _, tok := range []uint64{1, 0xdeadbeefcafebabe, math.MaxUint64, 1 << 63} {
+		if err := db.IssueToken(ctx, tok, a.ID, now.Add(time.Minute)); err != nil {
+			t.Fatalf("IssueToken(%#x): %v", tok, err)
+		}
+		if err := db.IssueToken(ctx, tok, a.ID, now.Add(time.Minute)); !errors.Is(err, ErrExists) {
+			t.Fatalf("IssueToken(%#x) twice = %v, want ErrExists", tok, err)
+		}
+		id, err := db.ConsumeToken(ctx, tok, now)
+		if err != nil || id != a.ID {
+			t.Fatalf("ConsumeToken(%#x) = %d, %v; want %d", tok, id, err, a.ID)
+		}
+		if _, err := db.ConsumeToken(ctx, tok, now); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("second ConsumeToken(%#x) = %v, want ErrNotFound", tok, err)
+		}
+	}
+	if _, err := db.ConsumeToken(ctx, 12345, now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("ConsumeToken(unknown) = %v, want ErrNotFound", err)
+	}
+	if err := db.IssueToken(ctx, 7, 999, now.Add(time.Minute)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("IssueToken for a missing account = %v, want ErrNotFound", err)
+	}
+}
+
+func TestTokenExpiry(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	a, err := db.CreateAccount(ctx, "exp", testHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	if err := db.IssueToken(ctx, 100, a.ID, now); err != nil { // expires exactly now
+		t.Fatal(err)
+	}
+	if err := db.IssueToken(ctx, 101, a.ID, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.IssueToken(ctx, 102, a.ID, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ConsumeToken(ctx, 100, now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("ConsumeToken(expired) = %v, want ErrNotFound", err)
+	}
+	// The expired tokens were purged; the live one remains.
+	var n int
+	if err := db.r.QueryRow(`SELECT COUNT(*) FROM login_tokens`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d tokens left after purge (%v), want 1", n, err)
+	}
+	if id, err := db.ConsumeToken(ctx, 102, now.Add(time.Hour-time.Microsecond)); err != nil || id != a.ID {
+		t.Fatalf("ConsumeToken(live) = %d, %v", id, err)
+	}
+}
+
+// TestTokenConcurrentConsume races consumers of one token: exactly one wins.
+func TestTokenConcurrentConsume(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	a, err := db.CreateAccount(ctx, "race", testHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := db.IssueToken(ctx, 55, a.ID, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	var wins, misses atomic.Int32
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			_, err := db.ConsumeToken(ctx, 55, now)
+			switch {
+			case err == nil:
+				wins.Add(1)
+			case errors.Is(err, ErrNotFound):
+				misses.Add(1)
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if wins.Load() != 1 || misses.Load() != 19 {
+		t.Fatalf("wins %d, misses %d; want 1, 19", wins.Load(), misses.Load())
+	}
+}
