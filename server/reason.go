@@ -25,6 +25,7 @@ const (
 	ReasonWriteError       Reason = "write_error"       // a write failed or timed out
 	ReasonShutdown         Reason = "shutdown"          // the server is stopping
 	ReasonKicked           Reason = "kicked"            // the application closed the session (login rejected, GM kick, ...)
+	ReasonDone             Reason = "done"              // the exchange is complete (the account server has answered)
 	ReasonReplaced         Reason = "replaced"          // the same account logged in again elsewhere
 	ReasonHandlerError     Reason = "handler_error"     // a handler failed for another reason
 )

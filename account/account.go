@@ -1,0 +1,172 @@
+// Package account is the account server: the first server a 5017 client
+// meets. It checks the name and password of MsgAccount and answers with
+// MsgConnectEx: a one-time token and the game server's address, or a
+// rejection code the client shows as a dialog.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/password"
+	"github.com/coserver/coserver/rc5"
+	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/token"
+	"github.com/coserver/coserver/wire"
+)
+
+// Accounts is the part of the store the account server uses.
+type Accounts interface {
+	AccountByName(ctx context.Context, name string) (store.Account, error)
+	CreateAccount(ctx context.Context, name, hash string) (store.Account, error)
+	RecordLogin(ctx context.Context, id int64, at time.Time) error
+}
+
+// Tokens records the tokens handed to clients, for the game server to
+// redeem: in memory when both servers share a process, in the store when
+// they do not.
+type Tokens interface {
+	IssueToken(ctx context.Context, tok uint64, account int64, expires time.Time) error
+}
+
+// Config is the account server's behaviour; zero fields take defaults.
+type Config struct {
+	// GameHost and GamePort are the game server's address as clients must
+	// reach it (not its bind address). The 5017 client refuses 127.x.
+	GameHost string
+	GamePort uint32
+	// TokenTTL is how long a token stays valid (token.DefaultTTL).
+	TokenTTL time.Duration
+	// AutoRegister creates an unknown account on its first login, with the
+	// password given: for test servers and bot runs.
+	AutoRegister bool
+	// Maintenance refuses every login with the server-down code.
+	Maintenance bool
+	// Full, when set, reports that the game server has no room: logins are
+	// refused with the server-full code.
+	Full func() bool
+	// HashParams are the argon2id parameters for new hashes
+	// (password.DefaultParams).
+	HashParams password.Params
+	// Throttle limits failed logins per IP and per account.
+	Throttle ThrottleConfig
+	// MaxConcurrentHashes bounds the password hashes computed at once: each
+	// takes HashParams.MemoryKiB of memory. Default: 2 × GOMAXPROCS.
+	MaxConcurrentHashes int
+	// Logger receives the server's logs.
+	Logger *slog.Logger
+}
+
+// Server is the account service: plug it into a server.Server.
+type Server struct {
+	cfg      Config
+	accounts Accounts
+	tokens   Tokens
+	rc5      *rc5.Cipher
+	throttle *throttle
+	hashes   chan struct{}
+	dummy    string // a hash to verify against for unknown accounts, so timing does not reveal them
+	mux      *server.Mux[*session]
+	logins   *prometheus.CounterVec
+}
+
+// Login results, the label of coserver_account_logins_total.
+const (
+	resultOK          = "ok"
+	resultBadPassword = "bad_password"
+	resultUnknown     = "unknown_account"
+	resultBanned      = "banned"
+	resultThrottled   = "throttled"
+	resultMaintenance = "maintenance"
+	resultFull        = "full"
+	resultError       = "error"
+	resultRegistered  = "registered"
+)
+
+// New returns an account server over accounts and tokens, registering its
+// metrics with reg.
+func New(cfg Config, accounts Accounts, tokens Tokens, reg prometheus.Registerer) (*Server, error) {
+	setDefault(&cfg.TokenTTL, token.DefaultTTL)
+	if cfg.HashParams == (password.Params{}) {
+		cfg.HashParams = password.DefaultParams
+	}
+	setDefault(&cfg.MaxConcurrentHashes, 2*runtime.GOMAXPROCS(0))
+	cfg.Throttle.setDefaults()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	dummy, err := password.Hash("not a password", cfg.HashParams)
+	if err != nil {
+		return nil, fmt.Errorf("account: dummy hash: %w", err)
+	}
+	s := &Server{
+		cfg:      cfg,
+		accounts: accounts,
+		tokens:   tokens,
+		rc5:      rc5.New5017(),
+		throttle: newThrottle(cfg.Throttle),
+		hashes:   make(chan struct{}, cfg.MaxConcurrentHashes),
+		dummy:    dummy,
+		mux:      server.NewMux[*session](),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_account_logins_total",
+			Help: "Login attempts at the account server, by result."}, []string{"result"}),
+	}
+	s.routes()
+	if err := reg.Register(s.logins); err != nil {
+		return nil, fmt.Errorf("account: metrics: %w", err)
+	}
+	return s, nil
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// Session states.
+const (
+	stateLogin    server.State = iota // waiting for MsgAccount
+	stateAnswered                     // MsgConnectEx accept sent; the client says goodbye with MsgConnect
+)
+
+// routes is the account server's packet table.
+func (s *Server) routes() {
+	s.mux.Handle(wire.TypeAccount, (*session).handleAccount, stateLogin)
+	s.mux.Handle(wire.TypeConnect, (*session).handleConnect, stateAnswered)
+}
+
+// Types returns the packet types the server handles, for metrics.
+func (s *Server) Types() []wire.Type { return s.mux.Types() }
+
+// Open starts the session of a new connection.
+func (s *Server) Open(c *server.Conn) server.Session {
+	return &session{srv: s, conn: c}
+}
+
+// session is one client's login.
+type session struct {
+	srv   *Server
+	conn  *server.Conn
+	state server.State
+	codec wire.Codec
+	req   msg.Account
+}
+
+func (ss *session) Handle(t wire.Type, p []byte) error {
+	return ss.srv.mux.Dispatch(ss, ss.state, t, p)
+}
+
+func (ss *session) Close(server.Reason) {}
+
+// errLoginDone closes the connection once the client has its answer.
+var errLoginDone = errors.New("login answered")

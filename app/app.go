@@ -1,0 +1,319 @@
+// Package app assembles a coserver process from its parts: the store, the
+// account and game services, their listeners, the admin endpoint. The
+// command line and the end-to-end tests start servers the same way, through
+// Start.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/coserver/coserver/account"
+	"github.com/coserver/coserver/config"
+	"github.com/coserver/coserver/game"
+	"github.com/coserver/coserver/mapdata"
+	"github.com/coserver/coserver/password"
+	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/token"
+	"github.com/coserver/coserver/tq"
+)
+
+// Role says which servers a process runs.
+type Role uint8
+
+// Roles.
+const (
+	RoleBoth    Role = iota // account and game server in one process, tokens in memory
+	RoleAccount             // the account server alone; tokens go through the store
+	RoleGame                // the game server alone; tokens come through the store
+)
+
+// Options are the choices Start takes besides the configuration.
+type Options struct {
+	Role Role
+	// HashParams override the argon2id parameters (tests and bot runs use
+	// password.TestParams); zero means password.DefaultParams.
+	HashParams password.Params
+	// Logger receives every log line; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// App is a running process.
+type App struct {
+	cfg      config.Config
+	log      *slog.Logger
+	db       *store.DB
+	reg      *prometheus.Registry
+	acct     *server.Server
+	game     *server.Server
+	gameSvc  *game.Server
+	admin    *http.Server
+	adminLn  net.Listener
+	stopGame context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// Start opens the store and starts the servers of opts.Role, listening on
+// the configured addresses. It returns once they accept connections.
+func Start(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	db, err := store.Open(ctx, cfg.General.DB)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, db: db, reg: prometheus.NewRegistry()}
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := a.start(ctx, opts); err != nil {
+		shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = a.Shutdown(shutCtx)
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) start(ctx context.Context, opts Options) error {
+	cfg := a.cfg
+	metrics := server.NewMetrics(a.reg)
+	var tokens interface {
+		account.Tokens
+		game.Tokens
+	} = a.db
+	if opts.Role == RoleBoth {
+		tokens = token.NewMemory()
+	}
+
+	var gameLn net.Listener
+	if opts.Role != RoleAccount {
+		floors, err := loadMaps(cfg.Game.ClientDir, a.log)
+		if err != nil {
+			return err
+		}
+		a.gameSvc, err = game.New(game.Config{
+			SaveInterval: cfg.Game.SaveInterval,
+			MaxPlayers:   cfg.Game.MaxPlayers,
+			Floors:       floors,
+			Logger:       a.log.With("server", "game"),
+		}, a.db, tokens, a.reg)
+		if err != nil {
+			return err
+		}
+		gameCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		a.stopGame = cancel
+		a.wg.Go(func() { a.gameSvc.Run(gameCtx) })
+		a.game = server.New(a.listenerConfig("game"), a.gameSvc, metrics, a.gameSvc.Types())
+		a.game.OnShutdown(func(ctx context.Context) error { return a.gameSvc.SaveAll(ctx, "shutdown") })
+		if gameLn, err = net.Listen("tcp", cfg.Game.GameAddr); err != nil {
+			return fmt.Errorf("game server: %w", err)
+		}
+		a.serve(ctx, a.game, gameLn)
+	}
+
+	if opts.Role != RoleGame {
+		host, port, err := a.advertised(gameLn)
+		if err != nil {
+			return err
+		}
+		acfg := account.Config{
+			GameHost:     host,
+			GamePort:     port,
+			TokenTTL:     cfg.Account.TokenTTL,
+			AutoRegister: cfg.Account.AutoRegister,
+			Maintenance:  cfg.Account.Maintenance,
+			HashParams:   opts.HashParams,
+			Throttle: account.ThrottleConfig{
+				FailuresPerIP:      cfg.Account.LoginFailuresPerIP,
+				FailuresPerAccount: cfg.Account.LoginFailuresPerAccount,
+				Lockout:            cfg.Account.LoginLockout,
+			},
+			Logger: a.log.With("server", "account"),
+		}
+		if a.gameSvc != nil {
+			acfg.Full = a.gameSvc.Full
+		}
+		svc, err := account.New(acfg, a.db, tokens, a.reg)
+		if err != nil {
+			return err
+		}
+		a.acct = server.New(a.listenerConfig("account"), svc, metrics, svc.Types())
+		ln, err := net.Listen("tcp", cfg.Account.AccountAddr)
+		if err != nil {
+			return fmt.Errorf("account server: %w", err)
+		}
+		a.serve(ctx, a.acct, ln)
+		a.log.Info("account server sends clients to the game server", "host", host, "port", port)
+	}
+	return a.startAdmin()
+}
+
+// advertised returns the game address clients are sent to.
+func (a *App) advertised(gameLn net.Listener) (string, uint32, error) {
+	host := a.cfg.Account.GameHost
+	if host == "" {
+		h, err := config.DetectHost()
+		if err != nil {
+			return "", 0, err
+		}
+		host = h
+	}
+	port := a.cfg.Account.GamePort
+	if port == 0 {
+		addr := a.cfg.Game.GameAddr
+		if gameLn != nil {
+			addr = gameLn.Addr().String()
+		}
+		_, p, err := net.SplitHostPort(addr)
+		if err != nil {
+			return "", 0, fmt.Errorf("game address %q: %w", addr, err)
+		}
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return "", 0, fmt.Errorf("game port %q: %w", p, err)
+		}
+		port = n
+	}
+	return host, uint32(port), nil
+}
+
+func (a *App) listenerConfig(name string) server.Config {
+	l := a.cfg.Limits
+	return server.Config{
+		Name:             name,
+		MaxConns:         l.MaxConns,
+		MaxConnsPerIP:    l.MaxConnsPerIP,
+		HandshakeTimeout: l.HandshakeTimeout,
+		IdleTimeout:      l.IdleTimeout,
+		WriteTimeout:     l.WriteTimeout,
+		OutboxLimit:      l.OutboxLimit,
+		PacketRate:       l.PacketRate,
+		PacketBurst:      l.PacketBurst,
+		NewCipher:        func() server.Cipher { return tq.NewServer() },
+		Logger:           a.log,
+	}
+}
+
+func (a *App) serve(ctx context.Context, s *server.Server, ln net.Listener) {
+	a.wg.Go(func() {
+		if err := s.Serve(ctx, ln); err != nil {
+			a.log.Error("listener stopped", "err", err)
+		}
+	})
+	for s.Addr() == nil {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// startAdmin serves /metrics and /debug/pprof on the admin address.
+func (a *App) startAdmin() error {
+	if a.cfg.General.AdminAddr == "" {
+		return nil
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	ln, err := net.Listen("tcp", a.cfg.General.AdminAddr)
+	if err != nil {
+		return fmt.Errorf("admin listener: %w", err)
+	}
+	a.adminLn = ln
+	a.admin = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	a.wg.Go(func() {
+		if err := a.admin.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("admin listener stopped", "err", err)
+		}
+	})
+	a.log.Info("admin endpoint: /metrics, /debug/pprof", "addr", ln.Addr().String())
+	return nil
+}
+
+// AccountAddr returns the account listener's address, or nil.
+func (a *App) AccountAddr() net.Addr { return addrOf(a.acct) }
+
+// GameAddr returns the game listener's address, or nil.
+func (a *App) GameAddr() net.Addr { return addrOf(a.game) }
+
+// AdminAddr returns the admin listener's address, or nil.
+func (a *App) AdminAddr() net.Addr {
+	if a.adminLn == nil {
+		return nil
+	}
+	return a.adminLn.Addr()
+}
+
+// Store returns the process's store (for tests and the CLI).
+func (a *App) Store() *store.DB { return a.db }
+
+// Online returns the players in the world, or 0 without a game server.
+func (a *App) Online() int {
+	if a.gameSvc == nil {
+		return 0
+	}
+	return a.gameSvc.Online()
+}
+
+func addrOf(s *server.Server) net.Addr {
+	if s == nil {
+		return nil
+	}
+	return s.Addr()
+}
+
+// Shutdown stops the process gracefully: the account server, then the game
+// server (which saves every character), then the maps, the admin endpoint
+// and the store.
+func (a *App) Shutdown(ctx context.Context) error {
+	var errs []error
+	for _, s := range []*server.Server{a.acct, a.game} {
+		if s != nil {
+			if err := s.Shutdown(ctx); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if a.stopGame != nil {
+		a.stopGame()
+	}
+	if a.admin != nil {
+		_ = a.admin.Shutdown(ctx)
+	}
+	a.wg.Wait()
+	if err := a.db.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// loadMaps reads a client's maps, or returns nil for the built-in ones.
+func loadMaps(dir string, log *slog.Logger) (map[uint32]*mapdata.Floor, error) {
+	if dir == "" {
+		log.Info("no client directory: running on the built-in maps")
+		return nil, nil
+	}
+	floors, err := mapdata.LoadClientDir(filepath.Clean(dir))
+	if err != nil {
+		return nil, fmt.Errorf("loading maps from %s: %w", dir, err)
+	}
+	log.Info("loaded client maps", "dir", dir, "maps", len(floors))
+	return floors, nil
+}

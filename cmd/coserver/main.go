@@ -1,0 +1,59 @@
+// Command coserver runs the Conquer Online 5017 server and its tools.
+//
+//	coserver serve            account and game server in one process (the default)
+//	coserver account-server   the account server alone
+//	coserver game-server      the game server alone
+//	coserver account ...      manage accounts in the database (add, passwd, ban, unban, gm, list)
+//	coserver bots ...         a swarm of headless clients for load tests
+//
+// Every setting is a flag, a COSERVER_* environment variable or a key of a
+// JSON file given with -config; docs/CONFIG.md lists them all.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `usage: coserver <command> [flags]
+
+commands:
+  serve           run the account and game servers in one process (embedded SQLite)
+  account-server  run only the account server (tokens pass through the database)
+  game-server     run only the game server
+  account         manage accounts: add, passwd, ban, unban, gm, list
+  bots            run a swarm of headless clients against a server
+  help            show this text
+
+Run "coserver <command> -h" for the flags of a command; docs/CONFIG.md lists every setting.
+`
+
+// run dispatches a command line and returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		args = []string{"serve"}
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, roleBoth, args[1:], stdout, stderr)
+	case "account-server":
+		return serve(ctx, roleAccount, args[1:], stdout, stderr)
+	case "game-server":
+		return serve(ctx, roleGame, args[1:], stdout, stderr)
+	case "account":
+		return accountCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "bots":
+		return botsCmd(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "coserver: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,161 @@
+// Package game is the game server of patch 5017: the token handshake,
+// character creation, entering the world, movement, the screens of who sees
+// whom, chat, and saving.
+//
+// Each packet has its handler in its own file (handle_<packet>.go),
+// registered in routes.go. Handlers run on the connection's goroutine and
+// never touch world state directly: they send commands to the goroutine of
+// the player's map (Map.do), which owns every player on it. Game logic needs
+// no locks.
+package game
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/coserver/coserver/mapdata"
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/wire"
+)
+
+// Store is the part of the store the game server uses.
+type Store interface {
+	AccountByID(ctx context.Context, id int64) (store.Account, error)
+	CharacterByAccount(ctx context.Context, accountID int64) (store.Character, error)
+	CreateCharacter(ctx context.Context, c store.Character) (store.Character, error)
+	SaveCharacters(ctx context.Context, cs ...store.Character) error
+}
+
+// Tokens redeems the one-time tokens the account server issued.
+type Tokens interface {
+	ConsumeToken(ctx context.Context, tok uint64, now time.Time) (accountID int64, err error)
+}
+
+// Defaults for Config.
+const (
+	DefaultSaveInterval = time.Minute // periodic save of every online character
+	DefaultMaxPlayers   = 5000        // players logged in at once
+	storeTimeout        = 10 * time.Second
+	replaceTimeout      = 10 * time.Second // how long a second login waits for the first to save and leave
+)
+
+// Config is the game server's behaviour; zero fields take defaults.
+type Config struct {
+	// SaveInterval is how often every online character is saved; a crash
+	// loses at most this much play.
+	SaveInterval time.Duration
+	// MaxPlayers caps the players logged in at once.
+	MaxPlayers int
+	// RemoveAction is the MsgAction subtype that removes an entity from a
+	// client's view: 132 for 5017 (see ../shared/protocol), a setting
+	// because one source disagrees.
+	RemoveAction msg.ActionType
+	// Floors are the maps loaded from a client's files (mapdata); empty
+	// means the built-in maps.
+	Floors map[uint32]*mapdata.Floor
+	// Logger receives the server's logs.
+	Logger *slog.Logger
+}
+
+// Server is the game service: plug it into a server.Server, start it with
+// Run.
+type Server struct {
+	cfg    Config
+	store  Store
+	tokens Tokens
+	world  *World
+	mux    *server.Mux[*session]
+	log    *slog.Logger
+	m      *metrics
+}
+
+// New returns a game server over st and tokens, registering its metrics with
+// reg.
+func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Server, error) {
+	setDefault(&cfg.SaveInterval, DefaultSaveInterval)
+	setDefault(&cfg.MaxPlayers, DefaultMaxPlayers)
+	setDefault(&cfg.RemoveAction, msg.ActionLeaveMap)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, store: st, tokens: tokens, mux: server.NewMux[*session](), log: cfg.Logger}
+	m, err := newMetrics(reg, func() float64 { return float64(s.world.Online()) })
+	if err != nil {
+		return nil, err
+	}
+	s.m = m
+	if s.world, err = newWorld(cfg, cfg.Floors, m, cfg.Logger); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// Types returns the packet types the server handles, for metrics.
+func (s *Server) Types() []wire.Type { return s.mux.Types() }
+
+// Online returns the number of players logged in.
+func (s *Server) Online() int { return s.world.Online() }
+
+// Full reports whether no more players may log in.
+func (s *Server) Full() bool { return s.world.Online() >= s.cfg.MaxPlayers }
+
+// Run runs the maps and the periodic save until ctx ends. Sessions still
+// open then cannot reach their maps: stop the listener (server.Shutdown)
+// before cancelling ctx.
+func (s *Server) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	s.world.run(ctx, &wg)
+	t := time.NewTicker(s.cfg.SaveInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if err := s.SaveAll(ctx, "periodic"); err != nil {
+				s.log.Error("periodic save failed", "err", err)
+			}
+		case <-ctx.Done():
+			wg.Wait()
+			return
+		}
+	}
+}
+
+// SaveAll saves every character on every map in one transaction. trigger
+// labels the metric ("periodic", "shutdown").
+func (s *Server) SaveAll(ctx context.Context, trigger string) error {
+	all := s.world.snapshots()
+	if len(all) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	if err := s.store.SaveCharacters(ctx, all...); err != nil {
+		s.m.saves.WithLabelValues(trigger, "error").Inc()
+		return fmt.Errorf("game: saving %d characters: %w", len(all), err)
+	}
+	s.m.saves.WithLabelValues(trigger, "ok").Add(float64(len(all)))
+	s.log.Debug("saved characters", "trigger", trigger, "count", len(all))
+	return nil
+}
+
+// Open starts the session of a new game connection.
+func (s *Server) Open(c *server.Conn) server.Session {
+	// MsgConnect re-keys the cipher: decrypt nothing past it with the old key.
+	c.SetStepwise(true)
+	return &session{srv: s, conn: c, done: make(chan struct{})}
+}

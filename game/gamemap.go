@@ -1,0 +1,242 @@
+package game
+
+import (
+	"context"
+	"time"
+
+	"github.com/coserver/coserver/mapdata"
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/wire"
+)
+
+// mapQueue is how many commands may wait for a map's goroutine before
+// senders (client handlers) block: backpressure on the clients of a busy map,
+// never on other maps.
+const mapQueue = 4096
+
+// Map is one game map and the goroutine that owns everything on it: its
+// players, their positions and screens. Handlers reach it only through do,
+// so game logic on a map needs no locks.
+type Map struct {
+	id    uint32
+	info  MapInfo
+	floor *mapdata.Floor
+	world *World
+	cmds  chan func(*Map)
+
+	// --- owned by the map's goroutine ---
+	players map[uint32]*Player
+	grid    grid
+	codec   wire.Codec
+	buf     []byte // a packet encoded once for many recipients
+	moveBuf []byte // the announcement of the move being applied
+	mineBuf []byte // the moving player's spawn, while its screen refreshes
+	spawn   msg.Player
+	action  msg.Action
+	step    msg.Walk
+}
+
+func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
+	return &Map{
+		id:      info.ID,
+		info:    info,
+		floor:   floor,
+		world:   w,
+		cmds:    make(chan func(*Map), mapQueue),
+		players: make(map[uint32]*Player),
+		grid:    newGrid(floor.Width(), floor.Height()),
+	}
+}
+
+// run executes the map's commands until ctx ends.
+func (m *Map) run(ctx context.Context) {
+	for {
+		select {
+		case f := <-m.cmds:
+			f(m)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// do runs f on the map's goroutine. It blocks only while the map's queue is
+// full.
+func (m *Map) do(f func(*Map)) { m.cmds <- f }
+
+// call runs f on the map's goroutine and waits for it.
+func (m *Map) call(f func(*Map)) {
+	done := make(chan struct{})
+	m.cmds <- func(m *Map) { f(m); close(done) }
+	<-done
+}
+
+// encode encodes p into the map's broadcast buffer and returns the bytes,
+// valid until the next encode.
+func (m *Map) encode(p wire.Packet) []byte { return m.encodeTo(&m.buf, p) }
+
+// encodeTo encodes p into *buf, reusing its memory, and returns the bytes.
+func (m *Map) encodeTo(buf *[]byte, p wire.Packet) []byte {
+	b, err := m.codec.Encode((*buf)[:0], p)
+	if err != nil {
+		m.world.log.Error("encoding broadcast", "type", p.Type(), "err", err)
+		return nil
+	}
+	*buf = b
+	return b
+}
+
+// broadcast sends the encoded packet b to every player who sees p, and to p
+// itself when self is true.
+func (m *Map) broadcast(p *Player, b []byte, self bool) {
+	if b == nil {
+		return
+	}
+	if self {
+		p.conn.SendRaw(b)
+	}
+	for _, o := range p.screen {
+		o.conn.SendRaw(b)
+	}
+}
+
+// enter places p on the map at its position and shows it to everyone in
+// view, and them to it. Map goroutine only.
+func (m *Map) enter(p *Player) {
+	p.at.Store(m)
+	p.x, p.y = m.clamp(p.x, p.y)
+	m.players[p.id] = p
+	m.grid.add(p)
+	m.world.online.Add(1)
+	m.refreshScreen(p)
+}
+
+// leave takes p off the map, removing it from every screen. Map goroutine
+// only.
+func (m *Map) leave(p *Player) {
+	if m.players[p.id] != p {
+		return
+	}
+	rm := m.encode(m.removal(p.id))
+	for id, o := range p.screen {
+		delete(o.screen, p.id)
+		delete(p.screen, id)
+		o.conn.SendRaw(rm)
+	}
+	m.grid.remove(p)
+	delete(m.players, p.id)
+	m.world.online.Add(-1)
+}
+
+// removal returns the packet that removes entity id from a client's view.
+func (m *Map) removal(id uint32) *msg.Action {
+	m.action = msg.Action{Timestamp: timestamp(), ID: id, Data1: id, Subtype: m.world.cfg.RemoveAction}
+	return &m.action
+}
+
+// refreshScreen brings p's screen up to date after p appeared or moved:
+// players newly in view are spawned both ways; players out of view are
+// removed both ways. It returns nothing: packets announcing the move itself
+// to those who already saw p are the caller's.
+func (m *Map) refreshScreen(p *Player) {
+	var mine []byte // p's spawn, encoded once, lazily
+	m.grid.near(int(p.x), int(p.y), func(o *Player) {
+		if o == p {
+			return
+		}
+		if _, seen := p.screen[o.id]; seen {
+			return
+		}
+		p.screen[o.id] = o
+		o.screen[p.id] = p
+		if mine == nil {
+			p.spawnInto(&m.spawn)
+			mine = m.encodeTo(&m.mineBuf, &m.spawn)
+		}
+		o.conn.SendRaw(mine)
+		o.spawnInto(&m.spawn)
+		p.conn.SendRaw(m.encode(&m.spawn))
+	})
+	for id, o := range p.screen {
+		if inView(int(p.x), int(p.y), int(o.x), int(o.y)) {
+			continue
+		}
+		delete(p.screen, id)
+		delete(o.screen, p.id)
+		o.conn.SendRaw(m.encode(m.removal(p.id)))
+		p.conn.SendRaw(m.encode(m.removal(o.id)))
+	}
+}
+
+// moveTo sets p's position and announces the move: the packet goes to p
+// and to everyone who saw p before and still does; newcomers get p's spawn
+// instead, and those left behind its removal.
+func (m *Map) moveTo(p *Player, x, y uint16, move wire.Packet) {
+	announce := m.encodeTo(&m.moveBuf, move)
+	if announce == nil {
+		return
+	}
+	p.x, p.y = x, y
+	m.grid.moved(p)
+	p.conn.SendRaw(announce)
+	for _, o := range p.screen {
+		if inView(int(x), int(y), int(o.x), int(o.y)) {
+			o.conn.SendRaw(announce)
+		}
+	}
+	m.refreshScreen(p)
+}
+
+// pullBack snaps p's client back to the server's position (MsgAction
+// teleport to the current spot, as CoEmu and COPS do).
+func (m *Map) pullBack(p *Player) {
+	m.action = msg.Action{Timestamp: timestamp(), ID: p.id, Data1: m.id, Data2: msg.XY(p.x, p.y),
+		Direction: uint16(p.dir), Subtype: msg.ActionTeleport}
+	p.conn.Send(&m.action)
+}
+
+// clamp keeps a position inside the map.
+func (m *Map) clamp(x, y uint16) (uint16, uint16) {
+	w, h := m.floor.Width(), m.floor.Height()
+	return uint16(min(int(x), max(w-1, 0))), uint16(min(int(y), max(h-1, 0)))
+}
+
+// snapshots returns the saved state of every player on the map. Map
+// goroutine only.
+func (m *Map) snapshots(out []store.Character) []store.Character {
+	for _, p := range m.players {
+		out = append(out, p.snapshot())
+	}
+	return out
+}
+
+// timestamp is the server clock put in MsgAction, in milliseconds.
+func timestamp() uint32 { return uint32(time.Now().UnixMilli()) }
+
+// showScreen sends p the spawn of everyone it sees (MsgAction 114).
+func (m *Map) showScreen(p *Player) {
+	if m.players[p.id] != p {
+		return
+	}
+	for _, o := range p.screen {
+		o.spawnInto(&m.spawn)
+		p.conn.SendRaw(m.encode(&m.spawn))
+	}
+}
+
+// query sends p the spawn of entity id if p sees it (MsgAction 102).
+func (m *Map) query(p *Player, id uint32) {
+	if o := p.screen[id]; o != nil && m.players[p.id] == p {
+		o.spawnInto(&m.spawn)
+		p.conn.SendRaw(m.encode(&m.spawn))
+	}
+}
+
+// talk shows t to everyone who sees p (local chat).
+func (m *Map) talk(p *Player, t *msg.Talk) {
+	if m.players[p.id] != p {
+		return
+	}
+	m.broadcast(p, m.encode(t), false)
+}

@@ -1,0 +1,82 @@
+package game
+
+import (
+	"fmt"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/server"
+)
+
+// handleAction takes MsgAction and runs its subtype: the login chain after
+// MsgUserInfo, then jumps, turns, emotes and portals in the world.
+func (s *session) handleAction(p []byte) error {
+	if err := s.codec.Decode(p, &s.action); err != nil {
+		return err
+	}
+	a := s.action
+	switch a.Subtype {
+	case msg.ActionSendLocation:
+		return s.place()
+	case msg.ActionSendItems, msg.ActionSendAssociates, msg.ActionSendProficiencies, msg.ActionSendSpells,
+		msg.ActionConfirmGuild, msg.ActionLoginComplete, msg.ActionSetPKMode:
+		// Login steps with nothing to send yet (no items, friends, skills or
+		// guild), and the PK mode: acknowledge by echoing, as CoEmu does.
+		s.conn.Send(&a)
+		return nil
+	case msg.ActionGetSurroundings:
+		if s.placed {
+			pl := s.player
+			pl.at.Load().do(func(m *Map) { m.showScreen(pl) })
+		}
+		return nil
+	}
+	if s.state != stateWorld {
+		return fmt.Errorf("MsgAction %v before entering the map: %w", a.Subtype, server.ErrOutOfState)
+	}
+	pl := s.player
+	m := pl.at.Load()
+	switch a.Subtype {
+	case msg.ActionJump:
+		x, y := msg.UnpackXY(a.Data1)
+		fx, fy := msg.UnpackXY(a.Data2)
+		t := now()
+		m.do(func(m *Map) { m.jump(pl, x, y, fx, fy, a.Direction, t) })
+	case msg.ActionChangeDirection:
+		x, y := msg.UnpackXY(a.Data2)
+		m.do(func(m *Map) { m.turn(pl, a.Direction, x, y) })
+	case msg.ActionEmote:
+		m.do(func(m *Map) { m.emote(pl, a.Data1) })
+	case msg.ActionQueryEntity:
+		m.do(func(m *Map) { m.query(pl, a.Data1) })
+	case msg.ActionPortal:
+		// Portal destinations come with the NPC and portal data of a later
+		// milestone; until then a portal leaves the player where it is.
+		m.do(func(m *Map) { m.pullBack(pl) })
+	default:
+		s.conn.Log.Debug("unhandled MsgAction subtype", "subtype", a.Subtype)
+	}
+	return nil
+}
+
+// place answers MsgAction 74: put the player on its map and tell the client
+// where it is, then show it everyone in view.
+func (s *session) place() error {
+	if s.placed {
+		return nil // a repeated request: the client already has its position
+	}
+	pl := s.player
+	m, x, y := s.srv.world.home(pl.ch.MapID, pl.ch.X, pl.ch.Y)
+	pl.x, pl.y = x, y
+	pl.at.Store(m) // commands the session sends next queue behind the placement
+	s.placed = true
+	s.state = stateWorld
+	s.conn.Log.Info("entered the world", "map", m.id, "x", x, "y", y)
+	m.do(func(m *Map) {
+		m.action = msg.Action{Timestamp: timestamp(), ID: pl.id, Data1: m.id, Data2: msg.XY(pl.x, pl.y),
+			Subtype: msg.ActionSendLocation}
+		pl.conn.Send(&m.action)
+		pl.conn.Send(m.info.packet())
+		m.enter(pl)
+	})
+	return nil
+}

@@ -1,0 +1,110 @@
+package game
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/store"
+)
+
+// rekeyer is a cipher that re-keys from the login token (the 5017 TQ
+// cipher). Patches whose handshake works otherwise leave it out.
+type rekeyer interface{ Rekey(token uint64) }
+
+// Texts the client shows for a refused game login (CoEmu, Comet).
+const (
+	textLoginInvalid = "Login Invalid"
+	textServerFull   = "Server is full. Please try again later."
+	textServerError  = "Server error, please try again later."
+)
+
+// handleConnect takes MsgConnect, the first packet of a game connection: it
+// re-keys the cipher from the token, redeems the token, and answers
+// ANSWER_OK with the character or NEW_ROLE without one.
+func (s *session) handleConnect(p []byte) error {
+	if err := s.codec.Decode(p, &s.connect); err != nil {
+		return err
+	}
+	tok := s.connect.Token
+	if s.state == stateRegistered {
+		// The client went on on the same connection after creating its
+		// character: the token it shows again is the one it logged in with.
+		if tok != s.token {
+			return server.Kick(server.ReasonKicked, errors.New("MsgConnect after register with another token"))
+		}
+		return s.enter()
+	}
+	if rk, ok := s.conn.Cipher().(rekeyer); ok {
+		rk.Rekey(tok)
+	}
+	s.conn.SetStepwise(false)
+
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	acc, err := s.srv.tokens.ConsumeToken(ctx, tok, time.Now())
+	if err != nil {
+		s.srv.m.logins.WithLabelValues("bad_token").Inc()
+		s.system(msg.ChannelLogin, textLoginInvalid)
+		return server.Kick(server.ReasonKicked, fmt.Errorf("token: %w", err))
+	}
+	s.token, s.accountID = tok, acc
+	s.conn.Log = s.conn.Log.With("account_id", acc)
+	account, err := s.srv.store.AccountByID(ctx, acc)
+	if err != nil {
+		s.system(msg.ChannelLogin, textServerError)
+		return server.Kick(server.ReasonKicked, fmt.Errorf("loading account: %w", err))
+	}
+	if account.Status == store.StatusBanned {
+		s.system(msg.ChannelLogin, textLoginInvalid)
+		return server.Kick(server.ReasonKicked, errors.New("account banned"))
+	}
+	s.gm = account.GM
+	return s.enter()
+}
+
+// enter loads the account's character and logs it in, or asks the client to
+// create one.
+func (s *session) enter() error {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	w := s.srv.world
+	// A second login of an account takes over: the first leaves and saves
+	// before the character is loaded, so nothing it did is lost.
+	if old := w.claim(s); old != nil {
+		old.conn.Kick(server.ReasonReplaced)
+		select {
+		case <-old.done:
+		case <-time.After(replaceTimeout):
+			return server.Kick(server.ReasonKicked, errors.New("previous session did not leave"))
+		}
+	}
+	s.listed = true
+	ch, err := s.srv.store.CharacterByAccount(ctx, s.accountID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.srv.m.logins.WithLabelValues("new_role").Inc()
+		s.system(msg.ChannelLogin, msg.NewRole)
+		s.state = stateCreate
+		return nil
+	}
+	if err != nil {
+		s.system(msg.ChannelLogin, textServerError)
+		return server.Kick(server.ReasonKicked, fmt.Errorf("loading character: %w", err))
+	}
+	s.player = newPlayer(ch, s.gm, s.conn)
+	if err := w.name(s); err != nil {
+		s.srv.m.logins.WithLabelValues("full").Inc()
+		s.system(msg.ChannelLogin, textServerFull)
+		return server.Kick(server.ReasonKicked, err)
+	}
+	s.conn.Log = s.conn.Log.With("character", ch.Name)
+	s.srv.m.logins.WithLabelValues("ok").Inc()
+	s.system(msg.ChannelLogin, msg.AnswerOK)
+	s.conn.Send(userInfo(&ch))
+	s.conn.Send(msg.ServerTime(time.Now()))
+	s.state = stateLogin
+	return nil
+}

@@ -1,0 +1,155 @@
+package game
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/wire"
+)
+
+// Sender is what the world needs of a client connection: queue a packet
+// without ever blocking. *server.Conn implements it.
+type Sender interface {
+	Send(p wire.Packet) bool
+	SendRaw(b []byte) bool
+}
+
+// Player is a character in the world.
+//
+// Ownership: the fields below the line belong to the goroutine of the map the
+// player is on; only that goroutine reads or writes them. id, name, look and
+// conn are fixed at login and may be read anywhere.
+type Player struct {
+	id   uint32
+	name string
+	gm   bool
+	conn Sender
+	// at is the map the player is on, nil when on none; written by map
+	// goroutines, read by the session to route its commands.
+	at atomic.Pointer[Map]
+
+	// --- owned by the current map's goroutine ---
+	ch      store.Character // saved state; MapID/X/Y mirror the fields below on save
+	x, y    uint16
+	dir     uint8
+	pose    uint8
+	cell    int
+	cellIdx int
+	screen  map[uint32]*Player // players this one sees (and who see it)
+	moves   moveBucket
+	jumped  time.Time
+}
+
+func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
+	return &Player{
+		id:     ch.ID,
+		name:   ch.Name,
+		gm:     gm,
+		conn:   conn,
+		ch:     ch,
+		x:      ch.X,
+		y:      ch.Y,
+		cell:   -1,
+		screen: make(map[uint32]*Player),
+	}
+}
+
+// snapshot returns the character as it should be saved. Map goroutine only.
+func (p *Player) snapshot() store.Character {
+	c := p.ch
+	c.X, c.Y = p.x, p.y
+	if m := p.at.Load(); m != nil {
+		c.MapID = m.id
+	}
+	return c
+}
+
+// mesh is the look other clients draw: body + avatar × 10000.
+func mesh(ch *store.Character) uint32 { return uint32(ch.Body) + uint32(ch.Avatar)*10000 }
+
+// spawnInto fills sp with the player's spawn (MsgPlayer) as observers see it.
+func (p *Player) spawnInto(sp *msg.Player) {
+	*sp = msg.Player{
+		ID:           p.id,
+		Mesh:         mesh(&p.ch),
+		HP:           p.ch.HP,
+		MonsterLevel: uint16(p.ch.Level),
+		X:            p.x,
+		Y:            p.y,
+		Hair:         p.ch.Hair,
+		Direction:    p.dir,
+		Pose:         p.pose,
+		Rebirths:     uint16(p.ch.Rebirths),
+		Level:        uint16(p.ch.Level),
+		ID2:          p.id,
+		Name:         p.name,
+	}
+}
+
+// userInfo returns the MsgUserInfo describing ch to its own client.
+func userInfo(ch *store.Character) *msg.UserInfo {
+	return &msg.UserInfo{
+		ID:              ch.ID,
+		Mesh:            mesh(ch),
+		Hair:            ch.Hair,
+		Silver:          ch.Silver,
+		CPs:             ch.CPs,
+		Experience:      ch.Exp,
+		Strength:        ch.Strength,
+		Agility:         ch.Agility,
+		Vitality:        ch.Vitality,
+		Spirit:          ch.Spirit,
+		AttributePoints: ch.AttrPoints,
+		HP:              ch.HP,
+		MP:              ch.MP,
+		PKPoints:        ch.PKPoints,
+		Level:           ch.Level,
+		Class:           ch.Class,
+		PreviousClass:   ch.PrevClass,
+		Rebirths:        ch.Rebirths,
+		ShowName:        1,
+		Name:            ch.Name,
+		Spouse:          "None",
+	}
+}
+
+// Movement limits. A rejected move snaps the client back; it does not
+// disconnect.
+const (
+	// MaxStepsPerSecond is the sustained walking/running speed allowed; a
+	// running client takes a step about every 150–200 ms.
+	MaxStepsPerSecond = 10
+	// MaxStepBurst is how many steps may come at once (network jitter
+	// bunches them up).
+	MaxStepBurst = 12
+	// MinJumpInterval is the shortest time between two jumps; a normal jump
+	// takes about 800 ms (COPS counts below 410 ms as a speed hack).
+	MinJumpInterval = 400 * time.Millisecond
+	// JumpRange is the farthest a jump reaches on each axis (CoEmu; COPS 17).
+	JumpRange = 18
+	// MaxJumpRise is the most a jump may climb, in elevation units, along
+	// its line (CoEmu and COPS use 210).
+	MaxJumpRise = 210
+)
+
+// moveBucket is a token bucket of steps.
+type moveBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func (b *moveBucket) allow(now time.Time) bool {
+	if b.last.IsZero() {
+		b.tokens = MaxStepBurst
+	} else {
+		b.tokens = min(MaxStepBurst, b.tokens+now.Sub(b.last).Seconds()*MaxStepsPerSecond)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

@@ -1,0 +1,25 @@
+package game
+
+import (
+	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/wire"
+)
+
+// Session states.
+const (
+	stateConnect    server.State = iota // waiting for MsgConnect with the token
+	stateCreate                         // NEW_ROLE sent: waiting for MsgRegister
+	stateRegistered                     // character created; the client reconnects or re-sends MsgConnect
+	stateLogin                          // ANSWER_OK and MsgUserInfo sent: the login chain (MsgAction)
+	stateWorld                          // placed on its map
+)
+
+// routes is the game server's packet table: every packet it handles, the
+// file that handles it, and the states that accept it.
+func (s *Server) routes() {
+	s.mux.Handle(wire.TypeConnect, (*session).handleConnect, stateConnect, stateRegistered) // handle_connect.go
+	s.mux.Handle(wire.TypeRegister, (*session).handleRegister, stateCreate)                 // handle_register.go
+	s.mux.Handle(wire.TypeAction, (*session).handleAction, stateLogin, stateWorld)          // handle_action.go
+	s.mux.Handle(wire.TypeWalk, (*session).handleWalk, stateWorld)                          // handle_walk.go
+	s.mux.Handle(wire.TypeTalk, (*session).handleTalk, stateLogin, stateWorld)              // handle_talk.go
+}

@@ -1,0 +1,82 @@
+package game
+
+import (
+	"context"
+	"time"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/wire"
+)
+
+// session is one client on the game server. Its fields belong to the
+// connection's goroutine (Handle and Close run there, in order), except
+// done, which other sessions wait on.
+type session struct {
+	srv   *Server
+	conn  *server.Conn
+	state server.State
+	codec wire.Codec
+
+	// Decode targets, reused so that decoding allocates nothing.
+	connect  msg.Connect
+	register msg.Register
+	action   msg.Action
+	walk     msg.Walk
+	talk     msg.Talk
+
+	token     uint64 // the login token presented in MsgConnect
+	accountID int64
+	gm        bool
+	player    *Player // set once the character is loaded
+	listed    bool    // claimed its account in the world's directory
+	named     bool    // listed under its character name (counts as online); guarded by World.mu
+	placed    bool    // the player was put on a map (MsgAction 74)
+	done      chan struct{}
+}
+
+// Handle dispatches one packet through the routes table.
+func (s *session) Handle(t wire.Type, p []byte) error {
+	return s.srv.mux.Dispatch(s, s.state, t, p)
+}
+
+// Close takes the player out of the world and saves it; a second login of the
+// same account waits for this (done).
+func (s *session) Close(r server.Reason) {
+	defer close(s.done)
+	if s.listed {
+		defer s.srv.world.part(s)
+	}
+	if !s.placed {
+		return
+	}
+	p := s.player
+	m := p.at.Load()
+	var snap = p.ch
+	m.call(func(m *Map) {
+		if cur := p.at.Load(); cur != m {
+			// The player moved maps while this call was queued: leave there.
+			cur.call(func(c *Map) { c.leave(p); snap = p.snapshot() })
+			return
+		}
+		m.leave(p)
+		snap = p.snapshot()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if err := s.srv.store.SaveCharacters(ctx, snap); err != nil {
+		s.srv.m.saves.WithLabelValues("logout", "error").Inc()
+		s.conn.Log.Error("saving character on logout", "err", err)
+		return
+	}
+	s.srv.m.saves.WithLabelValues("logout", "ok").Inc()
+	s.conn.Log.Info("left the world", "reason", r, "map", snap.MapID, "x", snap.X, "y", snap.Y)
+}
+
+// system sends server text on ch to this client.
+func (s *session) system(ch msg.Channel, text string) {
+	s.conn.Send(msg.SystemMessage(ch, text))
+}
+
+// now is the time handlers stamp commands with.
+func now() time.Time { return time.Now() }

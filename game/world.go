@@ -1,0 +1,193 @@
+package game
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/coserver/coserver/mapdata"
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/store"
+)
+
+// World is every map of the game server and the directory of who is online.
+// Each map runs on its own goroutine; the directory, used for whispers,
+// duplicate logins and GM commands, is the one shared structure and has its
+// own lock.
+type World struct {
+	cfg     Config
+	log     *slog.Logger
+	maps    map[uint32]*Map
+	metrics *metrics
+	online  atomic.Int64 // players placed on a map
+
+	mu       sync.Mutex
+	byName   map[string]*session // lower-cased character name
+	byAcct   map[int64]*session
+	sessions int // characters logged in (listed by name)
+}
+
+// newWorld builds the maps: the client's when floors is not empty, else the
+// built-in defaults.
+func newWorld(cfg Config, floors map[uint32]*mapdata.Floor, m *metrics, log *slog.Logger) (*World, error) {
+	w := &World{cfg: cfg, log: log, maps: make(map[uint32]*Map), metrics: m,
+		byName: make(map[string]*session), byAcct: make(map[int64]*session)}
+	if len(floors) == 0 {
+		for _, bm := range builtinMaps {
+			w.maps[bm.ID] = newMap(w, bm, mapdata.Open(bm.Width, bm.Height))
+		}
+	} else {
+		for id, f := range floors {
+			info := MapInfo{ID: id, Name: fmt.Sprint(id)}
+			if bm, ok := builtinByID(id); ok {
+				info = bm
+			}
+			w.maps[id] = newMap(w, info, f)
+		}
+	}
+	if w.maps[StartMap] == nil {
+		return nil, fmt.Errorf("game: the start map %d is not loaded", StartMap)
+	}
+	return w, nil
+}
+
+// run starts every map's goroutine; they stop when ctx ends.
+func (w *World) run(ctx context.Context, wg *sync.WaitGroup) {
+	for _, m := range w.maps {
+		wg.Go(func() { m.run(ctx) })
+	}
+}
+
+// claim lists s as its account's session and returns the session it
+// replaces, if any: the caller kicks that one and waits for it to leave.
+func (w *World) claim(s *session) (old *session) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	old = w.byAcct[s.accountID]
+	w.byAcct[s.accountID] = s
+	return old
+}
+
+// errFull refuses a login when MaxPlayers characters are online.
+var errFull = errors.New("server full")
+
+// name lists s's character under its name, counting it online. It fails when
+// the server is full.
+func (w *World) name(s *session) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.sessions >= w.cfg.MaxPlayers {
+		return errFull
+	}
+	w.byName[foldName(s.player.name)] = s
+	w.sessions++
+	s.named = true
+	return nil
+}
+
+// part removes s from the directory.
+func (w *World) part(s *session) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.byAcct[s.accountID] == s {
+		delete(w.byAcct, s.accountID)
+	}
+	if s.named {
+		if key := foldName(s.player.name); w.byName[key] == s {
+			delete(w.byName, key)
+		}
+		w.sessions--
+		s.named = false
+	}
+}
+
+// find returns the online session of the character called name.
+func (w *World) find(name string) *session {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.byName[foldName(name)]
+}
+
+// Online returns the number of players logged in to the game server.
+func (w *World) Online() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.sessions
+}
+
+// each calls f for every online character's session (outside the lock).
+func (w *World) each(f func(*session)) {
+	w.mu.Lock()
+	all := make([]*session, 0, len(w.byName))
+	for _, s := range w.byName {
+		all = append(all, s)
+	}
+	w.mu.Unlock()
+	for _, s := range all {
+		f(s)
+	}
+}
+
+// snapshots collects the saved state of every player on every map, each map
+// answering on its own goroutine.
+func (w *World) snapshots() []store.Character {
+	var all []store.Character
+	for _, m := range w.maps {
+		var part []store.Character
+		m.call(func(m *Map) { part = m.snapshots(nil) })
+		all = append(all, part...)
+	}
+	return all
+}
+
+// broadcastAll sends p to every online player.
+func (w *World) broadcastAll(t *msg.Talk) {
+	w.each(func(s *session) { s.conn.Send(t) })
+}
+
+// metrics are the game server's own counters.
+type metrics struct {
+	snapBacks *prometheus.CounterVec
+	chat      *prometheus.CounterVec
+	logins    *prometheus.CounterVec
+	saves     *prometheus.CounterVec
+	online    prometheus.GaugeFunc
+}
+
+func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
+	m := &metrics{
+		snapBacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_snapbacks_total",
+			Help: "Moves refused and snapped back, by reason."}, []string{"reason"}),
+		chat: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_total",
+			Help: "Chat messages, by channel."}, []string{"channel"}),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_logins_total",
+			Help: "Game-server logins, by result."}, []string{"result"}),
+		saves: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_saves_total",
+			Help: "Character saves, by trigger and result."}, []string{"trigger", "result"}),
+		online: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "coserver_game_players_online",
+			Help: "Players logged in to the game server."}, w),
+	}
+	for _, c := range []prometheus.Collector{m.snapBacks, m.chat, m.logins, m.saves, m.online} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("game: metrics: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// home returns the map and position a character logs in at: where it was
+// saved, or a safe place when that map is not loaded or the tile is blocked.
+func (w *World) home(mapID uint32, x, y uint16) (*Map, uint16, uint16) {
+	if m := w.maps[mapID]; m != nil && m.floor.Walkable(int(x), int(y)) {
+		return m, x, y
+	}
+	if m := w.maps[fallbackMap]; m != nil && m.floor.Walkable(fallbackX, fallbackY) {
+		return m, fallbackX, fallbackY
+	}
+	return w.maps[StartMap], StartX, StartY
+}
