@@ -59,7 +59,8 @@ type Config struct {
 	// Throttle limits failed logins per IP and per account.
 	Throttle ThrottleConfig
 	// MaxConcurrentHashes bounds the password hashes computed at once: each
-	// takes HashParams.MemoryKiB of memory. Default: 2 × GOMAXPROCS.
+	// takes HashParams.MemoryKiB of memory and a core: more at once only
+	// thrash the caches (measured). Default: GOMAXPROCS.
 	MaxConcurrentHashes int
 	// Logger receives the server's logs.
 	Logger *slog.Logger
@@ -98,7 +99,7 @@ func New(cfg Config, accounts Accounts, tokens Tokens, reg prometheus.Registerer
 	if cfg.HashParams == (password.Params{}) {
 		cfg.HashParams = password.DefaultParams
 	}
-	setDefault(&cfg.MaxConcurrentHashes, 2*runtime.GOMAXPROCS(0))
+	setDefault(&cfg.MaxConcurrentHashes, runtime.GOMAXPROCS(0))
 	cfg.Throttle.setDefaults()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
