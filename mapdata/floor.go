@@ -64,6 +64,21 @@ func Open(width, height int) *Floor {
 	return newFloor(width, height)
 }
 
+// Build returns a width × height floor whose tile (x, y) is blocked when
+// blocked(x, y) is true: open ground with walls, for built-in maps and
+// tests. Sizes are clamped as in Open.
+func Build(width, height int, blocked func(x, y int) bool) *Floor {
+	f := Open(width, height)
+	for y := range f.height {
+		for x := range f.width {
+			if blocked(x, y) {
+				f.setBlocked(y*f.width + x)
+			}
+		}
+	}
+	return f
+}
+
 // newFloor allocates the grids of a width × height floor, all tiles open.
 // The caller has checked the sizes against the limits.
 func newFloor(width, height int) *Floor {

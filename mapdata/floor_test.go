@@ -207,3 +207,14 @@ func TestFloorConcurrentReads(t *testing.T) {
 		}
 	}
 }
+
+func TestBuild(t *testing.T) {
+	f := Build(10, 5, func(x, y int) bool { return x == 3 })
+	for y := range 5 {
+		for x := range 10 {
+			if got, want := f.Walkable(x, y), x != 3; got != want {
+				t.Fatalf("Walkable(%d, %d) = %v, want %v", x, y, got, want)
+			}
+		}
+	}
+}

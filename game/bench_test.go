@@ -1,0 +1,111 @@
+package game
+
+import (
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/wire"
+)
+
+// countConn counts what the world sends, and copies each packet into a
+// reused buffer as a real outbox does.
+type countConn struct {
+	packets atomic.Int64
+	buf     []byte
+}
+
+func (c *countConn) Send(wire.Packet) bool { c.packets.Add(1); return true }
+func (c *countConn) SendRaw(b []byte) bool {
+	c.packets.Add(1)
+	c.buf = append(c.buf[:0], b...)
+	return true
+}
+
+// benchPlayers puts n players on m, spread over a side × side square.
+func benchPlayers(b *testing.B, m *Map, n, side int) ([]*Player, []*countConn) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ps := make([]*Player, n)
+	cs := make([]*countConn, n)
+	m.call(func(m *Map) {
+		for i := range n {
+			cs[i] = &countConn{}
+			ch := store.Character{ID: uint32(2_000_000 + i), Name: "bench", MapID: m.id,
+				X: uint16(100 + rng.IntN(side)), Y: uint16(100 + rng.IntN(side))}
+			ps[i] = newPlayer(ch, false, cs[i])
+			m.enter(ps[i])
+		}
+	})
+	return ps, cs
+}
+
+// BenchmarkBroadcastMove is one step seen by 100 observers: the step is
+// encoded once and copied to each observer's outbox.
+func BenchmarkBroadcastMove(b *testing.B) {
+	w := newTestWorld(b, nil)
+	m := w.maps[StartMap]
+	ps, _ := benchPlayers(b, m, 101, 10) // everyone within view of everyone
+	mover := ps[0]
+	if len(mover.screen) != 100 {
+		b.Fatalf("mover sees %d, want 100", len(mover.screen))
+	}
+	now := time.Now()
+	b.ReportAllocs()
+	b.ResetTimer()
+	m.call(func(m *Map) {
+		for i := 0; b.Loop(); i++ {
+			now = now.Add(time.Second) // under the speed limit
+			m.walk(mover, uint8(i%2*4), msg.WalkModeWalk, now) // back and forth: stays in view
+		}
+	})
+	b.ReportMetric(100, "recipients/op")
+}
+
+// BenchmarkAOI is 1000 players on one map, each moving once per 300 ms: one
+// op is one second of game time (3333 moves). ns/op ÷ 1e9 is the share of
+// one core the map's goroutine needs.
+func BenchmarkAOI(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		side int
+	}{{"town-300x300", 300}, {"spread-900x900", 900}} {
+		b.Run(bc.name, func(b *testing.B) {
+			w := newTestWorld(b, nil)
+			m := w.maps[StartMap]
+			ps, cs := benchPlayers(b, m, 1000, bc.side)
+			rng := rand.New(rand.NewPCG(3, 4))
+			const movesPerSecond = 1000 * 1000 / 300
+			now := time.Now()
+			var sent int64
+			for _, c := range cs {
+				sent -= c.packets.Load()
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			m.call(func(m *Map) {
+				for b.Loop() {
+					now = now.Add(time.Second)
+					for i := range movesPerSecond {
+						p := ps[i%len(ps)]
+						dir := uint8(rng.IntN(8))
+						d := walkDelta[dir]
+						x, y := int(p.x)+d[0], int(p.y)+d[1]
+						if x < 100 || y < 100 || x >= 100+bc.side || y >= 100+bc.side {
+							dir = (dir + 4) % 8 // bounce back into the square
+						}
+						m.walk(p, dir, msg.WalkModeWalk, now.Add(time.Duration(i)*time.Microsecond*300))
+					}
+				}
+			})
+			b.StopTimer()
+			for _, c := range cs {
+				sent += c.packets.Load()
+			}
+			b.ReportMetric(float64(sent)/float64(b.N), "packets/gamesec")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e9*100, "%core")
+		})
+	}
+}
