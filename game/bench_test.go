@@ -57,7 +57,7 @@ func BenchmarkBroadcastMove(b *testing.B) {
 	b.ResetTimer()
 	m.call(func(m *Map) {
 		for i := 0; b.Loop(); i++ {
-			now = now.Add(time.Second) // under the speed limit
+			now = now.Add(time.Second)                         // under the speed limit
 			m.walk(mover, uint8(i%2*4), msg.WalkModeWalk, now) // back and forth: stays in view
 		}
 	})
