@@ -51,6 +51,14 @@ func NewFramer(r io.Reader, dec Decrypter, buf []byte) *Framer {
 	return &Framer{r: r, dec: dec, buf: buf}
 }
 
+// Reset makes f read a new stream from r with dec, keeping its buffer and
+// dropping anything buffered.
+func (f *Framer) Reset(r io.Reader, dec Decrypter) {
+	f.r, f.dec = r, dec
+	f.start, f.plain, f.end = 0, 0, 0
+	f.stepwise = false
+}
+
 // SetStepwise chooses whether the framer decrypts only the bytes of the packet
 // it is framing (true) or everything that has arrived (false, the fast
 // default). A server whose cipher is re-keyed by a packet (the game server's
