@@ -139,10 +139,3 @@ func (o *outbox) stop() {
 	o.closed = true
 	o.mu.Unlock()
 }
-
-// len returns the queued bytes.
-func (o *outbox) len() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return len(o.pending)
-}
