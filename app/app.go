@@ -137,7 +137,7 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			TokenTTL:     cfg.Account.TokenTTL,
 			AutoRegister: cfg.Account.AutoRegister,
 			Maintenance:  cfg.Account.Maintenance,
-			HashParams:   opts.HashParams,
+			HashParams:   hashParams(cfg.Account.PasswordHash, opts.HashParams),
 			Throttle: account.ThrottleConfig{
 				FailuresPerIP:      cfg.Account.LoginFailuresPerIP,
 				FailuresPerAccount: cfg.Account.LoginFailuresPerAccount,
@@ -302,6 +302,18 @@ func (a *App) Shutdown(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// hashParams chooses the argon2id parameters for new hashes: an explicit
+// override, else the configured cost.
+func hashParams(setting string, override password.Params) password.Params {
+	if override != (password.Params{}) {
+		return override
+	}
+	if setting == "test" {
+		return password.TestParams
+	}
+	return password.DefaultParams
 }
 
 // loadMaps reads a client's maps, or returns nil for the built-in ones.

@@ -86,6 +86,9 @@ type Account struct {
 	LoginLockout time.Duration
 	// Maintenance refuses every login with the server-down code.
 	Maintenance bool
+	// PasswordHash is the argon2id cost of new hashes: "default" or "test"
+	// (cheap, for bot runs and test servers).
+	PasswordHash string
 }
 
 // Game holds the settings of the game server.
@@ -142,6 +145,7 @@ func Default() Config {
 			LoginFailuresPerIP:      10,
 			LoginFailuresPerAccount: 5,
 			LoginLockout:            5 * time.Minute,
+			PasswordHash:            "default",
 		},
 		Game: Game{
 			GameAddr:     ":5816",
@@ -216,6 +220,7 @@ func (c *Config) settings() []setting {
 		{account, "login-failures-per-account", &a.LoginFailuresPerAccount, "failed logins for one account before it is locked out (count)"},
 		{account, "login-lockout", &a.LoginLockout, "how long a locked-out IP address or account stays locked (duration)"},
 		{account, "maintenance", &a.Maintenance, "refuse every login with the server-down code"},
+		{account, "password-hash", &a.PasswordHash, "argon2id cost of new password hashes: default (64 MiB, the production setting) or test (64 KiB; bot runs and test servers only, never real players)"},
 
 		{game, "game-addr", &m.GameAddr, "host:port the game server listens on"},
 		{game, "client-dir", &m.ClientDir, "5017 client folder to load ini/GameMap.dat and DMap files from; empty = built-in maps"},
@@ -263,6 +268,9 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		bad("log-level", "must be debug, info, warn or error, got %q", g.LogLevel)
+	}
+	if a := c.Account.PasswordHash; a != "default" && a != "test" {
+		bad("password-hash", "must be default or test, got %q", a)
 	}
 	switch g.LogFormat {
 	case "text", "json":
