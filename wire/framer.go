@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // DefaultReadBufferSize is the framer buffer a connection uses when its
@@ -21,7 +22,7 @@ type Decrypter interface {
 // they arrive, then framed: a packet's length is read only once its two bytes
 // have been decrypted, and it is checked against MaxPacketSize before the
 // framer waits for the rest of the packet. The framer never allocates after
-// construction.
+// construction (a pooled framer borrows from its pool instead).
 //
 // A Framer is not safe for concurrent use: one goroutine reads a connection.
 type Framer struct {
@@ -36,6 +37,46 @@ type Framer struct {
 	// stepwise keeps the framer from decrypting past the packet it frames, so
 	// that the cipher can be re-keyed between two packets.
 	stepwise bool
+
+	// With a pool, buf is borrowed only while bytes are buffered: an idle
+	// connection waits with a read into small and holds no buffer.
+	pool  *BufferPool
+	pbuf  *[DefaultReadBufferSize]byte
+	small [idleReadSize]byte
+}
+
+// idleReadSize is the read a pooled framer makes when it holds nothing: big
+// enough for the common small packets (a walk is 10 bytes, an action 24), so
+// a ping-pong client often needs no second read.
+const idleReadSize = 64
+
+// BufferPool lends framer buffers to connections that have bytes in flight,
+// so that idle connections hold none. It is safe for concurrent use.
+type BufferPool struct {
+	p sync.Pool
+}
+
+func (bp *BufferPool) get() *[DefaultReadBufferSize]byte {
+	if b, ok := bp.p.Get().(*[DefaultReadBufferSize]byte); ok {
+		return b
+	}
+	return new([DefaultReadBufferSize]byte)
+}
+
+// NewPooledFramer returns a framer like NewFramer's that borrows its buffer
+// from pool while it holds unreturned bytes and gives it back when it has
+// returned every byte it read. Call Release when the connection ends.
+func NewPooledFramer(r io.Reader, dec Decrypter, pool *BufferPool) *Framer {
+	return &Framer{r: r, dec: dec, pool: pool}
+}
+
+// Release gives a pooled framer's buffer back. The framer must not be used
+// afterwards.
+func (f *Framer) Release() {
+	if f.pool != nil && f.pbuf != nil {
+		f.pool.p.Put(f.pbuf)
+		f.pbuf, f.buf = nil, nil
+	}
 }
 
 // NewFramer returns a framer reading from r and decrypting with dec (nil for a
@@ -121,6 +162,9 @@ func (f *Framer) Next() ([]byte, error) {
 func (f *Framer) fill(want int) error {
 	if f.start == f.end {
 		f.start, f.plain, f.end = 0, 0, 0
+		if f.pool != nil {
+			return f.fillIdle()
+		}
 	} else if f.start+want > len(f.buf) {
 		n := copy(f.buf, f.buf[f.start:f.end])
 		f.plain -= f.start
@@ -136,6 +180,25 @@ func (f *Framer) fill(want int) error {
 			if errors.Is(err, io.EOF) && f.end > f.start {
 				return io.ErrUnexpectedEOF
 			}
+			return err
+		}
+	}
+	return io.ErrNoProgress
+}
+
+// fillIdle is fill for a pooled framer holding nothing: give the buffer
+// back, wait for bytes in the small inline array, then borrow a buffer again.
+func (f *Framer) fillIdle() error {
+	f.Release()
+	for range maxEmptyReads {
+		n, err := f.r.Read(f.small[:])
+		if n > 0 {
+			f.pbuf = f.pool.get()
+			f.buf = f.pbuf[:]
+			f.end = copy(f.buf, f.small[:n])
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 	}

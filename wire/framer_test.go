@@ -67,6 +67,20 @@ func frameAll(r io.Reader, dec Decrypter, buf []byte) ([][]byte, error) {
 	}
 }
 
+// framePooled is frameAll through a pooled framer.
+func framePooled(r io.Reader, dec Decrypter) ([][]byte, error) {
+	f := NewPooledFramer(r, dec, &BufferPool{})
+	defer f.Release()
+	var out [][]byte
+	for {
+		p, err := f.Next()
+		if err != nil {
+			return out, err
+		}
+		out = append(out, bytes.Clone(p))
+	}
+}
+
 func encryptStream(plain []byte, key byte) []byte {
 	enc := bytes.Clone(plain)
 	(&xorStream{key: key}).Decrypt(enc) // XOR is its own inverse
@@ -97,9 +111,15 @@ func TestFramerSplits(t *testing.T) {
 			return &chunkReader{data: stream, rng: rand.New(rand.NewPCG(3, 4)), max: 700}
 		},
 	}
+	pool := &BufferPool{}
 	for name, mk := range readers {
-		for _, stepwise := range []bool{false, true} {
+		for i, stepwise := range []bool{false, true, false, true} {
 			f := NewFramer(mk(), &xorStream{key: 0x5a}, nil)
+			name := name
+			if i >= 2 {
+				f = NewPooledFramer(mk(), &xorStream{key: 0x5a}, pool)
+				name += "/pooled"
+			}
 			f.SetStepwise(stepwise)
 			var got [][]byte
 			var err error
@@ -209,6 +229,46 @@ func TestFramerNoAllocs(t *testing.T) {
 	}
 }
 
+func TestPooledFramerIdleHoldsNoBuffer(t *testing.T) {
+	pr, pw := io.Pipe()
+	f := NewPooledFramer(pr, nil, &BufferPool{})
+	go func() {
+		_, _ = pw.Write(makePacket(10, 1005, 0))
+		_, _ = pw.Write(makePacket(300, 1004, 0)) // more than the idle read
+		pw.Close()
+	}()
+	for _, n := range []int{10, 300} {
+		p, err := f.Next()
+		if err != nil || len(p) != n {
+			t.Fatalf("packet of %d: got %d bytes, %v", n, len(p), err)
+		}
+	}
+	if _, err := f.Next(); err != io.EOF {
+		t.Fatalf("end: %v", err)
+	}
+	if f.pbuf != nil || f.buf != nil {
+		t.Fatal("an idle pooled framer still holds a buffer")
+	}
+}
+
+func TestPooledFramerNoAllocs(t *testing.T) {
+	pkt := makePacket(10, 1005, 0)
+	r := bytes.NewReader(pkt)
+	f := NewPooledFramer(iotest.OneByteReader(r), nil, &BufferPool{})
+	allocs := testing.AllocsPerRun(100, func() {
+		r.Reset(pkt)
+		if _, err := f.Next(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Next(); err != io.EOF {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per packet, want 0", allocs)
+	}
+}
+
 // FuzzFramer checks that any byte stream, split anywhere, frames into the
 // same packets and the same kind of final error, without panicking.
 func FuzzFramer(f *testing.F) {
@@ -221,6 +281,16 @@ func FuzzFramer(f *testing.F) {
 		whole, errWhole := frameAll(bytes.NewReader(data), &xorStream{key: 7}, nil)
 		r := &chunkReader{data: data, rng: rand.New(rand.NewPCG(seed, seed)), max: int(maxChunk) + 1}
 		split, errSplit := frameAll(r, &xorStream{key: 7}, nil)
+		pr := &chunkReader{data: data, rng: rand.New(rand.NewPCG(seed, seed+1)), max: int(maxChunk) + 1}
+		pooled, errPooled := framePooled(pr, &xorStream{key: 7})
+		if len(pooled) != len(whole) || (errPooled == nil) != (errWhole == nil) {
+			t.Fatalf("pooled framer: %d packets (%v), whole: %d (%v)", len(pooled), errPooled, len(whole), errWhole)
+		}
+		for i := range whole {
+			if !bytes.Equal(whole[i], pooled[i]) {
+				t.Fatalf("pooled packet %d differs", i)
+			}
+		}
 		if len(whole) != len(split) {
 			t.Fatalf("whole stream gave %d packets, split stream %d", len(whole), len(split))
 		}
