@@ -51,7 +51,8 @@ type Config struct {
 	// Maintenance refuses every login with the server-down code.
 	Maintenance bool
 	// Full, when set, reports that the game server has no room: logins are
-	// refused with the server-full code.
+	// refused with code 20, which COPS sends with "server full" text (21 is
+	// COPS-only; Comet and CoEmu have no full code).
 	Full func() bool
 	// HashParams are the argon2id parameters for new hashes
 	// (password.DefaultParams).

@@ -207,7 +207,7 @@ func TestMaintenanceAndFull(t *testing.T) {
 	g := newFixture(t, Config{Full: func() bool { return true }})
 	g.addAccount("carol", "pw")
 	ans, _ = rawLogin(t, g.addr, "carol", "pw")
-	wantReject(t, ans, msg.RejectServerFull)
+	wantReject(t, ans, msg.RejectServerBusy)
 }
 
 func TestThrottleEngagesAndReleases(t *testing.T) {

@@ -62,7 +62,7 @@ func (s *Server) authenticate(ctx context.Context, ip, name, pw string) (store.A
 	case s.cfg.Maintenance:
 		return store.Account{}, resultMaintenance, msg.RejectServerDown
 	case s.cfg.Full != nil && s.cfg.Full():
-		return store.Account{}, resultFull, msg.RejectServerFull
+		return store.Account{}, resultFull, msg.RejectServerBusy
 	case name == "" || pw == "":
 		return store.Account{}, resultBadPassword, msg.RejectInvalidPassword
 	}

@@ -104,6 +104,9 @@ func (m *Map) broadcast(p *Player, b []byte, self bool) {
 // enter places p on the map at its position and shows it to everyone in
 // view, and them to it. Map goroutine only.
 func (m *Map) enter(p *Player) {
+	if p.gone {
+		return
+	}
 	p.at.Store(m)
 	p.x, p.y = m.clamp(p.x, p.y)
 	m.players[p.id] = p

@@ -74,7 +74,7 @@ func (s *session) enter() error {
 	w := s.srv.world
 	// A second login of an account takes over: the first leaves and saves
 	// before the character is loaded, so nothing it did is lost.
-	if old := w.claim(s); old != nil {
+	if old := w.claim(s); old != nil && old != s { // s itself after MsgRegister: nothing to replace
 		old.conn.Kick(server.ReasonReplaced)
 		select {
 		case <-old.done:

@@ -19,7 +19,7 @@ func (s *session) handleTalk(p []byte) error {
 		return nil
 	}
 	// The server says who speaks, whatever the client wrote.
-	t.Sender, t.Identity, t.SenderMesh = pl.name, pl.id, mesh(&pl.ch)
+	t.Sender, t.Identity, t.SenderMesh = pl.name, pl.id, pl.look
 	s.srv.m.chat.WithLabelValues(t.Channel.String()).Inc()
 	if s.gm && strings.HasPrefix(t.Message, "/") {
 		s.command(t.Message)
@@ -36,7 +36,7 @@ func (s *session) handleTalk(p []byte) error {
 			s.system(msg.ChannelTopLeft, t.Recipient+" is not online.")
 			return nil
 		}
-		t.Recipient, t.RecipientMesh = to.player.name, mesh(&to.player.ch)
+		t.Recipient, t.RecipientMesh = to.player.name, to.player.look
 		to.conn.Send(&t)
 	case msg.ChannelWorld, msg.ChannelBroadcast:
 		t.Recipient = msg.AllUsers

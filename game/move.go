@@ -49,19 +49,19 @@ func (m *Map) jump(p *Player, x, y, fromX, fromY uint16, dir uint16, now time.Ti
 	switch {
 	case fromX != p.x || fromY != p.y:
 		reason = "desync"
-	case now.Sub(p.jumped) < MinJumpInterval:
-		reason = "speed"
 	case abs(int(x)-int(p.x)) > JumpRange || abs(int(y)-int(p.y)) > JumpRange:
 		reason = "range"
 	case !m.floor.Walkable(int(x), int(y)) || !m.floor.ClearJump(int(p.x), int(p.y), int(x), int(y), MaxJumpRise):
 		reason = "blocked"
+	}
+	if reason == "" && !p.jumps.allow(now) {
+		reason = "speed"
 	}
 	if reason != "" {
 		m.world.metrics.snapBacks.WithLabelValues(reason).Inc()
 		m.pullBack(p)
 		return
 	}
-	p.jumped = now
 	p.dir = uint8(dir % 8)
 	p.pose = 0
 	m.action = msg.Action{Timestamp: timestamp(), ID: p.id, Data1: msg.XY(x, y), Data2: msg.XY(p.x, p.y),
@@ -110,12 +110,18 @@ func (m *Map) teleport(p *Player, dest *Map, x, y uint16) {
 	}
 	m.leave(p)
 	p.x, p.y = x, y
+	p.at.Store(dest) // from now on the session's commands (and its logout) go to dest
 	dest.handOff(func(d *Map) {
-		d.enter(p)
+		if p.gone {
+			return // logged out while being handed over
+		}
+		// The client clears its screen on a map change: tell it where it is
+		// first, then spawn what it sees there.
 		d.action = msg.Action{Timestamp: timestamp(), ID: p.id, Data1: d.id, Data2: msg.XY(p.x, p.y),
 			Direction: uint16(p.dir), Subtype: msg.ActionTeleport}
 		p.conn.Send(&d.action)
 		p.conn.Send(d.info.packet())
+		d.enter(p)
 	})
 }
 

@@ -24,6 +24,7 @@ type Sender interface {
 type Player struct {
 	id   uint32
 	name string
+	look uint32 // mesh: body + avatar × 10000
 	gm   bool
 	conn Sender
 	// at is the map the player is on, nil when on none; written by map
@@ -39,13 +40,15 @@ type Player struct {
 	cellIdx int
 	screen  map[uint32]*Player // players this one sees (and who see it)
 	moves   moveBucket
-	jumped  time.Time
+	jumps   jumpBucket
+	gone    bool // logged out: a hand-off in flight must not place it again
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
 	return &Player{
 		id:     ch.ID,
 		name:   ch.Name,
+		look:   mesh(&ch),
 		gm:     gm,
 		conn:   conn,
 		ch:     ch,
@@ -73,7 +76,7 @@ func mesh(ch *store.Character) uint32 { return uint32(ch.Body) + uint32(ch.Avata
 func (p *Player) spawnInto(sp *msg.Player) {
 	*sp = msg.Player{
 		ID:           p.id,
-		Mesh:         mesh(&p.ch),
+		Mesh:         p.look,
 		HP:           p.ch.HP,
 		MonsterLevel: uint16(p.ch.Level),
 		X:            p.x,
@@ -124,9 +127,13 @@ const (
 	// MaxStepBurst is how many steps may come at once (network jitter
 	// bunches them up).
 	MaxStepBurst = 12
-	// MinJumpInterval is the shortest time between two jumps; a normal jump
-	// takes about 800 ms (COPS counts below 410 ms as a speed hack).
+	// MinJumpInterval is the shortest average time between two jumps; a
+	// normal jump takes about 800 ms (COPS counts below 410 ms as a speed
+	// hack).
 	MinJumpInterval = 400 * time.Millisecond
+	// JumpBurst is how many jumps may arrive closer together than
+	// MinJumpInterval: the network bunches honest jumps up.
+	JumpBurst = 2
 	// JumpRange is the farthest a jump reaches on each axis (CoEmu; COPS 17).
 	JumpRange = 18
 	// MaxJumpRise is the most a jump may climb, in elevation units, along
@@ -145,6 +152,27 @@ func (b *moveBucket) allow(now time.Time) bool {
 		b.tokens = MaxStepBurst
 	} else {
 		b.tokens = min(MaxStepBurst, b.tokens+now.Sub(b.last).Seconds()*MaxStepsPerSecond)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// jumpBucket is a token bucket of jumps: one per MinJumpInterval, up to
+// JumpBurst.
+type jumpBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func (b *jumpBucket) allow(now time.Time) bool {
+	if b.last.IsZero() {
+		b.tokens = JumpBurst
+	} else {
+		b.tokens = min(JumpBurst, b.tokens+float64(now.Sub(b.last))/float64(MinJumpInterval))
 	}
 	b.last = now
 	if b.tokens < 1 {

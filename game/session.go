@@ -6,6 +6,7 @@ import (
 
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -51,17 +52,20 @@ func (s *session) Close(r server.Reason) {
 		return
 	}
 	p := s.player
-	m := p.at.Load()
-	var snap = p.ch
-	m.call(func(m *Map) {
-		if cur := p.at.Load(); cur != m {
-			// The player moved maps while this call was queued: leave there.
-			cur.call(func(c *Map) { c.leave(p); snap = p.snapshot() })
-			return
-		}
-		m.leave(p)
-		snap = p.snapshot()
-	})
+	var snap store.Character
+	// The player may be handed from map to map while this runs: ask the map
+	// it is on, and ask again if it moved on before the map got to us.
+	for left := false; !left; {
+		p.at.Load().call(func(m *Map) {
+			if p.at.Load() != m {
+				return
+			}
+			m.leave(p)
+			p.gone = true // a hand-off still in flight to this map must not re-add it
+			snap = p.snapshot()
+			left = true
+		})
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	if err := s.srv.store.SaveCharacters(ctx, snap); err != nil {
