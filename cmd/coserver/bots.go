@@ -1,12 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"io"
+
+	"github.com/coserver/coserver/bots"
 )
 
-// botsCmd runs the bot swarm.
+// botsCmd runs the bot swarm; see bots.Main for its flags.
 func botsCmd(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "coserver bots: not wired yet", args, stdout)
-	return 2
+	return bots.Main(args, stdout, stderr)
 }

@@ -1,0 +1,101 @@
+package bots
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes of Main.
+const (
+	exitOK    = 0
+	exitRun   = 1 // the run failed: no bot logged in
+	exitUsage = 2 // bad flags or settings
+)
+
+// usageHeader introduces the flags in Main's help.
+const usageHeader = `usage: coserver bots [flags]
+
+Runs a swarm of bots against a 5017 account server and reports logins/s and
+the walk round trip. Each bot n logs in to account <prefix><n> and plays
+character <prefix><n>. The server must create accounts on first login and
+admit many connections from one address, for example:
+
+  coserver serve -auto-register -password-hash test -game-host 127.0.0.1 \
+    -max-conns-per-ip 20000 -max-players 20000
+
+With many bots add -spread (450 for the built-in maps) and keep -rate modest
+(50): every bot appears at the start spot, and a crowd there makes every
+move a broadcast to the whole crowd.
+Progress goes to stderr once a second; the report to stdout. Ctrl-C ends the
+run early and still reports.
+
+flags:
+`
+
+// Main is the `coserver bots` command: it parses args (without the command
+// name), runs the bots and prints the report. It returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	cfg := DefaultConfig()
+	fs := flag.NewFlagSet("bots", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHeader)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.AccountAddr, "account-addr", cfg.AccountAddr, "account server address, host:port")
+	fs.IntVar(&cfg.Count, "n", cfg.Count, "number of bots")
+	fs.Float64Var(&cfg.Rate, "rate", cfg.Rate, "logins started per second, reconnects included")
+	fs.DurationVar(&cfg.Interval, "interval", cfg.Interval, "time between two actions of a bot")
+	fs.DurationVar(&cfg.Duration, "duration", 0, "length of the run; 0 runs until interrupted")
+	fs.StringVar(&cfg.Prefix, "prefix", cfg.Prefix, "account and character name prefix (letters and digits)")
+	fs.StringVar(&cfg.Password, "password", cfg.Password, "password of every bot account (at most 15 bytes)")
+	fs.StringVar(&cfg.Server, "server", cfg.Server, "realm name sent at login")
+	fs.IntVar(&cfg.Roam, "roam", cfg.Roam, "tiles a bot strays from its home on each axis")
+	fs.IntVar(&cfg.Spread, "spread", cfg.Spread, "spread the bots' homes over this many tiles around the start (0: everyone stays at the start)")
+	fs.IntVar(&cfg.JumpEvery, "jump-every", cfg.JumpEvery, "every n-th action is a jump (0: never)")
+	fs.IntVar(&cfg.ChatEvery, "chat-every", cfg.ChatEvery, "every n-th action is a chat line (0: never)")
+	fs.Uint64Var(&cfg.Seed, "seed", 0, "random seed of the bots' choices (0: random)")
+	jsonOut := fs.Bool("json", false, "print the report as JSON")
+	verbose := fs.Bool("v", false, "log the bots' errors to stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bots: unexpected arguments %q\n", fs.Args())
+		fs.Usage()
+		return exitUsage
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := Run(ctx, cfg, stderr)
+	if err != nil && !errors.Is(err, ErrNoLogins) {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	if *jsonOut {
+		_, _ = stdout.Write(rep.JSON())
+	} else {
+		fmt.Fprint(stdout, rep.String())
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitRun
+	}
+	return exitOK
+}

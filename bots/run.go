@@ -1,0 +1,511 @@
+// Package bots runs a swarm of scripted players against a 5017 server, for
+// load tests and soak tests: each bot logs in with the client package,
+// walks around its home, jumps and chats now and then, reconnects when the
+// server goes away, and the run measures how fast the server answers.
+//
+// The server must create accounts on their first login: run coserver with
+// -auto-register (and -password-hash test, so that registering thousands
+// of accounts is cheap). Every bot comes from one address, so raise the
+// server's -max-conns-per-ip (and -max-players) above the bot count.
+//
+// Cost per bot: its client's reader goroutine and buffers, about 15 KiB of
+// heap (the bots keep no screen); no timer of its own (a few worker
+// goroutines, one ticker each, act for every bot in turn); no allocation
+// per move. Measured: 1,500 bots take 23 MiB of heap and two thirds of a core
+// of a 2-core machine that also runs the server.
+package bots
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coserver/coserver/client"
+	"github.com/coserver/coserver/msg"
+)
+
+// Scheduling.
+const (
+	// slotsPerInterval cuts each Interval into ticks; a bot acts on one
+	// tick of the ten, so the work is spread over the interval.
+	slotsPerInterval = 10
+	// maxLoginsInFlight bounds the logins running at once, whatever Rate:
+	// a slow server must not collect an unbounded pile of half-done logins.
+	maxLoginsInFlight = 256
+	// progressEvery is how often the progress line is written.
+	progressEvery = time.Second
+)
+
+// ErrNoLogins is returned by Run when no bot logged in.
+var ErrNoLogins = errors.New("bots: no bot logged in")
+
+// Bodies and classes new bot characters cycle through.
+var (
+	bodies  = [...]uint16{1003, 1004, 2001, 2002}
+	classes = [...]uint8{10, 20, 40, 100}
+)
+
+// chatLines are what bots say.
+var chatLines = [...]string{"hello", "anyone around?", "nice weather", "brb", "lol", "where is the market?", "gg"}
+
+// Bot states, handed between the worker that owns a bot and the goroutine
+// that logs it in.
+const (
+	stateIdle      uint32 = iota // waiting for nextTry to log in
+	stateLoggingIn               // a login goroutine owns the bot
+	stateActive                  // in the world; the worker owns the bot
+)
+
+// bot is one player of the swarm. state hands the bot between its worker
+// and its login goroutine: the fields below it are written by whichever
+// owns the bot, and the atomic store of the new state publishes them.
+type bot struct {
+	idx   int
+	login client.Config
+	state atomic.Uint32
+
+	c            *client.Client // stateActive
+	nextTry      time.Time      // stateIdle
+	backoff      time.Duration
+	everIn       bool
+	homeSet      bool
+	homeX, homeY uint16
+	lastJump     time.Time
+	actions      uint32
+}
+
+// moveStats counts one kind of move.
+type moveStats struct{ sent, acked, refused atomic.Int64 }
+
+// stats are the run's counters, updated from every goroutine.
+type stats struct {
+	loggedIn, loginFailures, disconnects, reconnects, active atomic.Int64
+	walks, jumps                                             moveStats
+	chats                                                    atomic.Int64
+	rtt, loginTime                                           Histogram
+	lastFirstLogin                                           atomic.Int64 // ns after the start
+
+	errMu sync.Mutex
+	errs  map[string]int64
+}
+
+// addErr counts an error of kind; the first of each kind is logged whole.
+func (s *stats) addErr(kind string, err error, log *slog.Logger) {
+	s.errMu.Lock()
+	s.errs[kind]++
+	first := s.errs[kind] == 1
+	s.errMu.Unlock()
+	if first {
+		log.Warn("bot error (first of its kind)", "kind", kind, "err", err)
+	} else {
+		log.Debug("bot error", "kind", kind, "err", err)
+	}
+}
+
+// limiter is a token bucket of logins shared by every worker.
+type limiter struct {
+	mu     sync.Mutex
+	rate   float64
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+func (l *limiter) allow(now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.last.IsZero() {
+		l.tokens = 1
+	} else {
+		l.tokens = min(l.burst, l.tokens+now.Sub(l.last).Seconds()*l.rate)
+	}
+	l.last = now
+	if l.tokens < 1 {
+		return false
+	}
+	l.tokens--
+	return true
+}
+
+// runner is one run.
+type runner struct {
+	cfg      Config
+	ctx      context.Context // ends with the run
+	start    time.Time
+	seed     uint64
+	bots     []*bot
+	limiter  limiter
+	inflight atomic.Int64
+	logins   sync.WaitGroup
+	st       stats
+}
+
+// Run runs cfg.Count bots until cfg.Duration has passed or ctx ends, writes
+// a progress line every second to progress (nil for none), and returns the
+// report. The error is for an invalid cfg, or ErrNoLogins (with the report,
+// whose Errors say why) when no bot got in.
+func Run(ctx context.Context, cfg Config, progress io.Writer) (Report, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return Report{}, err
+	}
+	r := &runner{cfg: cfg, seed: cfg.Seed, st: stats{errs: make(map[string]int64)}}
+	if r.seed == 0 {
+		r.seed = rand.Uint64()
+	}
+	tick := cfg.Interval / slotsPerInterval
+	r.limiter = limiter{rate: cfg.Rate, burst: max(1, cfg.Rate*tick.Seconds())}
+	onAck := r.onAck
+	r.bots = make([]*bot, cfg.Count)
+	for i := range r.bots {
+		n := name(cfg.Prefix, i)
+		r.bots[i] = &bot{idx: i, login: client.Config{
+			AccountAddr: cfg.AccountAddr, Account: n, Password: cfg.Password, Server: cfg.Server,
+			Character: n, Body: bodies[i%len(bodies)], Class: classes[i/len(bodies)%len(classes)],
+			Logger: cfg.Logger, Timeout: cfg.Timeout, EventBuffer: -1, IgnoreScreen: true, OnAck: onAck,
+		}}
+	}
+	return r.run(ctx, progress, tick)
+}
+
+func (r *runner) run(parent context.Context, progress io.Writer, tick time.Duration) (Report, error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	if r.cfg.Duration > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeout(ctx, r.cfg.Duration)
+		defer stop()
+	}
+	r.ctx, r.start = ctx, time.Now()
+	r.cfg.Logger.Info("bot run starting", "bots", r.cfg.Count, "account_addr", r.cfg.AccountAddr,
+		"rate", r.cfg.Rate, "interval", r.cfg.Interval, "duration", r.cfg.Duration)
+
+	nw := min(runtime.GOMAXPROCS(0), len(r.bots))
+	var workers sync.WaitGroup
+	for w := range nw {
+		var shard []*bot
+		for i := w; i < len(r.bots); i += nw {
+			shard = append(shard, r.bots[i])
+		}
+		workers.Go(func() { r.work(w, shard, tick) })
+	}
+	if progress != nil {
+		workers.Go(func() { r.progress(progress) })
+	}
+	<-ctx.Done()
+	workers.Wait()
+	r.logins.Wait()
+	end := time.Now()
+	rep := r.report(end)
+
+	// Everyone leaves; the clients' context has ended, so each Close only
+	// waits for its reader to stop.
+	var closers sync.WaitGroup
+	for w := range nw {
+		closers.Go(func() {
+			for i := w; i < len(r.bots); i += nw {
+				if b := r.bots[i]; b.state.Load() == stateActive {
+					_ = b.c.Close()
+				}
+			}
+		})
+	}
+	closers.Wait()
+	r.cfg.Logger.Info("bot run finished", "logins", rep.Logins, "walks_acknowledged", rep.Walks.Acknowledged)
+	if rep.Logins == 0 {
+		return rep, ErrNoLogins
+	}
+	return rep, nil
+}
+
+// work acts for the bots of one shard: every tick, the bots of the tick's
+// slot take their turn.
+func (r *runner) work(w int, shard []*bot, tick time.Duration) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	rng := rand.New(rand.NewPCG(r.seed, uint64(w)))
+	for slot := 0; ; slot = (slot + 1) % slotsPerInterval {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := time.Now()
+		for i := slot; i < len(shard); i += slotsPerInterval {
+			if r.ctx.Err() != nil {
+				return
+			}
+			r.turn(shard[i], now, rng)
+		}
+	}
+}
+
+// turn is one bot's turn: log in when due, notice a lost connection, or
+// act.
+func (r *runner) turn(b *bot, now time.Time, rng *rand.Rand) {
+	switch b.state.Load() {
+	case stateIdle:
+		if now.Before(b.nextTry) || r.inflight.Load() >= maxLoginsInFlight || !r.limiter.allow(now) {
+			return
+		}
+		r.inflight.Add(1)
+		b.state.Store(stateLoggingIn)
+		r.logins.Go(func() { r.loginBot(b) })
+	case stateActive:
+		select {
+		case <-b.c.Done():
+			r.lost(b, now)
+		default:
+			r.act(b, now, rng)
+		}
+	}
+}
+
+// loginBot logs b in; it runs on its own goroutine.
+func (r *runner) loginBot(b *bot) {
+	start := time.Now()
+	c, err := client.Login(r.ctx, b.login)
+	r.inflight.Add(-1)
+	now := time.Now()
+	if err != nil {
+		if r.ctx.Err() == nil {
+			r.st.loginFailures.Add(1)
+			r.st.addErr("login_"+errKind(err), err, r.cfg.Logger)
+		}
+		b.backoff = nextBackoff(b.backoff)
+		b.nextTry = now.Add(jitter(b.backoff))
+		b.state.Store(stateIdle)
+		return
+	}
+	r.st.loginTime.Record(now.Sub(start))
+	if b.everIn {
+		r.st.reconnects.Add(1)
+	} else {
+		r.st.loggedIn.Add(1)
+		at := int64(now.Sub(r.start))
+		for last := r.st.lastFirstLogin.Load(); at > last && !r.st.lastFirstLogin.CompareAndSwap(last, at); {
+			last = r.st.lastFirstLogin.Load()
+		}
+	}
+	b.everIn, b.backoff = true, 0
+	if !b.homeSet {
+		r.setHome(b, c.Position())
+	}
+	b.c = c
+	r.st.active.Add(1)
+	b.state.Store(stateActive)
+}
+
+// setHome picks b's home: where it stands, or with Spread a spot at random
+// within Spread tiles of it.
+func (r *runner) setHome(b *bot, p client.Position) {
+	b.homeSet = true
+	b.homeX, b.homeY = p.X, p.Y
+	if s := r.cfg.Spread; s > 0 {
+		rng := rand.New(rand.NewPCG(r.seed, uint64(b.idx)+1<<32))
+		pick := func(v uint16) uint16 {
+			lo := max(SpreadMargin, int(v)-s)
+			return uint16(lo + rng.IntN(2*s+1))
+		}
+		b.homeX, b.homeY = pick(p.X), pick(p.Y)
+	}
+}
+
+// lost handles a bot whose connection ended while it played.
+func (r *runner) lost(b *bot, now time.Time) {
+	if r.ctx.Err() != nil {
+		return // the run is ending: not a loss
+	}
+	err := b.c.Err()
+	r.st.active.Add(-1)
+	r.st.disconnects.Add(1)
+	r.st.addErr("conn_"+errKind(err), err, r.cfg.Logger)
+	_ = b.c.Close()
+	b.c = nil
+	b.backoff = ReconnectMinBackoff
+	b.nextTry = now.Add(jitter(b.backoff))
+	b.state.Store(stateIdle)
+}
+
+// act takes one action for b: head home when away from it, else chat, jump
+// or step about.
+func (r *runner) act(b *bot, now time.Time, rng *rand.Rand) {
+	c := b.c
+	if c.Pending() >= MaxPendingMoves {
+		return // the server is behind; wait for it
+	}
+	b.actions++
+	p := c.Predicted()
+	x, y, hx, hy, roam := int(p.X), int(p.Y), int(b.homeX), int(b.homeY), r.cfg.Roam
+	mayJump := now.Sub(b.lastJump) >= MinJumpGap
+	if abs(x-hx) > roam || abs(y-hy) > roam {
+		if mayJump {
+			r.jump(b, x+clamp(hx-x, JumpReach), y+clamp(hy-y, JumpReach), now)
+			return
+		}
+		r.walk(b, client.Facing(p.X, p.Y, b.homeX, b.homeY), msg.WalkModeRun)
+		return
+	}
+	if r.cfg.ChatEvery > 0 && b.actions%uint32(r.cfg.ChatEvery) == 0 {
+		if err := c.Talk(msg.ChannelTalk, "", chatLines[rng.IntN(len(chatLines))]); err != nil {
+			r.sendFailed(err)
+			return
+		}
+		r.st.chats.Add(1)
+		return
+	}
+	if mayJump && r.cfg.JumpEvery > 0 && b.actions%uint32(r.cfg.JumpEvery) == 0 {
+		tx := x + clamp(hx+rng.IntN(2*roam+1)-roam-x, JumpReach)
+		ty := y + clamp(hy+rng.IntN(2*roam+1)-roam-y, JumpReach)
+		if (tx != x || ty != y) && tx >= 0 && ty >= 0 {
+			r.jump(b, tx, ty, now)
+			return
+		}
+	}
+	first := rng.IntN(8)
+	for k := range 8 {
+		d := uint8((first + k) % 8)
+		nx, ny := client.Step(p.X, p.Y, d)
+		if abs(int(nx)-hx) <= roam && abs(int(ny)-hy) <= roam {
+			r.walk(b, d, msg.WalkModeWalk)
+			return
+		}
+	}
+}
+
+func (r *runner) walk(b *bot, dir uint8, mode msg.WalkMode) {
+	if err := b.c.Walk(dir, mode); err != nil {
+		r.sendFailed(err)
+		return
+	}
+	r.st.walks.sent.Add(1)
+}
+
+func (r *runner) jump(b *bot, x, y int, now time.Time) {
+	if err := b.c.Jump(uint16(max(x, 0)), uint16(max(y, 0))); err != nil {
+		r.sendFailed(err)
+		return
+	}
+	b.lastJump = now
+	r.st.jumps.sent.Add(1)
+}
+
+// sendFailed counts a failed action; a broken connection is noticed on the
+// bot's next turn.
+func (r *runner) sendFailed(err error) {
+	if r.ctx.Err() == nil {
+		r.st.addErr("send_"+errKind(err), err, r.cfg.Logger)
+	}
+}
+
+// onAck records the server's answer to a move; it runs on the clients'
+// reader goroutines.
+func (r *runner) onAck(a client.Ack) {
+	switch a.Kind {
+	case client.MoveWalk:
+		if a.Accepted {
+			r.st.walks.acked.Add(1)
+			r.st.rtt.Record(a.RTT)
+		} else {
+			r.st.walks.refused.Add(1)
+		}
+	case client.MoveJump:
+		if a.Accepted {
+			r.st.jumps.acked.Add(1)
+		} else {
+			r.st.jumps.refused.Add(1)
+		}
+	}
+}
+
+// progress writes a line every progressEvery until the run ends, with the
+// walk round trip of the last period.
+func (r *runner) progress(w io.Writer) {
+	t := time.NewTicker(progressEvery)
+	defer t.Stop()
+	prev, prevWalks := r.st.rtt.snapshot(), int64(0)
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case now := <-t.C:
+			cur := r.st.rtt.snapshot()
+			win := cur.since(prev)
+			walks := r.st.walks.sent.Load()
+			fmt.Fprintf(w, "%6.1fs  logged in %d/%d  active %d  failed %d  lost %d  reconnects %d  walks %d/s  rtt p50 %s p99 %s\n",
+				now.Sub(r.start).Seconds(), r.st.loggedIn.Load(), len(r.bots), r.st.active.Load(),
+				r.st.loginFailures.Load(), r.st.disconnects.Load(), r.st.reconnects.Load(),
+				int64(float64(walks-prevWalks)/progressEvery.Seconds()), fmtMs(win.quantile(0.5)), fmtMs(win.quantile(0.99)))
+			prev, prevWalks = cur, walks
+		}
+	}
+}
+
+// report builds the run's report.
+func (r *runner) report(end time.Time) Report {
+	rtt := r.st.rtt.snapshot()
+	moves := func(m *moveStats) Moves {
+		sent, acked, refused := m.sent.Load(), m.acked.Load(), m.refused.Load()
+		return Moves{Sent: sent, Acknowledged: acked, Refused: refused, Unanswered: max(sent-acked-refused, 0)}
+	}
+	rep := Report{
+		Bots:             len(r.bots),
+		ElapsedSeconds:   end.Sub(r.start).Seconds(),
+		Logins:           r.st.loggedIn.Load(),
+		LoginFailures:    r.st.loginFailures.Load(),
+		LoginTime:        latency(r.st.loginTime.snapshot()),
+		Disconnects:      r.st.disconnects.Load(),
+		Reconnects:       r.st.reconnects.Load(),
+		ActiveAtEnd:      r.st.active.Load(),
+		Walks:            moves(&r.st.walks),
+		Jumps:            moves(&r.st.jumps),
+		Chats:            r.st.chats.Load(),
+		MoveRTT:          latency(rtt),
+		MoveRTTHistogram: powerBuckets(rtt),
+		Errors:           make(map[string]int64),
+	}
+	if last := time.Duration(r.st.lastFirstLogin.Load()); last > 0 {
+		rep.LoginsPerSecond = float64(rep.Logins) / last.Seconds()
+	}
+	r.st.errMu.Lock()
+	for k, v := range r.st.errs {
+		rep.Errors[k] = v
+	}
+	r.st.errMu.Unlock()
+	return rep
+}
+
+// nextBackoff doubles d within the reconnect bounds.
+func nextBackoff(d time.Duration) time.Duration {
+	if d == 0 {
+		return ReconnectMinBackoff
+	}
+	return min(d*ReconnectBackoffFactor, ReconnectMaxBackoff)
+}
+
+// jitter adds up to ReconnectJitter of d at random.
+func jitter(d time.Duration) time.Duration {
+	return d + time.Duration(rand.Int64N(int64(float64(d)*ReconnectJitter)+1))
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// clamp limits v to [-limit, limit].
+func clamp(v, limit int) int { return min(max(v, -limit), limit) }
+
+// fmtMs formats d in milliseconds.
+func fmtMs(d time.Duration) string {
+	return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+}

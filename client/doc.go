@@ -1,0 +1,35 @@
+// Package client speaks the Conquer Online patch 5017 protocol from the
+// player's side, against any 5017 server: operators use it to check a
+// server, emulator authors to test theirs, and coserver's end-to-end tests
+// and bot swarm are built on it.
+//
+// Login runs the whole login the way the real client does:
+//
+//  1. MsgAccount to the account server, the password RC5-encrypted;
+//  2. MsgConnectEx back: a refusal is a *RejectError with its code, an
+//     accept carries a one-time token and the game server's address, used
+//     as is;
+//  3. the account-server MsgConnect as a goodbye;
+//  4. MsgConnect with the token to the game server, after which the
+//     client's cipher encrypts under the token's key (tq.Cipher.Rekey);
+//  5. the answer on the login channel: ANSWER_OK and MsgUserInfo, or
+//     NEW_ROLE, answered with MsgRegister for Config.Character; once the
+//     server has said ANSWER_OK to that, the token is spent and Login
+//     starts again from step 1;
+//  6. the login chain: MsgAction 74 and its answer (map and position),
+//     then 75, 76, 77, 78, 97 and 130, whose echo ends the login.
+//
+// Authenticate (steps 1–3) and Connect (4–6) are the two halves, for tests
+// that need the token itself. Conn is the raw transport underneath, for
+// speaking the protocol packet by packet.
+//
+// A logged-in Client has one reader goroutine. It decodes every packet
+// with the same msg definitions and wire.Codec as the server, keeps the
+// player's own position (from its echoed walks and jumps, and teleports)
+// and its screen (MsgPlayer adds, MsgAction 132 removes, others' walks and
+// jumps move, distance beyond ViewRange drops), matches the server's answers to the player's moves (Ack),
+// and delivers each packet as an Event. The reader never blocks on the
+// consumer: a full event buffer drops its oldest event and counts it. A
+// malformed packet stops the client with an error wrapping the
+// *wire.FieldError that names the packet and field.
+package client

@@ -1,0 +1,308 @@
+package client
+
+import (
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/rc5"
+	"github.com/coserver/coserver/tq"
+	"github.com/coserver/coserver/wire"
+)
+
+// srvConn is the server end of a test connection: tq.NewServer, a framer
+// and a codec, as the real server runs them.
+type srvConn struct {
+	nc     net.Conn
+	cipher *tq.Cipher
+	framer *wire.Framer
+	codec  wire.Codec
+
+	mu    sync.Mutex
+	wc    wire.Codec
+	wbuf  []byte
+	wrErr error
+}
+
+func newSrvConn(nc net.Conn) *srvConn {
+	c := &srvConn{nc: nc, cipher: tq.NewServer()}
+	c.framer = wire.NewFramer(nc, c.cipher, nil)
+	return c
+}
+
+// send encodes, encrypts and writes p; the first error is kept.
+func (c *srvConn) send(p wire.Packet) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.wc.Encode(c.wbuf[:0], p)
+	if err != nil {
+		panic(err) // a test bug
+	}
+	c.wbuf = b
+	c.writeLocked(b)
+}
+
+// sendRaw encrypts and writes plaintext bytes that need not be a packet.
+func (c *srvConn) sendRaw(b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.wbuf = append(c.wbuf[:0], b...)
+	c.writeLocked(c.wbuf)
+}
+
+func (c *srvConn) writeLocked(b []byte) {
+	c.cipher.Encrypt(b)
+	_ = c.nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.nc.Write(b); err != nil && c.wrErr == nil {
+		c.wrErr = err
+	}
+}
+
+func (c *srvConn) recv(p wire.Packet) error {
+	b, err := c.framer.Next()
+	if err != nil {
+		return err
+	}
+	return c.codec.Decode(b, p)
+}
+
+// fakeChar is a character of the fake server.
+type fakeChar struct {
+	id   uint32
+	name string
+	x, y uint16
+}
+
+// fake is a tiny 5017 account and game server for the client's tests. Its
+// game connections follow a script close to coserver's: tokens are single
+// use, NEW_ROLE for accounts without a character, echo of the login chain,
+// echo of walks and jumps (or pull-backs when rejectMoves is set).
+type fake struct {
+	t          *testing.T
+	acct, game net.Listener
+	rc5        *rc5.Cipher
+
+	mu          sync.Mutex
+	tokens      map[uint64]string // token → account
+	chars       map[string]*fakeChar
+	nextID      uint32
+	registerMsg string // register answer; "" = ANSWER_OK
+	rejectMoves bool
+	spawn       *msg.Player // sent after the location answer
+	conns       []*srvConn
+	flood       int // packets sent right after login
+	wg          sync.WaitGroup
+}
+
+const (
+	fakeMap           = 1010
+	fakeX, fakeY      = 61, 109
+	fakeBadPassword   = "wrong"
+	fakeFirstCharID   = 1_000_000
+	fakeOtherEntityID = 2_000_000
+)
+
+func newFake(t *testing.T) *fake {
+	t.Helper()
+	f := &fake{t: t, rc5: rc5.New5017(), tokens: make(map[uint64]string), chars: make(map[string]*fakeChar),
+		nextID: fakeFirstCharID}
+	var err error
+	if f.acct, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	if f.game, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	f.wg.Go(func() { f.serve(f.acct, f.account) })
+	f.wg.Go(func() { f.serve(f.game, f.gameConn) })
+	t.Cleanup(func() {
+		_ = f.acct.Close()
+		_ = f.game.Close()
+		f.mu.Lock()
+		for _, c := range f.conns {
+			_ = c.nc.Close()
+		}
+		f.mu.Unlock()
+		f.wg.Wait()
+	})
+	return f
+}
+
+func (f *fake) serve(ln net.Listener, h func(*srvConn)) {
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		c := newSrvConn(nc)
+		f.mu.Lock()
+		f.conns = append(f.conns, c)
+		f.mu.Unlock()
+		f.wg.Go(func() {
+			defer nc.Close()
+			h(c)
+		})
+	}
+}
+
+// lastGame returns the newest game connection.
+func (f *fake) lastGame() *srvConn {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.conns) - 1; i >= 0; i-- {
+		if f.conns[i].nc.LocalAddr().String() == f.game.Addr().String() {
+			return f.conns[i]
+		}
+	}
+	return nil
+}
+
+func (f *fake) config(account string) Config {
+	return Config{AccountAddr: f.acct.Addr().String(), Account: account, Password: "secret", Character: account + "X",
+		Timeout: 5 * time.Second}
+}
+
+func (f *fake) account(c *srvConn) {
+	var req msg.Account
+	if err := c.recv(&req); err != nil {
+		return
+	}
+	if f.rc5.DecryptPassword(req.Password) == fakeBadPassword {
+		c.send(msg.RejectLogin(msg.RejectInvalidPassword))
+		return
+	}
+	_, portText, _ := net.SplitHostPort(f.game.Addr().String())
+	port, _ := strconv.Atoi(portText)
+	f.mu.Lock()
+	tok := uint64(len(f.tokens)+1)<<32 | uint64(0x1234+len(f.tokens))
+	f.tokens[tok] = req.Account
+	f.mu.Unlock()
+	c.send(msg.AcceptLogin(tok, "127.0.0.1", uint32(port)))
+	var bye msg.ConnectAccount
+	_ = c.recv(&bye)
+}
+
+func (f *fake) gameConn(c *srvConn) {
+	c.framer.SetStepwise(true)
+	var con msg.Connect
+	if err := c.recv(&con); err != nil {
+		return
+	}
+	c.cipher.Rekey(con.Token)
+	c.framer.SetStepwise(false)
+	f.mu.Lock()
+	acct, ok := f.tokens[con.Token]
+	delete(f.tokens, con.Token)
+	ch := f.chars[acct]
+	f.mu.Unlock()
+	if !ok {
+		c.send(msg.SystemMessage(msg.ChannelLogin, "Login Invalid"))
+		return
+	}
+	if ch == nil {
+		f.create(c, acct, con.Token)
+		return
+	}
+	c.send(msg.SystemMessage(msg.ChannelLogin, msg.AnswerOK))
+	c.send(&msg.UserInfo{ID: ch.id, Mesh: 11003, Level: 1, Class: 10, ShowName: 1, Name: ch.name, Spouse: "None"})
+	c.send(msg.ServerTime(time.Now()))
+	f.world(c, ch)
+}
+
+func (f *fake) create(c *srvConn, acct string, tok uint64) {
+	c.send(msg.SystemMessage(msg.ChannelLogin, msg.NewRole))
+	var reg msg.Register
+	if err := c.recv(&reg); err != nil {
+		return
+	}
+	if reg.Token != uint32(tok) || reg.Account != acct {
+		c.send(msg.SystemMessage(msg.ChannelRegister, "Register Invalid"))
+		return
+	}
+	f.mu.Lock()
+	answer := f.registerMsg
+	if answer == "" {
+		f.chars[acct] = &fakeChar{id: f.nextID, name: reg.Name, x: fakeX, y: fakeY}
+		f.nextID++
+		answer = msg.AnswerOK
+	}
+	f.mu.Unlock()
+	c.send(msg.SystemMessage(msg.ChannelRegister, answer))
+	_, _ = io.Copy(io.Discard, c.nc) // keep the socket until the client leaves
+}
+
+// world answers the login chain and moves, until the client leaves.
+func (f *fake) world(c *srvConn, ch *fakeChar) {
+	for {
+		b, err := c.framer.Next()
+		if err != nil {
+			return
+		}
+		switch _, t := wire.Header(b); t {
+		case wire.TypeAction:
+			var a msg.Action
+			if c.codec.Decode(b, &a) != nil {
+				return
+			}
+			f.action(c, ch, &a)
+		case wire.TypeWalk:
+			var w msg.Walk
+			if c.codec.Decode(b, &w) != nil {
+				return
+			}
+			f.mu.Lock()
+			reject := f.rejectMoves
+			f.mu.Unlock()
+			if reject {
+				c.send(&msg.Action{ID: ch.id, Data1: fakeMap, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionTeleport})
+				continue
+			}
+			ch.x, ch.y = Step(ch.x, ch.y, w.Direction)
+			c.send(&w)
+		case wire.TypeTalk:
+			var tk msg.Talk
+			if c.codec.Decode(b, &tk) != nil {
+				return
+			}
+			c.send(&tk)
+		}
+	}
+}
+
+func (f *fake) action(c *srvConn, ch *fakeChar, a *msg.Action) {
+	switch a.Subtype {
+	case msg.ActionSendLocation:
+		c.send(&msg.Action{ID: ch.id, Data1: fakeMap, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionSendLocation})
+		c.send(&msg.MapInfo{UID: fakeMap, MapID: fakeMap})
+		f.mu.Lock()
+		spawn, flood := f.spawn, f.flood
+		f.mu.Unlock()
+		if spawn != nil {
+			c.send(spawn)
+		}
+		for i := range flood {
+			c.send(&msg.Walk{ID: fakeOtherEntityID, Direction: uint8(i % 8)})
+		}
+	case msg.ActionJump:
+		x, y := msg.UnpackXY(a.Data1)
+		f.mu.Lock()
+		reject := f.rejectMoves
+		f.mu.Unlock()
+		if reject || a.Data2 != msg.XY(ch.x, ch.y) {
+			c.send(&msg.Action{ID: ch.id, Data1: fakeMap, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionTeleport})
+			return
+		}
+		ch.x, ch.y = x, y
+		c.send(a)
+	default:
+		c.send(a)
+	}
+}
+
+// errIs reports whether err matches target, for table tests.
+func errIs(err, target error) bool { return errors.Is(err, target) }

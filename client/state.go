@@ -1,0 +1,423 @@
+package client
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/wire"
+)
+
+// MaxPending is how many moves (walks and jumps) may wait for the server's
+// answer at once.
+const MaxPending = 64
+
+// ViewRange is how far the 5017 client sees, in tiles on each axis (Wiki
+// Systems/Screen.md, CoEmu): an entity further away leaves the screen even
+// when the server sends no removal.
+const ViewRange = 18
+
+// walkDelta is the step of each direction, dir mod 8 (game-rules §2).
+var walkDelta = [8][2]int{{0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}, {1, 0}, {1, 1}}
+
+// Step returns the tile one step from (x, y) in direction dir (taken mod 8).
+func Step(x, y uint16, dir uint8) (uint16, uint16) {
+	d := walkDelta[dir%8]
+	return uint16(int(x) + d[0]), uint16(int(y) + d[1])
+}
+
+// Facing returns the direction (0–7) that points from (x0, y0) towards
+// (x1, y1), by the signs of the deltas; 0 when the points are equal.
+func Facing(x0, y0, x1, y1 uint16) uint8 {
+	sx, sy := sign(int(x1)-int(x0)), sign(int(y1)-int(y0))
+	for dir, d := range walkDelta {
+		if d[0] == sx && d[1] == sy {
+			return uint8(dir)
+		}
+	}
+	return 0
+}
+
+func sign(v int) int {
+	switch {
+	case v < 0:
+		return -1
+	case v > 0:
+		return 1
+	}
+	return 0
+}
+
+// Position is where an entity stands.
+type Position struct {
+	Map  uint32
+	X, Y uint16
+}
+
+// Entity is another player (or monster) on the client's screen.
+type Entity struct {
+	ID        uint32
+	Name      string
+	Mesh      uint32
+	Level     uint16
+	X, Y      uint16
+	Direction uint8
+}
+
+// MoveKind says which action a pending move was.
+type MoveKind uint8
+
+// Move kinds.
+const (
+	MoveWalk MoveKind = iota + 1 // MsgWalk
+	MoveJump                     // MsgAction 133
+)
+
+// String returns "walk" or "jump".
+func (k MoveKind) String() string {
+	switch k {
+	case MoveWalk:
+		return "walk"
+	case MoveJump:
+		return "jump"
+	}
+	return fmt.Sprintf("MoveKind(%d)", uint8(k))
+}
+
+// Ack is the server's answer to one of the client's moves.
+//
+// The game server answers every move in order: an accepted walk or jump is
+// echoed to the mover (MsgWalk, MsgAction 133), a refused one is answered
+// with a pull-back (MsgAction 86 to the server's position). The client
+// matches answers to its moves in that order. A teleport the server sends
+// on its own while moves are pending is taken for the answer to the oldest.
+type Ack struct {
+	Kind     MoveKind
+	Accepted bool
+	// RTT is the time from sending the move to reading its answer.
+	RTT time.Duration
+}
+
+// Event is one packet from the game server, in arrival order.
+type Event struct {
+	// Type is the packet type.
+	Type wire.Type
+	// Packet is the decoded packet (*msg.Player, *msg.Walk, *msg.Action,
+	// *msg.Talk, *msg.UserInfo, ...), owned by the receiver; nil for a type
+	// package msg does not define.
+	Packet wire.Packet
+	// Raw is a copy of an undecoded packet, header included, for a type
+	// package msg does not define; nil otherwise.
+	Raw []byte
+}
+
+// pendingMove is a move sent and not yet answered.
+type pendingMove struct {
+	kind   MoveKind
+	dir    uint8  // walk direction
+	tx, ty uint16 // jump target
+	sent   time.Time
+}
+
+// world is what the client knows of the game: itself, its position and its
+// screen. Guarded by session.mu.
+type world struct {
+	user   msg.UserInfo
+	placed bool
+	pos    Position
+	px, py uint16            // predicted position: pos with the pending moves applied
+	screen map[uint32]Entity // nil when the screen is not kept
+
+	pending [MaxPending]pendingMove // ring
+	head, n int
+}
+
+// session decodes the game server's packets, keeps the world up to date and
+// delivers events. It is the part of a Client that does not touch the
+// network, so tests and fuzzers drive it directly. handle runs on one
+// goroutine (the reader); the accessors from any.
+type session struct {
+	codec wire.Codec
+	onAck func(Ack)
+
+	// Reused decode targets when events are off.
+	talk   msg.Talk
+	walk   msg.Walk
+	action msg.Action
+	player msg.Player
+	user   msg.UserInfo
+	other  map[wire.Type]wire.Packet
+
+	events  chan Event // nil when events are off
+	dropped atomic.Uint64
+
+	mu sync.Mutex
+	w  world
+}
+
+func newSession(eventBuffer int, keepScreen bool, onAck func(Ack)) *session {
+	s := &session{onAck: onAck, other: make(map[wire.Type]wire.Packet)}
+	if keepScreen {
+		s.w.screen = make(map[uint32]Entity)
+	}
+	if eventBuffer > 0 {
+		s.events = make(chan Event, eventBuffer)
+	}
+	return s
+}
+
+// target returns the struct to decode a packet of type t into: a fresh one
+// when events are on (it goes to the consumer), a reused one otherwise; nil
+// for a type package msg does not define.
+func (s *session) target(t wire.Type) wire.Packet {
+	if s.events != nil {
+		return msg.New(t)
+	}
+	switch t {
+	case wire.TypeTalk:
+		return &s.talk
+	case wire.TypeWalk:
+		return &s.walk
+	case wire.TypeAction:
+		return &s.action
+	case wire.TypePlayer:
+		return &s.player
+	case wire.TypeUserInfo:
+		return &s.user
+	}
+	if p, ok := s.other[t]; ok {
+		return p
+	}
+	p := msg.New(t)
+	if p != nil {
+		s.other[t] = p
+	}
+	return p
+}
+
+// handle decodes one packet (header included), applies it to the world and
+// delivers it as an event. It returns the decoded packet, valid until the
+// next call, or nil for an unknown type. A malformed packet is an error
+// wrapping the *wire.FieldError that names the packet and field.
+func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
+	if len(b) < wire.HeaderSize {
+		return nil, fmt.Errorf("client: packet of %d bytes is shorter than its header", len(b))
+	}
+	_, t := wire.Header(b)
+	p := s.target(t)
+	if p == nil {
+		s.emit(Event{Type: t, Raw: bytes.Clone(b)})
+		return nil, nil
+	}
+	if err := s.codec.Decode(b, p); err != nil {
+		return nil, fmt.Errorf("client: malformed %v from the server: %w", t, err)
+	}
+	s.mu.Lock()
+	ack, acked := s.w.apply(p, now)
+	s.mu.Unlock()
+	if acked && s.onAck != nil {
+		s.onAck(ack)
+	}
+	s.emit(Event{Type: t, Packet: p})
+	return p, nil
+}
+
+// emit queues ev for the consumer without ever blocking the reader: when
+// the buffer is full the oldest event is dropped and counted. The client's
+// own state never depends on the consumer, so a slow consumer loses events,
+// not correctness.
+func (s *session) emit(ev Event) {
+	if s.events == nil {
+		return
+	}
+	for {
+		select {
+		case s.events <- ev:
+			return
+		default:
+		}
+		select {
+		case <-s.events:
+			s.dropped.Add(1)
+		default:
+		}
+	}
+}
+
+// addPending records a move about to be sent and advances the predicted
+// position. Caller holds s.mu.
+func (w *world) addPending(m pendingMove) bool {
+	if w.n == MaxPending {
+		return false
+	}
+	w.pending[(w.head+w.n)%MaxPending] = m
+	w.n++
+	w.advance(&m)
+	return true
+}
+
+// advance applies move m to the predicted position.
+func (w *world) advance(m *pendingMove) {
+	switch m.kind {
+	case MoveWalk:
+		w.px, w.py = Step(w.px, w.py, m.dir)
+	case MoveJump:
+		w.px, w.py = m.tx, m.ty
+	}
+}
+
+// resolve takes the oldest pending move as answered. For an echo (want
+// set) it first drops moves of another kind, which the server can no longer
+// be answering. It then recomputes the predicted position.
+func (w *world) resolve(want MoveKind, accepted bool, now time.Time) (Ack, bool) {
+	var ack Ack
+	found := false
+	for w.n > 0 {
+		m := w.pending[w.head]
+		w.head = (w.head + 1) % MaxPending
+		w.n--
+		if want == 0 || m.kind == want {
+			ack, found = Ack{Kind: m.kind, Accepted: accepted, RTT: now.Sub(m.sent)}, true
+			break
+		}
+	}
+	w.px, w.py = w.pos.X, w.pos.Y
+	for i := range w.n {
+		w.advance(&w.pending[(w.head+i)%MaxPending])
+	}
+	return ack, found
+}
+
+// apply updates the world with one decoded packet and reports the answer
+// to a pending move it carries.
+func (w *world) apply(p wire.Packet, now time.Time) (Ack, bool) {
+	switch p := p.(type) {
+	case *msg.UserInfo:
+		w.user = *p
+	case *msg.Player:
+		if p.ID != w.user.ID && w.screen != nil {
+			w.screen[p.ID] = Entity{ID: p.ID, Name: p.Name, Mesh: p.Mesh, Level: p.Level, X: p.X, Y: p.Y,
+				Direction: p.Direction}
+		}
+	case *msg.Walk:
+		if p.ID == w.user.ID {
+			w.pos.X, w.pos.Y = Step(w.pos.X, w.pos.Y, p.Direction)
+			w.prune()
+			return w.resolve(MoveWalk, true, now)
+		}
+		if e, ok := w.screen[p.ID]; ok {
+			e.X, e.Y = Step(e.X, e.Y, p.Direction)
+			e.Direction = p.Direction % 8
+			w.place(e)
+		}
+	case *msg.Action:
+		return w.applyAction(p, now)
+	}
+	return Ack{}, false
+}
+
+// applyAction is apply for MsgAction.
+func (w *world) applyAction(a *msg.Action, now time.Time) (Ack, bool) {
+	self := a.ID == w.user.ID
+	switch a.Subtype {
+	case msg.ActionSendLocation:
+		if self {
+			w.placed = true
+			w.moveSelf(a.Data1, a.Data2)
+		}
+	case msg.ActionJump:
+		x, y := msg.UnpackXY(a.Data1)
+		if self {
+			w.pos.X, w.pos.Y = x, y
+			w.prune()
+			return w.resolve(MoveJump, true, now)
+		}
+		if e, ok := w.screen[a.ID]; ok {
+			e.X, e.Y, e.Direction = x, y, uint8(a.Direction%8)
+			w.place(e)
+		}
+	case msg.ActionTeleport:
+		if self {
+			w.moveSelf(a.Data1, a.Data2)
+			if w.n > 0 {
+				return w.resolve(0, false, now)
+			}
+			return Ack{}, false
+		}
+		if e, ok := w.screen[a.ID]; ok {
+			if a.Data1 != w.pos.Map {
+				delete(w.screen, a.ID)
+				break
+			}
+			e.X, e.Y = msg.UnpackXY(a.Data2)
+			w.place(e)
+		}
+	case msg.ActionLeaveMap:
+		delete(w.screen, a.ID)
+	}
+	return Ack{}, false
+}
+
+// moveSelf puts the player at map, XY-packed xy; a new map empties the
+// screen (the new map's server sends its spawns).
+func (w *world) moveSelf(mapID, xy uint32) {
+	if mapID != w.pos.Map {
+		clear(w.screen)
+	}
+	w.pos.Map = mapID
+	w.pos.X, w.pos.Y = msg.UnpackXY(xy)
+	w.px, w.py = w.pos.X, w.pos.Y
+	w.prune()
+}
+
+// inView reports whether (x, y) is within ViewRange of the player.
+func (w *world) inView(x, y uint16) bool {
+	return abs(int(x)-int(w.pos.X)) <= ViewRange && abs(int(y)-int(w.pos.Y)) <= ViewRange
+}
+
+// place stores a moved entity, or drops it when it moved out of view.
+func (w *world) place(e Entity) {
+	if w.inView(e.X, e.Y) {
+		w.screen[e.ID] = e
+	} else {
+		delete(w.screen, e.ID)
+	}
+}
+
+// prune drops the entities out of view after the player moved.
+func (w *world) prune() {
+	for id, e := range w.screen {
+		if !w.inView(e.X, e.Y) {
+			delete(w.screen, id)
+		}
+	}
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// snapshot accessors, for the Client's methods.
+
+func (s *session) position() Position {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.pos
+}
+
+func (s *session) screenCopy() []Entity {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Collect(maps.Values(s.w.screen))
+	slices.SortFunc(out, func(a, b Entity) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}

@@ -1,0 +1,115 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coserver/coserver/bots"
+)
+
+// botConfig is a short, small bot run against srv.
+func botConfig(srv *testServer, prefix string, n int, d time.Duration) bots.Config {
+	cfg := bots.DefaultConfig()
+	cfg.AccountAddr = srv.accountAddr()
+	cfg.Prefix = prefix
+	cfg.Count = n
+	cfg.Rate = 100
+	cfg.Interval = 150 * time.Millisecond // under the server's 10 steps/s
+	cfg.Duration = d
+	cfg.JumpEvery = 4
+	cfg.ChatEvery = 5
+	cfg.Seed = 42
+	cfg.Logger = testLogger()
+	return cfg
+}
+
+// TestBots runs a few bots for a few seconds: all log in, walk, jump and
+// chat, and the server answers every move.
+func TestBots(t *testing.T) {
+	srv := startServer(t, newDB(t), "")
+	const n = 6
+	var progress bytes.Buffer
+	rep, err := bots.Run(t.Context(), botConfig(srv, "swarm", n, 3*time.Second), &progress)
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, rep)
+	}
+	t.Logf("report:\n%s", rep)
+	if rep.Logins != n || rep.LoginFailures != 0 || rep.Disconnects != 0 || len(rep.Errors) != 0 {
+		t.Errorf("logins %d, failures %d, disconnects %d, errors %v", rep.Logins, rep.LoginFailures, rep.Disconnects, rep.Errors)
+	}
+	w := rep.Walks
+	if w.Sent == 0 || w.Refused != 0 || w.Acknowledged+w.Unanswered != w.Sent || w.Unanswered > n {
+		t.Errorf("walks %+v", w)
+	}
+	if rep.MoveRTT.Count != w.Acknowledged || rep.MoveRTT.P50Ms <= 0 || rep.MoveRTT.MaxMs < rep.MoveRTT.P99Ms {
+		t.Errorf("move RTT %+v for %d acknowledged walks", rep.MoveRTT, w.Acknowledged)
+	}
+	if rep.Jumps.Acknowledged == 0 || rep.Jumps.Refused != 0 || rep.Chats == 0 {
+		t.Errorf("jumps %+v, chats %d", rep.Jumps, rep.Chats)
+	}
+	if lines := strings.Count(progress.String(), "\n"); lines < 2 || !strings.Contains(progress.String(), "logged in") {
+		t.Errorf("progress:\n%s", progress.String())
+	}
+}
+
+// TestBotsSurviveRestart restarts the server under a running swarm: every
+// bot reconnects to the new process (same account address, same database).
+func TestBotsSurviveRestart(t *testing.T) {
+	db := newDB(t)
+	srv := startServer(t, db, "")
+	addr := srv.accountAddr()
+	const n = 4
+	type result struct {
+		rep bots.Report
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rep, err := bots.Run(t.Context(), botConfig(srv, "phoenix", n, 5*time.Second), nil)
+		done <- result{rep, err}
+	}()
+	eventually(t, "every bot in the world", func() bool { return srv.app.Online() == n })
+	// Online counts a player from ANSWER_OK on; give the login chains time
+	// to finish, so that every bot is playing when the server stops.
+	time.Sleep(time.Second)
+	srv.stop()
+	srv2 := startServer(t, db, addr)
+	eventually(t, "every bot back after the restart", func() bool { return srv2.app.Online() == n })
+	res := <-done
+	if res.err != nil {
+		t.Fatalf("Run: %v", res.err)
+	}
+	rep := res.rep
+	t.Logf("report:\n%s", rep)
+	if rep.Logins != n || rep.Disconnects != n || rep.Reconnects != n {
+		t.Errorf("logins %d, disconnects %d, reconnects %d; want %d each", rep.Logins, rep.Disconnects, rep.Reconnects, n)
+	}
+	if rep.Walks.Acknowledged == 0 {
+		t.Errorf("walks %+v", rep.Walks)
+	}
+}
+
+// TestBotsCommand runs `coserver bots` (bots.Main) against the server and
+// reads its JSON report.
+func TestBotsCommand(t *testing.T) {
+	srv := startServer(t, newDB(t), "")
+	var out, errOut bytes.Buffer
+	code := bots.Main([]string{"-account-addr", srv.accountAddr(), "-n", "2", "-rate", "20", "-interval", "200ms",
+		"-duration", "1500ms", "-prefix", "cli", "-password", "clipass", "-json"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+	var rep bots.Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, out.String())
+	}
+	if rep.Bots != 2 || rep.Logins != 2 || rep.Walks.Acknowledged == 0 || rep.MoveRTT.Count == 0 {
+		t.Errorf("report %+v", rep)
+	}
+	if !strings.Contains(errOut.String(), "logged in 2/2") {
+		t.Errorf("progress on stderr:\n%s", errOut.String())
+	}
+}
