@@ -1,0 +1,140 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coserver/coserver/app"
+	"github.com/coserver/coserver/client"
+	"github.com/coserver/coserver/config"
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/password"
+
+	_ "modernc.org/sqlite" // the integrity check opens the file directly
+)
+
+// Environment of the child process TestKill9 starts: a server on the
+// database in childDBEnv, saving every crashSaveInterval.
+const (
+	childDBEnv        = "COSERVER_E2E_CHILD_DB"
+	crashSaveInterval = 300 * time.Millisecond
+)
+
+// TestMain lets the test binary run as the server that TestKill9 kills.
+func TestMain(m *testing.M) {
+	if db := os.Getenv(childDBEnv); db != "" {
+		runChildServer(db)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// runChildServer starts a server, prints its account address and waits to
+// be killed.
+func runChildServer(db string) {
+	cfg := config.Default()
+	cfg.General.DB = db
+	cfg.General.AdminAddr = ""
+	cfg.Account.AccountAddr = loopback + ":0"
+	cfg.Account.GameHost = loopback
+	cfg.Account.AutoRegister = true
+	cfg.Game.GameAddr = loopback + ":0"
+	cfg.Game.SaveInterval = crashSaveInterval
+	a, err := app.Start(context.Background(), cfg, app.Options{HashParams: password.TestParams, Logger: testLogger()})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	fmt.Println("ready", a.AccountAddr().String())
+	select {}
+}
+
+// TestKill9 kills the server process with SIGKILL while a player walks: the
+// restarted server finds the database intact and the character where it
+// was at most one save interval before the kill.
+func TestKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	db := newDB(t)
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), childDBEnv+"="+db)
+	out, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "ready ") {
+		t.Fatalf("child server: %q, %v", line, err)
+	}
+	addr := strings.TrimSpace(strings.TrimPrefix(line, "ready "))
+
+	cfg := client.Config{AccountAddr: addr, Account: "crash1", Password: testPassword, Character: "Crasher",
+		Body: 1003, Class: 10, Timeout: waitTimeout, Logger: testLogger()}
+	c := login(t, cfg)
+	step := func(dir uint8) {
+		want := c.Predicted()
+		if err := c.Walk(dir, msg.WalkModeWalk); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the step is confirmed", func() bool { return c.Pending() == 0 })
+		if c.Position() == want {
+			t.Fatalf("step %d not taken", dir)
+		}
+		time.Sleep(150 * time.Millisecond) // a walking pace, under the speed limit
+	}
+	// Walk, then stand still for two save intervals: that position is saved.
+	for range 4 {
+		step(6) // east
+	}
+	saved := c.Position()
+	time.Sleep(3 * crashSaveInterval)
+	// Walk again and kill the server at once: these steps may be lost.
+	var path []client.Position
+	for range 3 {
+		step(0) // south
+		path = append(path, c.Position())
+	}
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+
+	// The database is intact after the kill.
+	sqldb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var check string
+	if err := sqldb.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check: %q, %v", check, err)
+	}
+	sqldb.Close()
+
+	s := startServer(t, db, "")
+	cfg.AccountAddr = s.accountAddr()
+	again := login(t, cfg)
+	if again.Created() {
+		t.Fatal("the character was lost: the restarted server asked for a new one")
+	}
+	got := again.Position()
+	ok := got == saved
+	for _, p := range path {
+		ok = ok || got == p
+	}
+	if !ok {
+		t.Fatalf("after kill -9 the character is at %+v; want the saved %+v or a later step of %+v", got, saved, path)
+	}
+	t.Logf("saved before the walk: %+v, path: %+v, restored at: %+v", saved, path, got)
+}
