@@ -137,7 +137,7 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			TokenTTL:     cfg.Account.TokenTTL,
 			AutoRegister: cfg.Account.AutoRegister,
 			Maintenance:  cfg.Account.Maintenance,
-			HashParams:   hashParams(cfg.Account.PasswordHash, opts.HashParams),
+			HashParams:   hashParamsOr(opts.HashParams, cfg.Account.PasswordHash),
 			Throttle: account.ThrottleConfig{
 				FailuresPerIP:      cfg.Account.LoginFailuresPerIP,
 				FailuresPerAccount: cfg.Account.LoginFailuresPerAccount,
@@ -304,16 +304,22 @@ func (a *App) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// hashParams chooses the argon2id parameters for new hashes: an explicit
-// override, else the configured cost.
-func hashParams(setting string, override password.Params) password.Params {
-	if override != (password.Params{}) {
-		return override
-	}
+// HashParams returns the argon2id parameters of a -password-hash setting:
+// "test" is the cheap set for bot runs, anything else the production set.
+func HashParams(setting string) password.Params {
 	if setting == "test" {
 		return password.TestParams
 	}
 	return password.DefaultParams
+}
+
+// hashParamsOr returns override when it is set, else the setting's
+// parameters.
+func hashParamsOr(override password.Params, setting string) password.Params {
+	if override != (password.Params{}) {
+		return override
+	}
+	return HashParams(setting)
 }
 
 // loadMaps reads a client's maps, or returns nil for the built-in ones.

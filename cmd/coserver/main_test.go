@@ -84,14 +84,14 @@ func TestDemoAccountOnce(t *testing.T) {
 	}
 	defer st.Close()
 	var out bytes.Buffer
-	if err := ensureDemoAccount(ctx, st, &out); err != nil {
+	if err := ensureDemoAccount(ctx, st, password.TestParams, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), `"demo"`) {
 		t.Fatalf("no password printed: %q", out.String())
 	}
 	out.Reset()
-	if err := ensureDemoAccount(ctx, st, &out); err != nil || out.Len() != 0 {
+	if err := ensureDemoAccount(ctx, st, password.TestParams, &out); err != nil || out.Len() != 0 {
 		t.Fatalf("second start printed %q, %v", out.String(), err)
 	}
 }

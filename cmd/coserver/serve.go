@@ -73,7 +73,7 @@ func serve(ctx context.Context, r role, args []string, stdout, stderr io.Writer)
 		return 1
 	}
 	if r.app != app.RoleGame {
-		if err := ensureDemoAccount(ctx, a.Store(), stdout); err != nil {
+		if err := ensureDemoAccount(ctx, a.Store(), app.HashParams(cfg.Account.PasswordHash), stdout); err != nil {
 			log.Error("creating the demo account", "err", err)
 		}
 	}
@@ -94,13 +94,13 @@ const demoAccount = "demo"
 
 // ensureDemoAccount creates the demo account with a random password when the
 // database has no account, and prints the password once.
-func ensureDemoAccount(ctx context.Context, db *store.DB, stdout io.Writer) error {
+func ensureDemoAccount(ctx context.Context, db *store.DB, params password.Params, stdout io.Writer) error {
 	accs, err := db.ListAccounts(ctx)
 	if err != nil || len(accs) > 0 {
 		return err
 	}
 	pw := randomPassword()
-	hash, err := password.Hash(pw, password.DefaultParams)
+	hash, err := password.Hash(pw, params)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Load benchmark of issue 7: coserver and the bot swarm as separate processes
+# pinned to separate cores, ramping the number of bots. For each size it
+# records the bots' walk round trip (p50/p99/max), logins/s, errors, and the
+# server's CPU and memory per bot. Everything talks to 127.0.0.1 only.
+#
+#   bench/swarm/run.sh                  # sizes 1000 2000 5000 10000, 60 s each
+#   SIZES="500 1000" DURATION=30s bench/swarm/run.sh
+#
+# Results: bench/out/swarm-<n>.json (the bots' report) and a summary table on
+# stdout. The server core is CPU 0, the bots' core CPU 1.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SIZES=${SIZES:-"1000 2000 5000 10000"}
+DURATION=${DURATION:-60s}
+RATE=${RATE:-250}      # logins started per second
+SPREAD=${SPREAD:-450}  # tiles the bots' homes spread over around the start
+SERVER_CPU=${SERVER_CPU:-0}
+BOTS_CPU=${BOTS_CPU:-1}
+OUT=${OUT:-bench/out}
+ACCOUNT=127.0.0.1:29958
+GAME=127.0.0.1:25816
+ADMIN=127.0.0.1:29100
+
+mkdir -p "$OUT"
+go build -o "$OUT/coserver" ./cmd/coserver
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+hz=$(getconf CLK_TCK)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+
+printf '%-7s %-8s %-9s %-9s %-9s %-9s %-10s %-11s %-10s %-12s %s\n' \
+	bots active logins/s p50_ms p99_ms max_ms walks/s srv_cpu_% cpu_us/bot/s rss_KiB/bot errors
+for n in $SIZES; do
+	dir=$(mktemp -d)
+	GOMAXPROCS=1 taskset -c "$SERVER_CPU" "$OUT/coserver" serve -db "$dir/swarm.db" \
+		-account-addr "$ACCOUNT" -game-addr "$GAME" -game-host 127.0.0.1 -admin-addr "$ADMIN" \
+		-auto-register -password-hash test -log-level warn \
+		-max-conns 40000 -max-conns-per-ip 40000 -max-players 40000 >"$dir/server.out" 2>"$dir/server.err" &
+	srv=$!
+	for _ in $(seq 100); do
+		curl -sf "http://$ADMIN/metrics" >/dev/null && break
+		sleep 0.1
+	done
+	base_rss=$(rss_kib "$srv")
+	t0=$(cpu_ticks "$srv")
+	GOMAXPROCS=1 taskset -c "$BOTS_CPU" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
+		-rate "$RATE" -spread "$SPREAD" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$dir/bots.err"
+	t1=$(cpu_ticks "$srv")
+	end_rss=$(rss_kib "$srv")
+	hwm=$(hwm_kib "$srv")
+	kill -TERM "$srv"
+	wait "$srv" || true
+	python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" <<'PY'
+import json, sys
+path, n, t0, t1, hz, base, end, hwm = sys.argv[1:]
+r = json.load(open(path))
+n, hz = int(n), int(hz)
+secs = r["elapsed_s"]
+cpu = (int(t1) - int(t0)) / hz
+walks = r["walks"]
+acked = walks["acknowledged"]
+rtt = r["move_rtt"]
+errors = sum(r.get("errors", {}).values())
+print(f'{n:<7} {r["active_at_end"]:<8} {r["logins_per_s"]:<9.0f} {rtt.get("p50_ms", 0):<9.1f} '
+      f'{rtt.get("p99_ms", 0):<9.1f} {rtt.get("max_ms", 0):<9.1f} {acked / secs:<10.0f} '
+      f'{100 * cpu / secs:<11.1f} {1e6 * cpu / secs / n:<10.1f}   '
+      f'{(int(end) - int(base)) / n:<12.1f} {errors} (peak RSS {int(hwm) // 1024} MiB)')
+PY
+	rm -rf "$dir"
+done
