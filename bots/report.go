@@ -40,6 +40,9 @@ type Report struct {
 	// MoveRTT is the walk round trip: from sending MsgWalk to reading the
 	// server's echo of it.
 	MoveRTT Latency `json:"move_rtt"`
+	// SteadyMoveRTT is MoveRTT counted only once every bot has logged in:
+	// the swarm at full size, the login ramp left out.
+	SteadyMoveRTT Latency `json:"steady_move_rtt"`
 	// MoveRTTHistogram is MoveRTT's distribution in power-of-two buckets.
 	MoveRTTHistogram []Bucket `json:"move_rtt_histogram"`
 	// Errors counts errors by kind ("login_reject_InvalidPassword",
@@ -120,6 +123,7 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "jumps:       %s\n", r.Jumps)
 	fmt.Fprintf(&b, "chats:       %d sent\n", r.Chats)
 	fmt.Fprintf(&b, "move RTT:    %s\n", r.MoveRTT)
+	fmt.Fprintf(&b, "  all in:    %s\n", r.SteadyMoveRTT)
 	if len(r.MoveRTTHistogram) > 0 {
 		peak := slices.MaxFunc(r.MoveRTTHistogram, func(a, b Bucket) int { return cmp.Compare(a.Count, b.Count) }).Count
 		for _, bk := range r.MoveRTTHistogram {

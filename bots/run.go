@@ -89,7 +89,7 @@ type stats struct {
 	loggedIn, loginFailures, disconnects, reconnects, active atomic.Int64
 	walks, jumps                                             moveStats
 	chats                                                    atomic.Int64
-	rtt, loginTime                                           Histogram
+	rtt, steadyRTT, loginTime                                Histogram
 	lastFirstLogin                                           atomic.Int64 // ns after the start
 
 	errMu sync.Mutex
@@ -413,6 +413,9 @@ func (r *runner) onAck(a client.Ack) {
 		if a.Accepted {
 			r.st.walks.acked.Add(1)
 			r.st.rtt.Record(a.RTT)
+			if r.st.loggedIn.Load() == int64(len(r.bots)) {
+				r.st.steadyRTT.Record(a.RTT)
+			}
 		} else {
 			r.st.walks.refused.Add(1)
 		}
@@ -468,6 +471,7 @@ func (r *runner) report(end time.Time) Report {
 		Jumps:            moves(&r.st.jumps),
 		Chats:            r.st.chats.Load(),
 		MoveRTT:          latency(rtt),
+		SteadyMoveRTT:    latency(r.st.steadyRTT.snapshot()),
 		MoveRTTHistogram: powerBuckets(rtt),
 		Errors:           make(map[string]int64),
 	}

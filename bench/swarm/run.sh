@@ -32,8 +32,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 
-printf '%-7s %-8s %-9s %-9s %-9s %-9s %-10s %-11s %-10s %-12s %s\n' \
-	bots active logins/s p50_ms p99_ms max_ms walks/s srv_cpu_% cpu_us/bot/s rss_KiB/bot errors
+printf '%-7s %-7s %-9s %-17s %-17s %-8s %-10s %-12s %-12s %s\n' \
+	bots active logins/s "p50/p99 all (ms)" "p50/p99 steady" walks/s srv_cpu_% cpu_us/bot/s rss_KiB/bot errors
 for n in $SIZES; do
 	dir=$(mktemp -d)
 	GOMAXPROCS=1 taskset -c "$SERVER_CPU" "$OUT/coserver" serve -db "$dir/swarm.db" \
@@ -48,7 +48,7 @@ for n in $SIZES; do
 	base_rss=$(rss_kib "$srv")
 	t0=$(cpu_ticks "$srv")
 	GOMAXPROCS=1 taskset -c "$BOTS_CPU" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
-		-rate "$RATE" -spread "$SPREAD" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$dir/bots.err"
+		-rate "$RATE" -spread "$SPREAD" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress"
 	t1=$(cpu_ticks "$srv")
 	end_rss=$(rss_kib "$srv")
 	hwm=$(hwm_kib "$srv")
@@ -63,11 +63,11 @@ secs = r["elapsed_s"]
 cpu = (int(t1) - int(t0)) / hz
 walks = r["walks"]
 acked = walks["acknowledged"]
-rtt = r["move_rtt"]
+rtt, steady = r["move_rtt"], r["steady_move_rtt"]
 errors = sum(r.get("errors", {}).values())
-print(f'{n:<7} {r["active_at_end"]:<8} {r["logins_per_s"]:<9.0f} {rtt.get("p50_ms", 0):<9.1f} '
-      f'{rtt.get("p99_ms", 0):<9.1f} {rtt.get("max_ms", 0):<9.1f} {acked / secs:<10.0f} '
-      f'{100 * cpu / secs:<11.1f} {1e6 * cpu / secs / n:<10.1f}   '
+both = lambda l: f'{l["p50_ms"]:.1f}/{l["p99_ms"]:.1f}'
+print(f'{n:<7} {r["active_at_end"]:<7} {r["logins_per_s"]:<9.0f} {both(rtt):<17} {both(steady):<17} '
+      f'{acked / secs:<8.0f} {100 * cpu / secs:<10.1f} {1e6 * cpu / secs / n:<12.1f} '
       f'{(int(end) - int(base)) / n:<12.1f} {errors} (peak RSS {int(hwm) // 1024} MiB)')
 PY
 	rm -rf "$dir"
