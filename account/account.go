@@ -5,6 +5,7 @@
 package account
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -96,11 +97,11 @@ const (
 // New returns an account server over accounts and tokens, registering its
 // metrics with reg.
 func New(cfg Config, accounts Accounts, tokens Tokens, reg prometheus.Registerer) (*Server, error) {
-	setDefault(&cfg.TokenTTL, token.DefaultTTL)
+	cfg.TokenTTL = cmp.Or(cfg.TokenTTL, token.DefaultTTL)
 	if cfg.HashParams == (password.Params{}) {
 		cfg.HashParams = password.DefaultParams
 	}
-	setDefault(&cfg.MaxConcurrentHashes, runtime.GOMAXPROCS(0))
+	cfg.MaxConcurrentHashes = cmp.Or(cfg.MaxConcurrentHashes, runtime.GOMAXPROCS(0))
 	cfg.Throttle.setDefaults()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -126,13 +127,6 @@ func New(cfg Config, accounts Accounts, tokens Tokens, reg prometheus.Registerer
 		return nil, fmt.Errorf("account: metrics: %w", err)
 	}
 	return s, nil
-}
-
-func setDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
-	}
 }
 
 // Session states.

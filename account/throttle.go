@@ -1,6 +1,7 @@
 package account
 
 import (
+	"cmp"
 	"sync"
 	"time"
 )
@@ -25,9 +26,9 @@ type ThrottleConfig struct {
 }
 
 func (c *ThrottleConfig) setDefaults() {
-	setDefault(&c.FailuresPerIP, DefaultFailuresPerIP)
-	setDefault(&c.FailuresPerAccount, DefaultFailuresPerAccount)
-	setDefault(&c.Lockout, DefaultLockout)
+	c.FailuresPerIP = cmp.Or(c.FailuresPerIP, DefaultFailuresPerIP)
+	c.FailuresPerAccount = cmp.Or(c.FailuresPerAccount, DefaultFailuresPerAccount)
+	c.Lockout = cmp.Or(c.Lockout, DefaultLockout)
 }
 
 type failures struct {

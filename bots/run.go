@@ -29,6 +29,7 @@ import (
 
 	"github.com/coserver/coserver/client"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/ratelimit"
 )
 
 // Scheduling.
@@ -109,29 +110,16 @@ func (s *stats) addErr(kind string, err error, log *slog.Logger) {
 	}
 }
 
-// limiter is a token bucket of logins shared by every worker.
+// limiter is the token bucket of logins shared by every worker.
 type limiter struct {
-	mu     sync.Mutex
-	rate   float64
-	burst  float64
-	tokens float64
-	last   time.Time
+	mu sync.Mutex
+	b  ratelimit.Bucket
 }
 
 func (l *limiter) allow(now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.last.IsZero() {
-		l.tokens = 1
-	} else {
-		l.tokens = min(l.burst, l.tokens+now.Sub(l.last).Seconds()*l.rate)
-	}
-	l.last = now
-	if l.tokens < 1 {
-		return false
-	}
-	l.tokens--
-	return true
+	return l.b.Allow(now)
 }
 
 // runner is one run.
@@ -161,7 +149,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (Report, error) {
 		r.seed = rand.Uint64()
 	}
 	tick := cfg.Interval / slotsPerInterval
-	r.limiter = limiter{rate: cfg.Rate, burst: max(1, cfg.Rate*tick.Seconds())}
+	r.limiter.b = ratelimit.New(cfg.Rate, max(1, cfg.Rate*tick.Seconds()))
 	onAck := r.onAck
 	r.bots = make([]*bot, cfg.Count)
 	for i := range r.bots {

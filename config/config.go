@@ -28,6 +28,11 @@ import (
 	"net/netip"
 	"strconv"
 	"time"
+
+	"github.com/coserver/coserver/account"
+	"github.com/coserver/coserver/game"
+	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/token"
 )
 
 // Config is every setting of the server. Default returns it with the
@@ -141,26 +146,26 @@ func Default() Config {
 		},
 		Account: Account{
 			AccountAddr:             ":9958",
-			TokenTTL:                30 * time.Second,
-			LoginFailuresPerIP:      10,
-			LoginFailuresPerAccount: 5,
-			LoginLockout:            5 * time.Minute,
+			TokenTTL:                token.DefaultTTL,
+			LoginFailuresPerIP:      account.DefaultFailuresPerIP,
+			LoginFailuresPerAccount: account.DefaultFailuresPerAccount,
+			LoginLockout:            account.DefaultLockout,
 			PasswordHash:            "default",
 		},
 		Game: Game{
 			GameAddr:     ":5816",
-			SaveInterval: time.Minute,
-			MaxPlayers:   5000,
+			SaveInterval: game.DefaultSaveInterval,
+			MaxPlayers:   game.DefaultMaxPlayers,
 		},
 		Limits: Limits{
-			MaxConns:         20000,
-			MaxConnsPerIP:    32,
-			HandshakeTimeout: 15 * time.Second,
-			IdleTimeout:      10 * time.Minute,
-			WriteTimeout:     10 * time.Second,
-			OutboxLimit:      256 << 10,
-			PacketRate:       100,
-			PacketBurst:      200,
+			MaxConns:         server.DefaultMaxConns,
+			MaxConnsPerIP:    server.DefaultMaxConnsPerIP,
+			HandshakeTimeout: server.DefaultHandshakeTimeout,
+			IdleTimeout:      server.DefaultIdleTimeout,
+			WriteTimeout:     server.DefaultWriteTimeout,
+			OutboxLimit:      server.DefaultOutboxLimit,
+			PacketRate:       server.DefaultPacketRate,
+			PacketBurst:      server.DefaultPacketBurst,
 		},
 	}
 }

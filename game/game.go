@@ -10,6 +10,7 @@
 package game
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -79,9 +80,9 @@ type Server struct {
 // New returns a game server over st and tokens, registering its metrics with
 // reg.
 func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Server, error) {
-	setDefault(&cfg.SaveInterval, DefaultSaveInterval)
-	setDefault(&cfg.MaxPlayers, DefaultMaxPlayers)
-	setDefault(&cfg.RemoveAction, msg.ActionLeaveMap)
+	cfg.SaveInterval = cmp.Or(cfg.SaveInterval, DefaultSaveInterval)
+	cfg.MaxPlayers = cmp.Or(cfg.MaxPlayers, DefaultMaxPlayers)
+	cfg.RemoveAction = cmp.Or(cfg.RemoveAction, msg.ActionLeaveMap)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -96,13 +97,6 @@ func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Serve
 	}
 	s.routes()
 	return s, nil
-}
-
-func setDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
-	}
 }
 
 // Types returns the packet types the server handles, for metrics.

@@ -22,7 +22,7 @@ func (m *Map) walk(p *Player, dir uint8, mode msg.WalkMode, now time.Time) {
 	dir %= 8
 	d := walkDelta[dir]
 	x, y := int(p.x)+d[0], int(p.y)+d[1]
-	if !p.moves.allow(now) {
+	if !p.moves.Allow(now) {
 		m.world.metrics.snapBacks.WithLabelValues("speed").Inc()
 		m.pullBack(p)
 		return
@@ -54,7 +54,7 @@ func (m *Map) jump(p *Player, x, y, fromX, fromY uint16, dir uint16, now time.Ti
 	case !m.floor.Walkable(int(x), int(y)) || !m.floor.ClearJump(int(p.x), int(p.y), int(x), int(y), MaxJumpRise):
 		reason = "blocked"
 	}
-	if reason == "" && !p.jumps.allow(now) {
+	if reason == "" && !p.jumps.Allow(now) {
 		reason = "speed"
 	}
 	if reason != "" {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/ratelimit"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
@@ -39,9 +40,9 @@ type Player struct {
 	cell    int
 	cellIdx int
 	screen  map[uint32]*Player // players this one sees (and who see it)
-	moves   moveBucket
-	jumps   jumpBucket
-	gone    bool // logged out: a hand-off in flight must not place it again
+	moves   ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
+	jumps   ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst
+	gone    bool               // logged out: a hand-off in flight must not place it again
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
@@ -56,6 +57,8 @@ func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
 		y:      ch.Y,
 		cell:   -1,
 		screen: make(map[uint32]*Player),
+		moves:  ratelimit.New(MaxStepsPerSecond, MaxStepBurst),
+		jumps:  ratelimit.New(float64(time.Second)/float64(MinJumpInterval), JumpBurst),
 	}
 }
 
@@ -140,44 +143,3 @@ const (
 	// its line (CoEmu and COPS use 210).
 	MaxJumpRise = 210
 )
-
-// moveBucket is a token bucket of steps.
-type moveBucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func (b *moveBucket) allow(now time.Time) bool {
-	if b.last.IsZero() {
-		b.tokens = MaxStepBurst
-	} else {
-		b.tokens = min(MaxStepBurst, b.tokens+now.Sub(b.last).Seconds()*MaxStepsPerSecond)
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-// jumpBucket is a token bucket of jumps: one per MinJumpInterval, up to
-// JumpBurst.
-type jumpBucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func (b *jumpBucket) allow(now time.Time) bool {
-	if b.last.IsZero() {
-		b.tokens = JumpBurst
-	} else {
-		b.tokens = min(JumpBurst, b.tokens+float64(now.Sub(b.last))/float64(MinJumpInterval))
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}

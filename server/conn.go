@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/coserver/coserver/ratelimit"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -54,8 +55,8 @@ type Conn struct {
 	// from the reader goroutine (inside Handle).
 	Log *slog.Logger
 
-	timeout  time.Duration // current read deadline: handshake, then idle
-	bucket   tokenBucket
+	timeout  time.Duration          // current read deadline: handshake, then idle
+	bucket   ratelimit.Bucket       // packets: PacketRate, PacketBurst
 	unknown  map[wire.Type]struct{} // unknown types already logged
 	reason   atomic.Pointer[Reason]
 	closeOne sync.Once
@@ -204,7 +205,7 @@ func (c *Conn) readLoop(ctx context.Context, sess Session) Reason {
 			c.timeout = c.srv.cfg.IdleTimeout
 		}
 		now := time.Now()
-		if !c.bucket.allow(now) {
+		if !c.bucket.Allow(now) {
 			lm.rateKicks.Inc()
 			c.Log.Warn("packet rate limit exceeded", "rate", c.srv.cfg.PacketRate)
 			return ReasonRateLimit
@@ -282,29 +283,4 @@ func (c *Conn) logUnknown(t wire.Type, n int) {
 	}
 	c.unknown[t] = struct{}{}
 	c.Log.Info("unhandled packet type", "type", t, "length", n)
-}
-
-// tokenBucket limits a connection's packet rate: rate tokens per second, up
-// to burst. Reader goroutine only.
-type tokenBucket struct {
-	rate, burst float64
-	tokens      float64
-	last        time.Time
-}
-
-func (b *tokenBucket) allow(now time.Time) bool {
-	if b.rate <= 0 {
-		return true
-	}
-	if b.last.IsZero() {
-		b.tokens = b.burst
-	} else {
-		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
 }

@@ -7,6 +7,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/coserver/coserver/ratelimit"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -66,24 +68,17 @@ type Config struct {
 }
 
 func (c *Config) setDefaults() {
-	setDefault(&c.MaxConns, DefaultMaxConns)
-	setDefault(&c.MaxConnsPerIP, DefaultMaxConnsPerIP)
-	setDefault(&c.HandshakeTimeout, DefaultHandshakeTimeout)
-	setDefault(&c.IdleTimeout, DefaultIdleTimeout)
-	setDefault(&c.WriteTimeout, DefaultWriteTimeout)
-	setDefault(&c.OutboxLimit, DefaultOutboxLimit)
-	setDefault(&c.PacketRate, DefaultPacketRate)
-	setDefault(&c.PacketBurst, DefaultPacketBurst)
-	setDefault(&c.ReadBufferSize, wire.DefaultReadBufferSize)
+	c.MaxConns = cmp.Or(c.MaxConns, DefaultMaxConns)
+	c.MaxConnsPerIP = cmp.Or(c.MaxConnsPerIP, DefaultMaxConnsPerIP)
+	c.HandshakeTimeout = cmp.Or(c.HandshakeTimeout, DefaultHandshakeTimeout)
+	c.IdleTimeout = cmp.Or(c.IdleTimeout, DefaultIdleTimeout)
+	c.WriteTimeout = cmp.Or(c.WriteTimeout, DefaultWriteTimeout)
+	c.OutboxLimit = cmp.Or(c.OutboxLimit, DefaultOutboxLimit)
+	c.PacketRate = cmp.Or(c.PacketRate, DefaultPacketRate)
+	c.PacketBurst = cmp.Or(c.PacketBurst, DefaultPacketBurst)
+	c.ReadBufferSize = cmp.Or(c.ReadBufferSize, wire.DefaultReadBufferSize)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
-	}
-}
-
-func setDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
 	}
 }
 
@@ -207,7 +202,7 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 		srv:     s,
 		cipher:  s.cfg.NewCipher(),
 		timeout: s.cfg.HandshakeTimeout,
-		bucket:  tokenBucket{rate: s.cfg.PacketRate, burst: s.cfg.PacketBurst},
+		bucket:  ratelimit.New(s.cfg.PacketRate, s.cfg.PacketBurst),
 	}
 	c.out.limit = s.cfg.OutboxLimit
 	c.framer = wire.NewFramer(c, c.cipher, make([]byte, s.cfg.ReadBufferSize))
