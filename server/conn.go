@@ -185,9 +185,11 @@ func (c *Conn) serve(ctx context.Context, sess Session) {
 	c.finish(sess)
 }
 
-// finish releases the session and the connection's accounting.
+// finish releases the session, the read buffer and the connection's
+// accounting. It runs after the reader has stopped.
 func (c *Conn) finish(sess Session) {
 	r := *c.reason.Load()
+	c.framer.Release()
 	sess.Close(r)
 	c.srv.forget(c, r)
 }

@@ -58,8 +58,6 @@ type Config struct {
 	// the limit (benchmarks only).
 	PacketRate  float64
 	PacketBurst float64
-	// ReadBufferSize is each connection's framer buffer.
-	ReadBufferSize int
 	// NewCipher returns a fresh cipher for a new connection: the patch's
 	// transport encryption (tq.NewServer for 5017). Required.
 	NewCipher func() Cipher
@@ -76,7 +74,6 @@ func (c *Config) setDefaults() {
 	c.OutboxLimit = cmp.Or(c.OutboxLimit, DefaultOutboxLimit)
 	c.PacketRate = cmp.Or(c.PacketRate, DefaultPacketRate)
 	c.PacketBurst = cmp.Or(c.PacketBurst, DefaultPacketBurst)
-	c.ReadBufferSize = cmp.Or(c.ReadBufferSize, wire.DefaultReadBufferSize)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -95,6 +92,10 @@ type Server struct {
 	lm   *listenerMetrics
 	log  *slog.Logger
 	next atomic.Uint64
+
+	// buffers lends read buffers to connections with bytes in flight: an
+	// idle connection holds none (wire.NewPooledFramer).
+	buffers wire.BufferPool
 
 	mu       sync.Mutex
 	ln       net.Listener
@@ -205,7 +206,7 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 		bucket:  ratelimit.New(s.cfg.PacketRate, s.cfg.PacketBurst),
 	}
 	c.out.limit = s.cfg.OutboxLimit
-	c.framer = wire.NewFramer(c, c.cipher, make([]byte, s.cfg.ReadBufferSize))
+	c.framer = wire.NewPooledFramer(c, c.cipher, &s.buffers)
 	c.Log = s.log.With("conn", c.id, "remote", ip)
 	s.conns[c] = struct{}{}
 	s.perIP[ip]++
