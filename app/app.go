@@ -202,6 +202,7 @@ func (a *App) listenerConfig(name string) server.Config {
 		IdleTimeout:      l.IdleTimeout,
 		WriteTimeout:     l.WriteTimeout,
 		OutboxLimit:      l.OutboxLimit,
+		FlushDelay:       l.FlushDelay,
 		PacketRate:       l.PacketRate,
 		PacketBurst:      l.PacketBurst,
 		NewCipher:        func() server.Cipher { return tq.NewServer() },

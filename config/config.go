@@ -126,6 +126,9 @@ type Limits struct {
 	// OutboxLimit is the most bytes queued for one client; past it the
 	// client is disconnected as a slow consumer.
 	OutboxLimit int
+	// FlushDelay is how long a connection's writer gathers packets before
+	// writing them with one syscall.
+	FlushDelay time.Duration
 	// PacketRate is the sustained packets per second a client may send;
 	// negative disables the limit (benchmarks only).
 	PacketRate float64
@@ -164,6 +167,7 @@ func Default() Config {
 			IdleTimeout:      server.DefaultIdleTimeout,
 			WriteTimeout:     server.DefaultWriteTimeout,
 			OutboxLimit:      server.DefaultOutboxLimit,
+			FlushDelay:       server.DefaultFlushDelay,
 			PacketRate:       server.DefaultPacketRate,
 			PacketBurst:      server.DefaultPacketBurst,
 		},
@@ -238,6 +242,7 @@ func (c *Config) settings() []setting {
 		{limits, "idle-timeout", &l.IdleTimeout, "close a connection that sends nothing for this long (duration)"},
 		{limits, "write-timeout", &l.WriteTimeout, "longest one socket write to a client may take (duration)"},
 		{limits, "outbox-limit", &l.OutboxLimit, "data queued for one client before it is disconnected as too slow (bytes)"},
+		{limits, "flush-delay", &l.FlushDelay, "how long a client's writer gathers packets before one write; negative writes at once (duration)"},
 		{limits, "packet-rate", &l.PacketRate, "packets a client may send per second, sustained; negative disables the limit, for benchmarks only (packets/s)"},
 		{limits, "packet-burst", &l.PacketBurst, "packets a client may send in a burst above -packet-rate (packets)"},
 	}

@@ -141,6 +141,9 @@ func (c *Conn) close(r Reason) {
 // writeLoop drains the outbox: each batch of queued packets is encrypted in
 // place and written with one syscall. It exits when the outbox is empty.
 func (c *Conn) writeLoop() {
+	if d := c.srv.cfg.FlushDelay; d > 0 {
+		time.Sleep(d) // let the packets of this moment gather into one write
+	}
 	var written []byte
 	for {
 		batch := c.out.take(written)

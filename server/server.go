@@ -25,14 +25,15 @@ import (
 
 // Defaults for Config; each is documented in docs/CONFIG.md.
 const (
-	DefaultMaxConns         = 20000            // connections open at once, per listener
-	DefaultMaxConnsPerIP    = 32               // connections from one IP address
-	DefaultHandshakeTimeout = 15 * time.Second // first packet after accept
-	DefaultIdleTimeout      = 10 * time.Minute // between two packets
-	DefaultWriteTimeout     = 10 * time.Second // one socket write
-	DefaultOutboxLimit      = 256 << 10        // bytes queued for one client
-	DefaultPacketRate       = 100              // packets per second, sustained
-	DefaultPacketBurst      = 200              // packets in a burst
+	DefaultMaxConns         = 20000                // connections open at once, per listener
+	DefaultMaxConnsPerIP    = 32                   // connections from one IP address
+	DefaultHandshakeTimeout = 15 * time.Second     // first packet after accept
+	DefaultIdleTimeout      = 10 * time.Minute     // between two packets
+	DefaultWriteTimeout     = 10 * time.Second     // one socket write
+	DefaultOutboxLimit      = 256 << 10            // bytes queued for one client
+	DefaultFlushDelay       = 2 * time.Millisecond // a writer waits this long for more packets before writing
+	DefaultPacketRate       = 100                  // packets per second, sustained
+	DefaultPacketBurst      = 200                  // packets in a burst
 )
 
 // Config is one listener's settings. Zero fields take the defaults above.
@@ -53,6 +54,11 @@ type Config struct {
 	// OutboxLimit is the most bytes queued for one client; past it the
 	// client is disconnected as a slow consumer.
 	OutboxLimit int
+	// FlushDelay is how long a writer woken by a first packet waits for
+	// more before its syscall: in a crowd every move sends each observer a
+	// packet, and one write per packet costs more than the game itself.
+	// Negative writes at once.
+	FlushDelay time.Duration
 	// PacketRate and PacketBurst are the token bucket of packets per
 	// connection; a client over it is disconnected. PacketRate < 0 disables
 	// the limit (benchmarks only).
@@ -72,6 +78,7 @@ func (c *Config) setDefaults() {
 	c.IdleTimeout = cmp.Or(c.IdleTimeout, DefaultIdleTimeout)
 	c.WriteTimeout = cmp.Or(c.WriteTimeout, DefaultWriteTimeout)
 	c.OutboxLimit = cmp.Or(c.OutboxLimit, DefaultOutboxLimit)
+	c.FlushDelay = cmp.Or(c.FlushDelay, DefaultFlushDelay)
 	c.PacketRate = cmp.Or(c.PacketRate, DefaultPacketRate)
 	c.PacketBurst = cmp.Or(c.PacketBurst, DefaultPacketBurst)
 	if c.Logger == nil {
