@@ -138,26 +138,34 @@ func (c *Conn) close(r Reason) {
 	})
 }
 
-// writeLoop drains the outbox: each batch of queued packets is encrypted in
-// place and written with one syscall. It exits when the outbox is empty.
+// writeLoop drains the outbox: each batch of queued chunks is encrypted in
+// place, in order, and written with one syscall. It exits when the outbox
+// is empty.
 func (c *Conn) writeLoop() {
 	if d := c.srv.cfg.FlushDelay; d > 0 {
 		time.Sleep(d) // let the packets of this moment gather into one write
 	}
-	var written []byte
+	var written []chunk
+	var iov net.Buffers
 	for {
 		batch := c.out.take(written)
 		if batch == nil {
 			return
 		}
-		c.cipher.Encrypt(batch)
+		iov = iov[:0]
+		for i := range batch {
+			b := batch[i].bytes()
+			c.cipher.Encrypt(b)
+			iov = append(iov, b)
+		}
 		_ = c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
-		n, err := c.nc.Write(batch)
+		bufs := iov // WriteTo consumes its receiver
+		n, err := bufs.WriteTo(c.nc)
 		c.srv.lm.writes.Inc()
 		c.srv.lm.bytesOut.Add(float64(n))
 		if err != nil {
 			c.close(ReasonWriteError)
-			c.out.abandon()
+			c.out.abandon(batch)
 			return
 		}
 		written = batch

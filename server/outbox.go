@@ -6,21 +6,45 @@ import (
 	"github.com/coserver/coserver/wire"
 )
 
-// outboxKeep is the buffer capacity an outbox keeps after draining; larger
-// buffers (a burst to a slow reader) are dropped so idle connections stay
-// small.
-const outboxKeep = 16 << 10
+// chunkSize is the size of the pooled chunks an outbox queues packets in:
+// several packets each, and always room for one of the largest.
+const chunkSize = 8 * wire.MaxPacketSize
+
+// chunkPool holds the outbox chunks of every connection of a server, so a
+// burst to a slow reader borrows memory instead of growing (and later
+// dropping) a buffer by doubling: no garbage for the collector to chase.
+type chunkPool struct{ p sync.Pool }
+
+func (cp *chunkPool) get() *[chunkSize]byte {
+	if c, ok := cp.p.Get().(*[chunkSize]byte); ok {
+		return c
+	}
+	return new([chunkSize]byte)
+}
+
+func (cp *chunkPool) put(c *[chunkSize]byte) { cp.p.Put(c) }
+
+// chunk is a pooled buffer and how much of it holds packets.
+type chunk struct {
+	buf *[chunkSize]byte
+	n   int
+}
+
+func (c *chunk) bytes() []byte { return c.buf[:c.n] }
 
 // outbox is a connection's queue of plaintext packets waiting to be
 // encrypted and written, bounded in bytes. Appending never blocks.
 //
-// One writer goroutine at a time drains it: it swaps the pending buffer for
-// its own, encrypts the whole batch in place and writes it with one syscall.
-// The writer goroutine exists only while there is something to write.
+// One writer goroutine at a time drains it: it takes every queued chunk,
+// encrypts them in order, in place, and writes them with one syscall
+// (writev). The writer goroutine exists only while there is something to
+// write, and an idle outbox holds no chunk.
 type outbox struct {
 	mu      sync.Mutex
-	pending []byte // queued plaintext packets, in order
-	spare   []byte // an empty buffer to swap in for pending
+	pool    *chunkPool
+	pending []chunk // queued packets, in order; the last one is being filled
+	spare   []chunk // an empty slice to swap in for pending
+	size    int     // bytes queued
 	codec   wire.Codec
 	limit   int
 	writing bool // a writer goroutine is running
@@ -39,6 +63,16 @@ const (
 	encodeFailed                     // the packet did not encode; nothing queued
 )
 
+// room returns the chunk to append up to n bytes to, starting a new one when
+// the last is too full.
+func (o *outbox) room(n int) *chunk {
+	if k := len(o.pending); k > 0 && chunkSize-o.pending[k-1].n >= n {
+		return &o.pending[k-1]
+	}
+	o.pending = append(o.pending, chunk{buf: o.pool.get()})
+	return &o.pending[len(o.pending)-1]
+}
+
 // appendPacket encodes p onto the queue.
 func (o *outbox) appendPacket(p wire.Packet) (appendResult, error) {
 	o.mu.Lock()
@@ -46,32 +80,39 @@ func (o *outbox) appendPacket(p wire.Packet) (appendResult, error) {
 	if o.closed {
 		return dropped, nil
 	}
-	before := len(o.pending)
-	out, err := o.codec.Encode(o.pending, p)
+	c := o.room(wire.MaxPacketSize)
+	out, err := o.codec.Encode(c.buf[c.n:c.n:chunkSize], p)
 	if err != nil {
 		return encodeFailed, err
 	}
-	o.pending = out
-	return o.queued(before), nil
+	c.n += len(out)
+	return o.queued(len(out)), nil
 }
 
 // appendRaw queues an already encoded packet (a broadcast encoded once).
+// A packet longer than a chunk is split across chunks; the bytes stay in
+// order.
 func (o *outbox) appendRaw(b []byte) appendResult {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.closed {
 		return dropped
 	}
-	before := len(o.pending)
-	o.pending = append(o.pending, b...)
-	return o.queued(before)
+	total := len(b)
+	for len(b) > 0 {
+		c := o.room(min(len(b), chunkSize))
+		n := copy(c.buf[c.n:], b)
+		c.n += n
+		b = b[n:]
+	}
+	return o.queued(total)
 }
 
-// queued finishes an append made under the lock: enforce the byte limit and
-// say whether a writer must start.
-func (o *outbox) queued(before int) appendResult {
-	if len(o.pending) > o.limit {
-		o.pending = o.pending[:before]
+// queued finishes an append of n bytes made under the lock: enforce the
+// byte limit and say whether a writer must start.
+func (o *outbox) queued(n int) appendResult {
+	o.size += n
+	if o.size > o.limit {
 		o.closed = true
 		return overflow
 	}
@@ -82,20 +123,18 @@ func (o *outbox) queued(before int) appendResult {
 	return startWriter
 }
 
-// take returns the next batch to write, or nil when there is nothing left,
-// in which case the writer must stop. written is the writer's previous batch
-// (nil on its first call), recycled as the next pending buffer.
-func (o *outbox) take(written []byte) []byte {
+// take returns the queued chunks to write, or nil when there are none, in
+// which case the writer must stop. written is the writer's previous batch
+// (nil on its first call): its chunks go back to the pool.
+func (o *outbox) take(written []chunk) []chunk {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if written != nil && cap(written) <= outboxKeep {
+	if written != nil {
+		o.recycle(written)
 		o.spare = written[:0]
 	}
 	if len(o.pending) == 0 {
 		o.writing = false
-		if cap(o.pending) > outboxKeep {
-			o.pending = nil
-		}
 		if o.idle != nil {
 			close(o.idle)
 			o.idle = nil
@@ -103,8 +142,16 @@ func (o *outbox) take(written []byte) []byte {
 		return nil
 	}
 	batch := o.pending
-	o.pending, o.spare = o.spare, nil
+	o.pending, o.spare, o.size = o.spare, nil, 0
 	return batch
+}
+
+// recycle returns chunks to the pool. Caller holds mu.
+func (o *outbox) recycle(cs []chunk) {
+	for i := range cs {
+		o.pool.put(cs[i].buf)
+		cs[i] = chunk{}
+	}
 }
 
 // waitIdle returns a channel closed when the writer has drained the queue.
@@ -123,10 +170,12 @@ func (o *outbox) waitIdle() <-chan struct{} {
 }
 
 // abandon drops what is queued after a failed write and releases waiters.
-func (o *outbox) abandon() {
+func (o *outbox) abandon(batch []chunk) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.pending, o.spare, o.writing, o.closed = nil, nil, false, true
+	o.recycle(batch)
+	o.recycle(o.pending)
+	o.pending, o.spare, o.size, o.writing, o.closed = nil, nil, 0, false, true
 	if o.idle != nil {
 		close(o.idle)
 		o.idle = nil

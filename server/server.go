@@ -103,6 +103,8 @@ type Server struct {
 	// buffers lends read buffers to connections with bytes in flight: an
 	// idle connection holds none (wire.NewPooledFramer).
 	buffers wire.BufferPool
+	// chunks are the outboxes' queue memory, shared by every connection.
+	chunks chunkPool
 
 	mu       sync.Mutex
 	ln       net.Listener
@@ -213,6 +215,7 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 		bucket:  ratelimit.New(s.cfg.PacketRate, s.cfg.PacketBurst),
 	}
 	c.out.limit = s.cfg.OutboxLimit
+	c.out.pool = &s.chunks
 	c.framer = wire.NewPooledFramer(c, c.cipher, &s.buffers)
 	c.Log = s.log.With("conn", c.id, "remote", ip)
 	s.conns[c] = struct{}{}
