@@ -59,6 +59,7 @@ func run(args []string) error {
 	fs.StringVar(&so.addr, "addr", defaultAddr, "echo listener address (loopback only)")
 	fs.StringVar(&so.httpAddr, "http", defaultHTTPAddr, "server stats address: /mem, /metrics, /debug/pprof/profile (loopback only)")
 	fs.BoolVar(&so.rateLimit, "ratelimit", false, "server: keep the default packet rate limit (else disabled)")
+	fs.DurationVar(&so.flushDelay, "flushdelay", 0, "server: Config.FlushDelay (0: the server's default; negative, e.g. -1ns: write at once)")
 	fs.IntVar(&so.maxConns, "maxconns", defaultMaxConns, "server: MaxConns and MaxConnsPerIP")
 	memRate := fs.Int("memprofilerate", 0, "server: runtime.MemProfileRate (1 records every allocation; 0 keeps the default)")
 	logLevel := fs.String("log", "warn", "server: log level (debug, info, warn, error)")

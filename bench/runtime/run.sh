@@ -4,11 +4,16 @@
 # CPU 1. Loopback (127.0.0.1) only. Each scenario runs REPS times on a fresh
 # server; the summary (Markdown) is printed at the end and kept in $OUT.
 #
-#   bench/runtime/run.sh                 # everything, ~9 minutes
+#   bench/runtime/run.sh                 # everything, ~13 minutes
 #   REPS=1 WINDOW=3s bench/runtime/run.sh  # a quick look
 #   SCENARIOS="pipeline" bench/runtime/run.sh
 #
-# Environment: REPS (3), WINDOW (10s), WARMUP (2s), OUT (results directory),
+# The pipeline runs twice per repeat: with the server's default write
+# coalescing (Config.FlushDelay, 2 ms) and with -flushdelay -1ns (write at
+# once), since the delay caps a connection with few packets in flight.
+#
+# Environment: REPS (3), WINDOW (10s), WARMUP (2s; 1s for the pipeline,
+# which is steady within milliseconds), OUT (results directory),
 # SCENARIOS ("pipeline idle isolation profile"), PORT (first port, 9500),
 # SERVER_CPU (0), LOAD_CPU (1).
 set -euo pipefail
@@ -84,7 +89,12 @@ for rep in $(seq "$REPS"); do
 		case $sc in
 		pipeline)
 			start_server
-			load pipeline -rep "$rep" -results "$RESULTS" -conns 1,4,16,64 -inflight 16,64
+			load pipeline -rep "$rep" -results "$RESULTS" -conns 1,4,16,64 -inflight 16,64 -warmup 1s \
+				-tag " flush=default"
+			stop_server
+			start_server -flushdelay -1ns
+			load pipeline -rep "$rep" -results "$RESULTS" -conns 1,4,16,64 -inflight 16,64 -warmup 1s \
+				-tag " flush=off"
 			stop_server
 			;;
 		idle)
@@ -102,15 +112,17 @@ for rep in $(seq "$REPS"); do
 done
 
 if [[ " $SCENARIOS " == *" profile "* ]]; then
-	echo "== CPU profile of the server, pipeline c=16 k=64 (not counted in the tables)"
-	start_server
-	load pipeline -conns 16 -inflight 64 -cpuprofile "$OUT/pipeline.prof"
-	stop_server
-	go tool pprof -top -nodecount=30 "$BIN" "$OUT/pipeline.prof" 2>/dev/null | tee "$OUT/pipeline-top.txt"
-	go tool pprof -top -cum -nodecount=30 "$BIN" "$OUT/pipeline.prof" 2>/dev/null >"$OUT/pipeline-top-cum.txt"
+	for flush in default off; do
+		echo "== CPU profile of the server, pipeline c=64 k=64, flush=$flush (not counted in the tables)"
+		if [[ $flush == off ]]; then start_server -flushdelay -1ns; else start_server; fi
+		load pipeline -conns 64 -inflight 64 -warmup 1s -cpuprofile "$OUT/pipeline-$flush.prof"
+		stop_server
+		go tool pprof -top -nodecount=30 "$BIN" "$OUT/pipeline-$flush.prof" 2>/dev/null | tee "$OUT/pipeline-$flush-top.txt"
+		go tool pprof -top -cum -nodecount=40 "$BIN" "$OUT/pipeline-$flush.prof" 2>/dev/null >"$OUT/pipeline-$flush-top-cum.txt"
+	done
 fi
 
 echo "cpu pressure at end: $(head -n 1 /proc/pressure/cpu 2>/dev/null || echo n/a)" | tee -a "$OUT/machine.txt"
 "$BIN" -mode summary -results "$RESULTS" | tee "$OUT/summary.md"
 echo
-echo "results: $OUT (summary.md, results.jsonl, machine.txt, pipeline.prof)"
+echo "results: $OUT (summary.md, results.jsonl, machine.txt, pipeline-*.prof)"

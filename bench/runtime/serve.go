@@ -38,6 +38,7 @@ type serverOptions struct {
 	addr, httpAddr string
 	rateLimit      bool // keep the default packet rate limit (else disabled)
 	maxConns       int
+	flushDelay     time.Duration // Config.FlushDelay: 0 the default, < 0 write at once
 	logLevel       slog.Level
 }
 
@@ -127,8 +128,8 @@ func runServer(ctx context.Context, o serverOptions) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ctx, ln) }()
-	fmt.Fprintf(os.Stderr, "server: echo on %s, stats on http://%s (GOMAXPROCS=%d, rate limit %v)\n",
-		ln.Addr(), hln.Addr(), runtime.GOMAXPROCS(0), o.rateLimit)
+	fmt.Fprintf(os.Stderr, "server: echo on %s, stats on http://%s (GOMAXPROCS=%d, rate limit %v, flush delay %v)\n",
+		ln.Addr(), hln.Addr(), runtime.GOMAXPROCS(0), o.rateLimit, o.flushDelay)
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
@@ -149,6 +150,7 @@ func newServer(o serverOptions, log *slog.Logger) (*server.Server, *prometheus.R
 		Name:          listenerName,
 		MaxConns:      o.maxConns,
 		MaxConnsPerIP: o.maxConns, // every client comes from 127.0.0.1
+		FlushDelay:    o.flushDelay,
 		NewCipher:     func() server.Cipher { return tq.NewServer() },
 		Logger:        log,
 	}
