@@ -27,7 +27,7 @@ type Map struct {
 
 	// --- owned by the map's goroutine ---
 	players map[uint32]*Player
-	grid    grid
+	grid    grid[*Player]
 	codec   wire.Codec
 	buf     []byte // a packet encoded once for many recipients
 	moveBuf []byte // the announcement of the move being applied
@@ -45,7 +45,7 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 		world:   w,
 		cmds:    make(chan func(*Map), mapQueue),
 		players: make(map[uint32]*Player),
-		grid:    newGrid(floor.Width(), floor.Height()),
+		grid:    newGrid[*Player](floor.Width(), floor.Height()),
 	}
 }
 

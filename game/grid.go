@@ -8,61 +8,81 @@ const ViewRange = 18
 // view range, everything in view of a tile lies in the 3×3 cells around it.
 const cellSize = ViewRange
 
-// grid is a map's spatial index: players bucketed by cell, so finding who
-// is in view looks at nine small lists instead of the whole map. It belongs
-// to its map's goroutine.
-type grid struct {
+// place is where an entity stands and where the grid keeps it. Player and
+// NPC embed it; its fields belong to the map's goroutine.
+type place struct {
+	x, y    uint16
+	cell    int // index of the grid cell, -1 when not in a grid
+	cellIdx int // index in that cell's list
+}
+
+// where returns the entity's place: the one method the grid needs.
+func (pl *place) where() *place { return pl }
+
+// located is anything a grid can index.
+type located interface{ where() *place }
+
+// grid is a map's spatial index: entities bucketed by cell, so finding what
+// is in view looks at nine small lists instead of the whole map. A map keeps
+// one grid of players and one of everything else. It belongs to its map's
+// goroutine.
+type grid[T located] struct {
 	cols, rows int
-	cells      [][]*Player
+	cells      [][]T
 }
 
-func newGrid(width, height int) grid {
-	cols := (width + cellSize - 1) / cellSize
-	rows := (height + cellSize - 1) / cellSize
-	return grid{cols: max(cols, 1), rows: max(rows, 1), cells: make([][]*Player, max(cols, 1)*max(rows, 1))}
+func newGrid[T located](width, height int) grid[T] {
+	cols := max((width+cellSize-1)/cellSize, 1)
+	rows := max((height+cellSize-1)/cellSize, 1)
+	return grid[T]{cols: cols, rows: rows, cells: make([][]T, cols*rows)}
 }
 
-func (g *grid) cellOf(x, y int) int {
+func (g *grid[T]) cellOf(x, y int) int {
 	cx := min(max(x/cellSize, 0), g.cols-1)
 	cy := min(max(y/cellSize, 0), g.rows-1)
 	return cy*g.cols + cx
 }
 
-// add puts p in the cell of its position.
-func (g *grid) add(p *Player) {
-	c := g.cellOf(int(p.x), int(p.y))
-	p.cell, p.cellIdx = c, len(g.cells[c])
-	g.cells[c] = append(g.cells[c], p)
+// add puts e in the cell of its position.
+func (g *grid[T]) add(e T) {
+	pl := e.where()
+	c := g.cellOf(int(pl.x), int(pl.y))
+	pl.cell, pl.cellIdx = c, len(g.cells[c])
+	g.cells[c] = append(g.cells[c], e)
 }
 
-// remove takes p out of its cell (swap with the last).
-func (g *grid) remove(p *Player) {
-	cell := g.cells[p.cell]
+// remove takes e out of its cell (swap with the last).
+func (g *grid[T]) remove(e T) {
+	pl := e.where()
+	cell := g.cells[pl.cell]
 	last := len(cell) - 1
 	moved := cell[last]
-	cell[p.cellIdx] = moved
-	moved.cellIdx = p.cellIdx
-	cell[last] = nil
-	g.cells[p.cell] = cell[:last]
-	p.cell, p.cellIdx = -1, -1
+	cell[pl.cellIdx] = moved
+	moved.where().cellIdx = pl.cellIdx
+	var zero T
+	cell[last] = zero
+	g.cells[pl.cell] = cell[:last]
+	pl.cell, pl.cellIdx = -1, -1
 }
 
-// moved re-buckets p after its position changed.
-func (g *grid) moved(p *Player) {
-	if g.cellOf(int(p.x), int(p.y)) != p.cell {
-		g.remove(p)
-		g.add(p)
+// moved re-buckets e after its position changed.
+func (g *grid[T]) moved(e T) {
+	pl := e.where()
+	if g.cellOf(int(pl.x), int(pl.y)) != pl.cell {
+		g.remove(e)
+		g.add(e)
 	}
 }
 
-// near calls f for every player in view of (x, y), p's own entry included.
-func (g *grid) near(x, y int, f func(*Player)) {
+// near calls f for every entity in view of (x, y), including one standing
+// there.
+func (g *grid[T]) near(x, y int, f func(T)) {
 	cx := min(max(x/cellSize, 0), g.cols-1)
 	cy := min(max(y/cellSize, 0), g.rows-1)
 	for yy := max(cy-1, 0); yy <= min(cy+1, g.rows-1); yy++ {
 		for xx := max(cx-1, 0); xx <= min(cx+1, g.cols-1); xx++ {
 			for _, o := range g.cells[yy*g.cols+xx] {
-				if inView(x, y, int(o.x), int(o.y)) {
+				if pl := o.where(); inView(x, y, int(pl.x), int(pl.y)) {
 					f(o)
 				}
 			}

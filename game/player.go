@@ -33,16 +33,14 @@ type Player struct {
 	at atomic.Pointer[Map]
 
 	// --- owned by the current map's goroutine ---
-	ch      store.Character // saved state; MapID/X/Y mirror the fields below on save
-	x, y    uint16
-	dir     uint8
-	pose    uint8
-	cell    int
-	cellIdx int
-	screen  map[uint32]*Player // players this one sees (and who see it)
-	moves   ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
-	jumps   ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst
-	gone    bool               // logged out: a hand-off in flight must not place it again
+	place                  // position and grid slot
+	ch     store.Character // saved state; MapID/X/Y mirror place on save
+	dir    uint8
+	pose   uint8
+	screen map[uint32]*Player // players this one sees (and who see it)
+	moves  ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
+	jumps  ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst
+	gone   bool               // logged out: a hand-off in flight must not place it again
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
@@ -53,9 +51,7 @@ func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
 		gm:     gm,
 		conn:   conn,
 		ch:     ch,
-		x:      ch.X,
-		y:      ch.Y,
-		cell:   -1,
+		place:  place{x: ch.X, y: ch.Y, cell: -1},
 		screen: make(map[uint32]*Player),
 		moves:  ratelimit.New(MaxStepsPerSecond, MaxStepBurst),
 		jumps:  ratelimit.New(float64(time.Second)/float64(MinJumpInterval), JumpBurst),

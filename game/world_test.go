@@ -300,10 +300,10 @@ func TestTeleportBetweenMaps(t *testing.T) {
 // player, after random moves.
 func TestGridMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	g := newGrid(300, 200)
+	g := newGrid[*Player](300, 200)
 	var all []*Player
 	for i := range 400 {
-		p := &Player{id: uint32(i), x: uint16(rng.IntN(300)), y: uint16(rng.IntN(200))}
+		p := &Player{id: uint32(i), place: place{x: uint16(rng.IntN(300)), y: uint16(rng.IntN(200))}}
 		g.add(p)
 		all = append(all, p)
 	}
