@@ -28,6 +28,9 @@ type Map struct {
 	// --- owned by the map's goroutine ---
 	players map[uint32]*Player
 	grid    grid[*Player]
+	npcs    map[uint32]*NPC
+	things  grid[thing] // NPCs now; monsters and floor items next
+	portals []portal
 	codec   wire.Codec
 	buf     []byte // a packet encoded once for many recipients
 	moveBuf []byte // the announcement of the move being applied
@@ -46,6 +49,8 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 		cmds:    make(chan func(*Map), mapQueue),
 		players: make(map[uint32]*Player),
 		grid:    newGrid[*Player](floor.Width(), floor.Height()),
+		npcs:    make(map[uint32]*NPC),
+		things:  newGrid[thing](floor.Width(), floor.Height()),
 	}
 }
 
@@ -127,6 +132,7 @@ func (m *Map) leave(p *Player) {
 		delete(p.screen, id)
 		o.conn.SendRaw(rm)
 	}
+	clear(p.seen) // the client clears its screen on a map change
 	m.grid.remove(p)
 	delete(m.players, p.id)
 	m.world.online.Add(-1)
@@ -170,6 +176,7 @@ func (m *Map) refreshScreen(p *Player) {
 		o.conn.SendRaw(m.encode(m.removal(p.id)))
 		p.conn.SendRaw(m.encode(m.removal(o.id)))
 	}
+	m.refreshThings(p)
 }
 
 // moveTo sets p's position and announces the move: the packet goes to p
@@ -226,13 +233,21 @@ func (m *Map) showScreen(p *Player) {
 		o.spawnInto(&m.spawn)
 		p.conn.SendRaw(m.encode(&m.spawn))
 	}
+	for _, t := range p.seen {
+		p.conn.SendRaw(t.spawn(m))
+	}
 }
 
 // query sends p the spawn of entity id if p sees it (MsgAction 102).
 func (m *Map) query(p *Player, id uint32) {
-	if o := p.screen[id]; o != nil && m.players[p.id] == p {
+	if m.players[p.id] != p {
+		return
+	}
+	if o := p.screen[id]; o != nil {
 		o.spawnInto(&m.spawn)
 		p.conn.SendRaw(m.encode(&m.spawn))
+	} else if t := p.seen[id]; t != nil {
+		p.conn.SendRaw(t.spawn(m))
 	}
 }
 

@@ -49,9 +49,8 @@ func (s *session) handleAction(p []byte) error {
 	case msg.ActionQueryEntity:
 		m.do(func(m *Map) { m.query(pl, a.Data1) })
 	case msg.ActionPortal:
-		// Portal destinations come with the NPC and portal data of a later
-		// milestone; until then a portal leaves the player where it is.
-		m.do(func(m *Map) { m.pullBack(pl) })
+		x, y := msg.UnpackXY(a.Data1)
+		m.do(func(m *Map) { m.takePortal(pl, x, y) })
 	default:
 		s.conn.Log.Debug("unhandled MsgAction subtype", "subtype", a.Subtype)
 	}

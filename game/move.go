@@ -117,11 +117,7 @@ func (m *Map) teleport(p *Player, dest *Map, x, y uint16) {
 		}
 		// The client clears its screen on a map change: tell it where it is
 		// first, then spawn what it sees there.
-		d.action = msg.Action{Timestamp: timestamp(), ID: p.id, Data1: d.id, Data2: msg.XY(p.x, p.y),
-			Direction: uint16(p.dir), Subtype: msg.ActionTeleport}
-		p.conn.Send(&d.action)
-		p.conn.Send(d.info.packet())
-		d.enter(p)
+		d.arrive(p)
 	})
 }
 

@@ -38,6 +38,7 @@ type Player struct {
 	dir    uint8
 	pose   uint8
 	screen map[uint32]*Player // players this one sees (and who see it)
+	seen   map[uint32]thing   // NPCs and other things on this player's screen
 	moves  ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
 	jumps  ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst
 	gone   bool               // logged out: a hand-off in flight must not place it again
@@ -53,6 +54,7 @@ func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
 		ch:     ch,
 		place:  place{x: ch.X, y: ch.Y, cell: -1},
 		screen: make(map[uint32]*Player),
+		seen:   make(map[uint32]thing),
 		moves:  ratelimit.New(MaxStepsPerSecond, MaxStepBurst),
 		jumps:  ratelimit.New(float64(time.Second)/float64(MinJumpInterval), JumpBurst),
 	}

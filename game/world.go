@@ -157,6 +157,9 @@ type metrics struct {
 	logins    *prometheus.CounterVec
 	saves     *prometheus.CounterVec
 	online    prometheus.GaugeFunc
+	portals   *prometheus.CounterVec
+	npcClicks *prometheus.CounterVec
+	dialogs   *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
@@ -171,8 +174,16 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 			Help: "Character saves, by trigger and result."}, []string{"trigger", "result"}),
 		online: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "coserver_game_players_online",
 			Help: "Players logged in to the game server."}, w),
+		portals: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_portals_total",
+			Help: "Portal requests, by result (ok, far, none, no_map)."}, []string{"result"}),
+		npcClicks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_npc_clicks_total",
+			Help: "NPC clicks, by result (ok, unknown, far, busy)."}, []string{"result"}),
+		dialogs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_dialogs_total",
+			Help: "Dialog events, by what happened (page, done, answer_refused, script_error, dropped)."},
+			[]string{"event"}),
 	}
-	for _, c := range []prometheus.Collector{m.snapBacks, m.chat, m.logins, m.saves, m.online} {
+	for _, c := range []prometheus.Collector{m.snapBacks, m.chat, m.logins, m.saves, m.online, m.portals, m.npcClicks,
+		m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)
 		}

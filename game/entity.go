@@ -1,0 +1,79 @@
+package game
+
+// Entity id ranges (combat.md §1, world-content.md §1.1): the client tells
+// what it clicked or attacks by the id alone, so the kinds never overlap.
+const (
+	NPCIDMin        = 1       // static NPCs: 1 … NPCIDMax, outside the dynamic range
+	NPCIDMax        = 700_000 // CoEmu's upper bound for NPCs
+	DynamicNPCIDMin = 100_001 // terrain NPCs (guild poles, stakes): reserved
+	DynamicNPCIDMax = 199_999
+	MonsterIDMin    = 400_001 // monsters (recycled within the range)
+	MonsterIDMax    = 499_999
+	PlayerIDMin     = 1_000_000 // characters
+)
+
+// thing is an entity players see that is not a player: NPCs now, monsters
+// and floor items next. A thing belongs to its map's goroutine; sessions and
+// scripts refer to it by id only.
+type thing interface {
+	located
+	// entityID is the id clients know it by.
+	entityID() uint32
+	// spawn encodes the packet that shows the thing to a client into one of
+	// the map's buffers and returns it (valid until the next encode).
+	spawn(m *Map) []byte
+}
+
+// addThing puts t on the map and shows it to every player in view. Map
+// goroutine only.
+func (m *Map) addThing(t thing) {
+	m.things.add(t)
+	pl := t.where()
+	var b []byte
+	m.grid.near(int(pl.x), int(pl.y), func(p *Player) {
+		if b == nil {
+			b = t.spawn(m)
+		}
+		p.seen[t.entityID()] = t
+		p.conn.SendRaw(b)
+	})
+}
+
+// removeThing takes t off the map and off every screen that shows it. Map
+// goroutine only.
+func (m *Map) removeThing(t thing) {
+	id := t.entityID()
+	pl := t.where()
+	var b []byte
+	m.grid.near(int(pl.x), int(pl.y), func(p *Player) {
+		if p.seen[id] != t {
+			return
+		}
+		delete(p.seen, id)
+		if b == nil {
+			b = m.encode(m.removal(id))
+		}
+		p.conn.SendRaw(b)
+	})
+	m.things.remove(t)
+}
+
+// refreshThings brings the things on p's screen up to date after p appeared
+// or moved: new ones in view are spawned, those out of view removed.
+func (m *Map) refreshThings(p *Player) {
+	m.things.near(int(p.x), int(p.y), func(t thing) {
+		id := t.entityID()
+		if _, seen := p.seen[id]; seen {
+			return
+		}
+		p.seen[id] = t
+		p.conn.SendRaw(t.spawn(m))
+	})
+	for id, t := range p.seen {
+		if pl := t.where(); inView(int(p.x), int(p.y), int(pl.x), int(pl.y)) {
+			continue
+		}
+		delete(p.seen, id)
+		p.conn.SendRaw(m.encode(m.removal(id)))
+	}
+}
