@@ -59,6 +59,10 @@ type Character struct {
 	// Created is when the character was created; Saved when it was last
 	// written by CreateCharacter or SaveCharacters (UTC, microseconds).
 	Created, Saved time.Time
+	// Vars are the character's script variables (quest flags and the
+	// like), at most MaxVars. SaveCharacters replaces the stored set with
+	// Vars when Vars is not nil and leaves it alone when it is nil.
+	Vars map[string]string
 }
 
 // characterCols are the columns scanCharacter reads, in order.
@@ -153,6 +157,9 @@ func (db *DB) CharacterByAccount(ctx context.Context, accountID int64) (Characte
 	if err != nil {
 		return Character{}, fmt.Errorf("store: character of account %d: %w", accountID, notFound(err))
 	}
+	if c.Vars, err = loadVars(ctx, db.r, c.ID); err != nil {
+		return Character{}, fmt.Errorf("store: %w", err)
+	}
 	return c, nil
 }
 
@@ -176,6 +183,11 @@ func (db *DB) CharacterByName(ctx context.Context, name string) (Character, erro
 func (db *DB) SaveCharacters(ctx context.Context, cs ...Character) error {
 	if len(cs) == 0 {
 		return nil
+	}
+	for i := range cs {
+		if err := checkVars(&cs[i]); err != nil {
+			return fmt.Errorf("store: save %d characters: %w", len(cs), err)
+		}
 	}
 	saved := timeToDB(time.Now())
 	err := inTx(ctx, db.w, func(tx *sql.Tx) error {
@@ -202,6 +214,9 @@ func (db *DB) SaveCharacters(ctx context.Context, cs ...Character) error {
 			}
 			if n != 1 {
 				return fmt.Errorf("character %d: %w", c.ID, ErrNotFound)
+			}
+			if err := saveVars(ctx, tx, &c); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -36,7 +37,7 @@ func TestCreateCharacter(t *testing.T) {
 		t.Errorf("times not set: %+v", c)
 	}
 	want.ID, want.Created, want.Saved = c.ID, c.Created, c.Saved
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("CreateCharacter = %+v, want %+v", c, want)
 	}
 	for _, get := range []func() (Character, error){
@@ -44,7 +45,7 @@ func TestCreateCharacter(t *testing.T) {
 		func() (Character, error) { return db.CharacterByName(ctx, "hero") },
 		func() (Character, error) { return db.CharacterByName(ctx, "HERO") },
 	} {
-		if got, err := get(); err != nil || got != c {
+		if got, err := get(); err != nil || !reflect.DeepEqual(got, c) {
 			t.Errorf("lookup = %+v, %v; want %+v", got, err, c)
 		}
 	}
@@ -148,7 +149,7 @@ func TestSaveCharacters(t *testing.T) {
 			t.Errorf("character %d: name or saved time wrong: %+v", i, got)
 		}
 		want.Name, want.Saved = got.Name, got.Saved
-		if got != want {
+		if !reflect.DeepEqual(got, want) {
 			t.Errorf("character %d after save = %+v, want %+v", i, got, want)
 		}
 	}
@@ -176,7 +177,7 @@ func TestSaveCharactersAtomic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != c {
+		if !reflect.DeepEqual(got, c) {
 			t.Fatalf("partial save: %+v, want unchanged %+v", got, c)
 		}
 	}
@@ -186,7 +187,7 @@ func TestSaveCharactersAtomic(t *testing.T) {
 	if err := db.SaveCharacters(cctx, batch[:len(cs)]...); err == nil {
 		t.Fatal("SaveCharacters with a cancelled context succeeded")
 	}
-	if got, _ := db.CharacterByAccount(ctx, cs[0].AccountID); got != cs[0] {
+	if got, _ := db.CharacterByAccount(ctx, cs[0].AccountID); !reflect.DeepEqual(got, cs[0]) {
 		t.Fatalf("save with cancelled context changed %+v", got)
 	}
 }
