@@ -31,6 +31,7 @@ type Map struct {
 	npcs    map[uint32]*NPC
 	things  grid[thing] // NPCs now; monsters and floor items next
 	portals []portal
+	ticking bool // the map's ticker runs (players are on it)
 	codec   wire.Codec
 	buf     []byte // a packet encoded once for many recipients
 	moveBuf []byte // the announcement of the move being applied
@@ -54,16 +55,50 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 	}
 }
 
-// run executes the map's commands until ctx ends.
+// TickInterval is how often a map with players on it runs its timers
+// (dialogs left unanswered now, monster AI next). A map nobody is on does not
+// tick at all.
+const TickInterval = 250 * time.Millisecond
+
+// run executes the map's commands, and ticks while players are on it, until
+// ctx ends.
 func (m *Map) run(ctx context.Context) {
+	var ticker *time.Ticker
+	var tick <-chan time.Time
+	defer func() {
+		if ticker != nil {
+			ticker.Stop()
+		}
+	}()
 	for {
 		select {
 		case f := <-m.cmds:
 			f(m)
+		case now := <-tick:
+			m.tick(now)
 		case <-ctx.Done():
 			return
 		}
+		switch busy := len(m.players) > 0; {
+		case busy && tick == nil:
+			if ticker == nil {
+				ticker = time.NewTicker(TickInterval)
+			} else {
+				ticker.Reset(TickInterval)
+			}
+			tick = ticker.C
+			m.ticking = true
+		case !busy && tick != nil:
+			ticker.Stop()
+			tick = nil
+			m.ticking = false
+		}
 	}
+}
+
+// tick runs the map's timers. Map goroutine only.
+func (m *Map) tick(now time.Time) {
+	m.expireDialogs(now)
 }
 
 // do runs f on the map's goroutine. It blocks only while the map's queue is
@@ -258,3 +293,6 @@ func (m *Map) talk(p *Player, t *msg.Talk) {
 	}
 	m.broadcast(p, m.encode(t), false)
 }
+
+// expireDialogs is a placeholder until dialogs land.
+func (m *Map) expireDialogs(time.Time) {}

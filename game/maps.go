@@ -34,6 +34,8 @@ func (mi MapInfo) packet() *msg.MapInfo {
 var builtinMaps = [...]MapInfo{
 	{ID: StartMap, Name: "BirthVillage", Width: builtinMapSide, Height: builtinMapSide},
 	{ID: builtinTwinCityID, Name: "Plain", Flags: 24576, Width: builtinMapSide, Height: builtinMapSide},
+	{ID: 1000, Name: "Desert", Width: builtinMapSide, Height: builtinMapSide},
+	{ID: 1011, Name: "Woods", Width: builtinMapSide, Height: builtinMapSide},
 }
 
 func builtinByID(id uint32) (MapInfo, bool) {
