@@ -81,3 +81,28 @@ func BenchmarkDecodeChangingText(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDialogPage builds and encodes a three-option page with 500
+// bytes of text into reused buffers, as the game sends a page: no
+// allocation.
+func BenchmarkDialogPage(b *testing.B) {
+	var c wire.Codec
+	text := strings.Repeat("Some words of a guide. ", 22)
+	opts := []string{"Twin City", "Desert City", "Farewell"}
+	page := make([]msg.TaskDialog, 0, 16)
+	buf := make([]byte, 0, wire.MaxPacketSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if page, err = msg.DialogPage(page[:0], text, opts, nil, 67); err != nil {
+			b.Fatal(err)
+		}
+		buf = buf[:0]
+		for i := range page {
+			if buf, err = c.Encode(buf, &page[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.SetBytes(int64(len(buf)))
+}

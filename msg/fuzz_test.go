@@ -91,6 +91,8 @@ func FuzzWalk(f *testing.F)           { fuzzPacket[msg.Walk](f) }
 func FuzzPlayer(f *testing.F)         { fuzzPacket[msg.Player](f) }
 func FuzzItemInfo(f *testing.F)       { fuzzPacket[msg.ItemInfo](f) }
 func FuzzNpcInfo(f *testing.F)        { fuzzPacket[msg.NpcInfo](f) }
+func FuzzNpc(f *testing.F)            { fuzzPacket[msg.Npc](f) }
+func FuzzTaskDialog(f *testing.F)     { fuzzPacket[msg.TaskDialog](f) }
 func FuzzData(f *testing.F)           { fuzzPacket[msg.Data](f) }
 func FuzzWeather(f *testing.F)        { fuzzPacket[msg.Weather](f) }
 func FuzzMapInfo(f *testing.F)        { fuzzPacket[msg.MapInfo](f) }

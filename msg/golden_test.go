@@ -348,6 +348,95 @@ var goldens = []golden{
 		layout: "4 ID 8 X 10 Y 12 Look 14 Kind 16 Sort 18 StringCount 19 Name",
 	},
 	{
+		name: "Npc",
+		pkt:  &msg.Npc{ID: 10, Action: msg.NpcActivate, Kind: 2},
+		hex: `
+			1000 ef07                                       // length 16, type 2031
+			0a000000                                        // id 10
+			00000000                                        // data
+			0000                                            // activate
+			0200                                            // kind 2, task
+		`,
+		layout: "4 ID 8 Data 12 Action 14 Kind",
+	},
+	{
+		name: "Npc/java",
+		pkt:  &msg.Npc{ID: 10, Data: 7, Action: msg.NpcActivate, Kind: 2},
+		// Java declares 24 bytes: 8 more, ignored.
+		hex: `
+			1800 ef07 0a000000 07000000 0000 0200
+			00000000 00000000                               // Java's tail
+		`,
+		encoded: `1000 ef07 0a000000 07000000 0000 0200`,
+		layout:  "4 ID 8 Data 12 Action 14 Kind",
+		okLens:  []int{16, 17, 18, 19, 20, 21, 22, 23},
+	},
+	{
+		name:   "Npc/leave",
+		pkt:    &msg.Npc{ID: 700001, Action: msg.NpcLeaveMap},
+		hex:    `1000 ef07 61ae0a00 00000000 0200 0000`,
+		layout: "4 ID 8 Data 12 Action 14 Kind",
+	},
+	{
+		name: "TaskDialog/text",
+		pkt:  &msg.TaskDialog{Action: msg.DialogText, Text: "Hello traveller."},
+		hex: `
+			1e00 f007                                       // length 30, type 2032
+			00000000                                        // task id
+			0000                                            // data
+			00                                              // option 0 on text (policy)
+			01                                              // text
+			01 10 48656c6c6f2074726176656c6c65722e          // "Hello traveller."
+		`,
+		layout: "4 TaskID 8 Data 10 Option 11 Action 12 StringCount 13 Text",
+	},
+	{
+		name: "TaskDialog/create",
+		pkt:  &msg.TaskDialog{Option: msg.OptionClose, Action: msg.DialogCreate},
+		hex: `
+			0e00 f007                                       // length 14, type 2032
+			00000000 0000                                   // task id, data 0 (policy)
+			ff 64                                           // option 255, create
+			00 00                                           // no string, spare byte
+		`,
+		layout: "4 TaskID 8 Data 10 Option 11 Action 12 StringCount 13 Reserved",
+		okLens: []int{13},
+	},
+	{
+		name:    "TaskDialog/coemu-create",
+		pkt:     &msg.TaskDialog{Option: msg.OptionClose, Action: msg.DialogCreate},
+		hex:     `0d00 f007 00000000 0000 ff 64 00`, // CoEmu: 13 bytes
+		encoded: `0e00 f007 00000000 0000 ff 64 00 00`,
+		layout:  "4 TaskID 8 Data 10 Option 11 Action 12 StringCount",
+	},
+	{
+		name: "TaskDialog/pic",
+		pkt:  &msg.TaskDialog{Data: 67, Action: msg.DialogPic},
+		hex: `
+			0e00 f007 00000000                              // position 0/0 (policy)
+			4300 00 04                                      // face 67, option 0, pic
+			00 00
+		`,
+		layout: "4 TaskID 8 Data 10 Option 11 Action 12 StringCount 13 Reserved",
+		okLens: []int{13},
+	},
+	{
+		name: "TaskDialog/answer",
+		pkt:  &msg.TaskDialog{Option: 3, Action: msg.DialogAnswer, Text: "1234"},
+		hex: `
+			1200 f007 00000000 0000                         // length 18
+			03 65                                           // option 3, answer
+			01 04 31323334                                  // typed "1234"
+		`,
+		layout: "4 TaskID 8 Data 10 Option 11 Action 12 StringCount 13 Text",
+	},
+	{
+		name:   "TaskDialog/answer-empty",
+		pkt:    &msg.TaskDialog{Option: 1, Action: msg.DialogAnswer},
+		hex:    `0e00 f007 00000000 0000 01 65 01 00`, // an empty string, not none
+		layout: "4 TaskID 8 Data 10 Option 11 Action 12 StringCount 13 Text",
+	},
+	{
 		name: "Data",
 		pkt:  &msg.Data{Action: msg.DataSetServerTime, Year: 124, Month: 1, Day: 29, Hour: 13, Minute: 5, Second: 59},
 		hex: `

@@ -57,6 +57,10 @@ func New(t wire.Type) wire.Packet {
 		return new(MapInfo)
 	case wire.TypeNpcInfo:
 		return new(NpcInfo)
+	case wire.TypeNpc:
+		return new(Npc)
+	case wire.TypeTaskDialog:
+		return new(TaskDialog)
 	}
 	return nil
 }

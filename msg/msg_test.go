@@ -17,7 +17,8 @@ func allPackets() []wire.Packet {
 	return []wire.Packet{
 		&msg.Account{}, &msg.ConnectEx{}, &msg.Connect{}, &msg.ConnectAccount{}, &msg.Talk{},
 		&msg.Register{}, &msg.UserInfo{}, &msg.Action{}, &msg.Walk{}, &msg.Player{},
-		&msg.ItemInfo{}, &msg.NpcInfo{}, &msg.Data{}, &msg.Weather{}, &msg.MapInfo{},
+		&msg.ItemInfo{}, &msg.NpcInfo{}, &msg.Data{}, &msg.Weather{}, &msg.MapInfo{}, &msg.Npc{},
+		&msg.TaskDialog{},
 	}
 }
 
@@ -34,7 +35,7 @@ func TestNew(t *testing.T) {
 			t.Errorf("New(%v).Type() = %v", p.Type(), got.Type())
 		}
 	}
-	for _, typ := range []wire.Type{0, 1000, 1002, 1009, 2031, 0xffff} {
+	for _, typ := range []wire.Type{0, 1000, 1002, 1009, 2033, 0xffff} {
 		if p := msg.New(typ); p != nil {
 			t.Errorf("New(%d) = %T, want nil", typ, p)
 		}
@@ -68,6 +69,7 @@ func TestEncodeErrors(t *testing.T) {
 		{&msg.UserInfo{Spouse: long}, "Spouse"},
 		{&msg.Player{Name: long}, "Name"},
 		{&msg.NpcInfo{Name: long}, "Name"},
+		{&msg.TaskDialog{Action: msg.DialogText, Text: long}, "Text"},
 	}
 	var c wire.Codec
 	for _, tc := range cases {

@@ -4,20 +4,22 @@ import "strconv"
 
 // Packet type codes of patch 5017 (../shared/protocol/packets.md).
 const (
-	TypeRegister  Type = 1001 // MsgRegister: character creation
-	TypeTalk      Type = 1004 // MsgTalk: chat and system text
-	TypeWalk      Type = 1005 // MsgWalk: one step
-	TypeUserInfo  Type = 1006 // MsgUserInfo: the player's own character
-	TypeItemInfo  Type = 1008 // MsgItemInfo: one item
-	TypeAction    Type = 1010 // MsgAction: general actions (jump, login chain, ...)
-	TypePlayer    Type = 1014 // MsgPlayer: another entity's spawn
-	TypeWeather   Type = 1016 // MsgWeather
-	TypeData      Type = 1033 // MsgData: server time
-	TypeAccount   Type = 1051 // MsgAccount: account-server login
-	TypeConnect   Type = 1052 // MsgConnect: game-server login with the token
-	TypeConnectEx Type = 1055 // MsgConnectEx: account-server answer
-	TypeMapInfo   Type = 1110 // MsgMapInfo
-	TypeNpcInfo   Type = 2030 // MsgNpcInfo: an NPC's spawn
+	TypeRegister   Type = 1001 // MsgRegister: character creation
+	TypeTalk       Type = 1004 // MsgTalk: chat and system text
+	TypeWalk       Type = 1005 // MsgWalk: one step
+	TypeUserInfo   Type = 1006 // MsgUserInfo: the player's own character
+	TypeItemInfo   Type = 1008 // MsgItemInfo: one item
+	TypeAction     Type = 1010 // MsgAction: general actions (jump, login chain, ...)
+	TypePlayer     Type = 1014 // MsgPlayer: another entity's spawn
+	TypeWeather    Type = 1016 // MsgWeather
+	TypeData       Type = 1033 // MsgData: server time
+	TypeAccount    Type = 1051 // MsgAccount: account-server login
+	TypeConnect    Type = 1052 // MsgConnect: game-server login with the token
+	TypeConnectEx  Type = 1055 // MsgConnectEx: account-server answer
+	TypeMapInfo    Type = 1110 // MsgMapInfo
+	TypeNpcInfo    Type = 2030 // MsgNpcInfo: an NPC's spawn
+	TypeNpc        Type = 2031 // MsgNpc: a click on an NPC, or an NPC change
+	TypeTaskDialog Type = 2032 // MsgTaskDialog: an NPC dialog's pieces and the answer
 )
 
 // String returns the packet's name ("MsgWalk") or its number for a type
@@ -63,6 +65,10 @@ func (t Type) name() string {
 		return "MsgMapInfo"
 	case TypeNpcInfo:
 		return "MsgNpcInfo"
+	case TypeNpc:
+		return "MsgNpc"
+	case TypeTaskDialog:
+		return "MsgTaskDialog"
 	}
 	return ""
 }
