@@ -484,8 +484,9 @@ func (c *Client) Answer(option uint8, text string) error {
 }
 
 // TakePortal steps into the portal at (x, y) (MsgAction 85). The server
-// answers with a teleport: to another map when it accepts (OnAck reports a
-// MovePortal, Accepted), else a pull-back (refused). Portals count as
+// answers with a teleport: elsewhere when it accepts (OnAck reports a
+// MovePortal, Accepted), else a pull-back to where the player stands
+// (refused). Portals count as
 // pending moves; the predicted position waits for the answer.
 func (c *Client) TakePortal(x, y uint16) error {
 	c.amu.Lock()

@@ -127,8 +127,8 @@ func (k MoveKind) String() string {
 // The game server answers every move in order: an accepted walk or jump is
 // echoed to the mover (MsgWalk, MsgAction 133), a refused one is answered
 // with a pull-back (MsgAction 86 to the server's position). A portal is
-// answered with a teleport: accepted when it leads to another map, refused
-// (a pull-back) when it stays on this one. The client matches answers to
+// answered with a teleport: accepted when it leads elsewhere, refused (a
+// pull-back) when it leaves the player where the client last knew it. The client matches answers to
 // its moves in that order. A teleport the server sends on its own while
 // moves are pending is taken for the answer to the oldest.
 type Ack struct {
@@ -452,11 +452,11 @@ func (w *world) applyAction(a *msg.Action, now time.Time) (Ack, bool) {
 		}
 	case msg.ActionTeleport:
 		if self {
-			other := a.Data1 != w.pos.Map
+			moved := a.Data1 != w.pos.Map || a.Data2 != msg.XY(w.pos.X, w.pos.Y)
 			w.moveSelf(a.Data1, a.Data2)
 			if w.n > 0 {
 				portal := w.pending[w.head].kind == MovePortal
-				return w.resolve(0, portal && other, now)
+				return w.resolve(0, portal && moved, now)
 			}
 			return Ack{}, false
 		}
