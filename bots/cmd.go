@@ -23,7 +23,8 @@ const (
 const usageHeader = `usage: coserver bots [flags]
 
 Runs a swarm of bots against a 5017 account server and reports logins/s and
-the walk round trip. Each bot n logs in to account <prefix><n> and plays
+the walk round trip; with -behaviour npc also the NPC click → first dialog
+page time, dialogs and teleports. Each bot n logs in to account <prefix><n> and plays
 character <prefix><n>. The server must create accounts on first login and
 admit many connections from one address, for example:
 
@@ -61,6 +62,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Spread, "spread", cfg.Spread, "spread the bots' homes over this many tiles around the start (0: everyone stays at the start)")
 	fs.IntVar(&cfg.JumpEvery, "jump-every", cfg.JumpEvery, "every n-th action is a jump (0: never)")
 	fs.IntVar(&cfg.ChatEvery, "chat-every", cfg.ChatEvery, "every n-th action is a chat line (0: never)")
+	fs.StringVar(&cfg.Behaviour, "behaviour", cfg.Behaviour,
+		"what the bots do: walk (walk, jump, chat) or npc (walk, and talk to NPCs, answer their dialogs, travel by them)")
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "random seed of the bots' choices (0: random)")
 	jsonOut := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "log the bots' errors to stderr")

@@ -109,6 +109,10 @@ type Config struct {
 	ChatEvery int
 	// Timeout bounds each step of a login (client.Config.Timeout).
 	Timeout time.Duration
+	// Behaviour is what the bots do: BehaviourWalk ("walk", the default when
+	// empty) or BehaviourNPC ("npc": walk, and talk to NPCs, answer their
+	// dialogs at random and travel where the answers teleport).
+	Behaviour string
 	// Seed seeds the bots' choices; 0 picks one at random.
 	Seed uint64
 	// Logger receives the run's logs; nil discards them.
@@ -128,6 +132,7 @@ func DefaultConfig() Config {
 		JumpEvery:   DefaultJumpEvery,
 		ChatEvery:   DefaultChatEvery,
 		Timeout:     DefaultTimeout,
+		Behaviour:   BehaviourWalk,
 	}
 }
 
@@ -154,6 +159,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Timeout == 0 {
 		c.Timeout = d.Timeout
+	}
+	if c.Behaviour == "" {
+		c.Behaviour = d.Behaviour
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -204,6 +212,9 @@ func (c Config) validate() error {
 	}
 	if c.Spread < 0 || c.Spread > MaxSpread {
 		bad("Spread must be 0 to %d tiles, got %d", MaxSpread, c.Spread)
+	}
+	if c.Behaviour != BehaviourWalk && c.Behaviour != BehaviourNPC {
+		bad("Behaviour must be %q or %q, got %q", BehaviourWalk, BehaviourNPC, c.Behaviour)
 	}
 	if c.JumpEvery < 0 || c.ChatEvery < 0 || c.Timeout < 0 {
 		bad("JumpEvery, ChatEvery and Timeout must not be negative")

@@ -45,6 +45,13 @@ type Report struct {
 	SteadyMoveRTT Latency `json:"steady_move_rtt"`
 	// MoveRTTHistogram is MoveRTT's distribution in power-of-two buckets.
 	MoveRTTHistogram []Bucket `json:"move_rtt_histogram"`
+	// NPCs counts the NPC behaviour's clicks, pages, answers and travels.
+	NPCs NPCs `json:"npcs"`
+	// ClickRTT is the time from clicking an NPC (MsgNpc) to reading the
+	// create (MsgTaskDialog 100) of its first dialog page.
+	ClickRTT Latency `json:"click_rtt"`
+	// ClickRTTHistogram is ClickRTT's distribution in power-of-two buckets.
+	ClickRTTHistogram []Bucket `json:"click_rtt_histogram"`
 	// Errors counts errors by kind ("login_reject_InvalidPassword",
 	// "conn_eof", ...).
 	Errors map[string]int64 `json:"errors"`
@@ -60,6 +67,27 @@ type Moves struct {
 	// Unanswered moves had no answer when the run ended or the connection
 	// was lost.
 	Unanswered int64 `json:"unanswered"`
+}
+
+// NPCs counts the NPC behaviour (BehaviourNPC).
+type NPCs struct {
+	// Clicks counts NPC clicks sent.
+	Clicks int64 `json:"clicks"`
+	// Pages counts dialog pages received, first pages and later ones.
+	Pages int64 `json:"pages"`
+	// Answers counts options chosen; Closes counts dialogs closed.
+	Answers int64 `json:"answers"`
+	Closes  int64 `json:"closes"`
+	// Teleports counts changes of map the bots saw.
+	Teleports int64 `json:"teleports"`
+	// Unanswered counts clicks without a page within DialogTimeout.
+	Unanswered int64 `json:"unanswered"`
+}
+
+// String returns the counts on one line.
+func (n NPCs) String() string {
+	return fmt.Sprintf("%d clicks, %d pages, %d answers, %d closes, %d teleports, %d clicks unanswered",
+		n.Clicks, n.Pages, n.Answers, n.Closes, n.Teleports, n.Unanswered)
 }
 
 // Latency summarises a histogram, in milliseconds.
@@ -124,12 +152,11 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "chats:       %d sent\n", r.Chats)
 	fmt.Fprintf(&b, "move RTT:    %s\n", r.MoveRTT)
 	fmt.Fprintf(&b, "  all in:    %s\n", r.SteadyMoveRTT)
-	if len(r.MoveRTTHistogram) > 0 {
-		peak := slices.MaxFunc(r.MoveRTTHistogram, func(a, b Bucket) int { return cmp.Compare(a.Count, b.Count) }).Count
-		for _, bk := range r.MoveRTTHistogram {
-			bar := strings.Repeat("#", int(1+39*bk.Count/max(peak, 1)))
-			fmt.Fprintf(&b, "  ≤ %10.3f ms %9d %s\n", bk.UpToMs, bk.Count, bar)
-		}
+	writeHistogram(&b, r.MoveRTTHistogram)
+	if r.NPCs != (NPCs{}) {
+		fmt.Fprintf(&b, "npcs:        %s\n", r.NPCs)
+		fmt.Fprintf(&b, "click RTT:   %s\n", r.ClickRTT)
+		writeHistogram(&b, r.ClickRTTHistogram)
 	}
 	if len(r.Errors) == 0 {
 		b.WriteString("errors:      none\n")
@@ -140,6 +167,18 @@ func (r Report) String() string {
 		}
 	}
 	return b.String()
+}
+
+// writeHistogram draws h as bars.
+func writeHistogram(b *strings.Builder, h []Bucket) {
+	if len(h) == 0 {
+		return
+	}
+	peak := slices.MaxFunc(h, func(a, b Bucket) int { return cmp.Compare(a.Count, b.Count) }).Count
+	for _, bk := range h {
+		bar := strings.Repeat("#", int(1+39*bk.Count/max(peak, 1)))
+		fmt.Fprintf(b, "  ≤ %10.3f ms %9d %s\n", bk.UpToMs, bk.Count, bar)
+	}
 }
 
 // String returns the counts on one line.

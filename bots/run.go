@@ -2,6 +2,10 @@
 // load tests and soak tests: each bot logs in with the client package,
 // walks around its home, jumps and chats now and then, reconnects when the
 // server goes away, and the run measures how fast the server answers.
+// With BehaviourNPC the bots also talk to NPCs: each walks to the nearest
+// NPC it sees, clicks it, answers every dialog page at random, and so
+// travels between maps when an answer teleports it; the run then measures
+// the time from a click to the first dialog page too.
 //
 // The server must create accounts on their first login: run coserver with
 // -auto-register (and -password-hash test, so that registering thousands
@@ -80,6 +84,7 @@ type bot struct {
 	homeX, homeY uint16
 	lastJump     time.Time
 	actions      uint32
+	npc          npcState
 }
 
 // moveStats counts one kind of move.
@@ -91,6 +96,7 @@ type stats struct {
 	walks, jumps                                             moveStats
 	chats                                                    atomic.Int64
 	rtt, steadyRTT, loginTime                                Histogram
+	npc                                                      npcStats
 	lastFirstLogin                                           atomic.Int64 // ns after the start
 
 	errMu sync.Mutex
@@ -158,6 +164,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (Report, error) {
 			AccountAddr: cfg.AccountAddr, Account: n, Password: cfg.Password, Server: cfg.Server,
 			Character: n, Body: bodies[i%len(bodies)], Class: classes[i/len(bodies)%len(classes)],
 			Logger: cfg.Logger, Timeout: cfg.Timeout, EventBuffer: -1, IgnoreScreen: true, OnAck: onAck,
+			OnDialog: r.onDialog,
 		}}
 	}
 	return r.run(ctx, progress, tick)
@@ -286,6 +293,7 @@ func (r *runner) loginBot(b *bot) {
 	if !b.homeSet {
 		r.setHome(b, c.Position())
 	}
+	b.npc = npcState{lastMap: c.Position().Map}
 	b.c = c
 	r.st.active.Add(1)
 	b.state.Store(stateActive)
@@ -322,12 +330,15 @@ func (r *runner) lost(b *bot, now time.Time) {
 	b.state.Store(stateIdle)
 }
 
-// act takes one action for b: head home when away from it, else chat, jump
-// or step about.
+// act takes one action for b: with BehaviourNPC the NPC's turn first (see
+// actNPC); else head home when away from it, chat, jump or step about.
 func (r *runner) act(b *bot, now time.Time, rng *rand.Rand) {
 	c := b.c
 	if c.Pending() >= MaxPendingMoves {
 		return // the server is behind; wait for it
+	}
+	if r.cfg.Behaviour == BehaviourNPC && r.actNPC(b, now, rng) {
+		return
 	}
 	b.actions++
 	p := c.Predicted()
@@ -430,10 +441,15 @@ func (r *runner) progress(w io.Writer) {
 			cur := r.st.rtt.snapshot()
 			win := cur.since(prev)
 			walks := r.st.walks.sent.Load()
-			fmt.Fprintf(w, "%6.1fs  logged in %d/%d  active %d  failed %d  lost %d  reconnects %d  walks %d/s  rtt p50 %s p99 %s\n",
+			fmt.Fprintf(w, "%6.1fs  logged in %d/%d  active %d  failed %d  lost %d  reconnects %d  walks %d/s  rtt p50 %s p99 %s",
 				now.Sub(r.start).Seconds(), r.st.loggedIn.Load(), len(r.bots), r.st.active.Load(),
 				r.st.loginFailures.Load(), r.st.disconnects.Load(), r.st.reconnects.Load(),
 				int64(float64(walks-prevWalks)/progressEvery.Seconds()), fmtMs(win.quantile(0.5)), fmtMs(win.quantile(0.99)))
+			if r.cfg.Behaviour == BehaviourNPC {
+				fmt.Fprintf(w, "  clicks %d  pages %d  teleports %d  click p99 %s", r.st.npc.clicks.Load(),
+					r.st.npc.pages.Load(), r.st.npc.teleports.Load(), fmtMs(r.st.clickRTT().quantile(0.99)))
+			}
+			fmt.Fprintln(w)
 			prev, prevWalks = cur, walks
 		}
 	}
@@ -461,8 +477,11 @@ func (r *runner) report(end time.Time) Report {
 		MoveRTT:          latency(rtt),
 		SteadyMoveRTT:    latency(r.st.steadyRTT.snapshot()),
 		MoveRTTHistogram: powerBuckets(rtt),
+		NPCs:             r.st.npc.report(),
 		Errors:           make(map[string]int64),
 	}
+	click := r.st.clickRTT()
+	rep.ClickRTT, rep.ClickRTTHistogram = latency(click), powerBuckets(click)
 	if last := time.Duration(r.st.lastFirstLogin.Load()); last > 0 {
 		rep.LoginsPerSecond = float64(rep.Logins) / last.Seconds()
 	}

@@ -32,7 +32,8 @@ func (t Ticket) Addr() string { return net.JoinHostPort(t.Host, strconv.Itoa(int
 //
 // One reader goroutine decodes the server's packets, keeps the client's
 // position and screen up to date and delivers every packet as an Event.
-// The action methods (Walk, Jump, Talk, Send) may be called from any
+// The action methods (Walk, Jump, Talk, ClickNPC, Answer, TakePortal,
+// Send) may be called from any
 // goroutine; they are serialised, so moves reach the server in the order
 // their calls return. The accessors are safe at any time.
 type Client struct {
@@ -46,6 +47,8 @@ type Client struct {
 	walkOut msg.Walk
 	actOut  msg.Action
 	talkOut msg.Talk
+	npcOut  msg.Npc
+	dlgOut  msg.TaskDialog
 
 	done    chan struct{} // closed when the reader has stopped
 	errMu   sync.Mutex
@@ -103,6 +106,7 @@ func Connect(ctx context.Context, cfg Config, t Ticket) (*Client, error) {
 	conn.SetWriteTimeout(cfg.Timeout)
 	c := &Client{cfg: cfg, conn: conn, s: newSession(cfg.EventBuffer, !cfg.IgnoreScreen, cfg.OnAck), ticket: t,
 		done: make(chan struct{})}
+	c.s.onDialog = cfg.OnDialog
 	c.stopCtx = context.AfterFunc(ctx, func() { c.fail(fmt.Errorf("client: %w", context.Cause(ctx))) })
 	if err := c.enter(); err != nil {
 		c.stopCtx()
@@ -430,6 +434,72 @@ func (c *Client) Talk(ch msg.Channel, to, text string) error {
 		Recipient: to, Message: text}
 	c.s.mu.Unlock()
 	return c.sendLocked(&c.talkOut)
+}
+
+// NearestNPC returns the NPC on screen nearest the player, by Distance.
+func (c *Client) NearestNPC() (Entity, bool) { return c.s.nearestNPC() }
+
+// Dialog returns the open NPC dialog page: the last one received, until
+// Answer, ClickNPC or a change of map closes it.
+func (c *Client) Dialog() (Dialog, bool) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if c.s.w.dialog == nil {
+		return Dialog{}, false
+	}
+	return *c.s.w.dialog, true
+}
+
+// ClickNPC clicks NPC id (MsgNpc, action activate): the server answers with
+// the NPC's first dialog page, whose Dialog has Click set and RTT measured
+// from this call. It closes the open dialog.
+func (c *Client) ClickNPC(id uint32) error {
+	c.amu.Lock()
+	defer c.amu.Unlock()
+	c.s.mu.Lock()
+	w := &c.s.w
+	kind := w.screen[id].NPCType
+	w.dialog, w.asked, w.askClick = nil, time.Now(), true
+	c.s.mu.Unlock()
+	c.npcOut = msg.Npc{ID: id, Action: msg.NpcActivate, Kind: kind}
+	return c.sendLocked(&c.npcOut)
+}
+
+// Answer answers the open dialog with an option's index (DialogOption.Index,
+// or the input box's msg.DialogInput.Option with the typed text; text is
+// ignored by the server otherwise). msg.OptionClose closes the dialog. The
+// next page, if the server sends one, has RTT measured from this call.
+func (c *Client) Answer(option uint8, text string) error {
+	c.amu.Lock()
+	defer c.amu.Unlock()
+	c.s.mu.Lock()
+	w := &c.s.w
+	w.dialog, w.asked, w.askClick = nil, time.Time{}, false
+	if option != msg.OptionClose {
+		w.asked = time.Now()
+	}
+	c.s.mu.Unlock()
+	c.dlgOut = msg.TaskDialog{Option: option, Action: msg.DialogAnswer, Text: text}
+	return c.sendLocked(&c.dlgOut)
+}
+
+// TakePortal steps into the portal at (x, y) (MsgAction 85). The server
+// answers with a teleport: elsewhere when it accepts (OnAck reports a
+// MovePortal, Accepted), else a pull-back to where the player stands
+// (refused). Portals count as
+// pending moves; the predicted position waits for the answer.
+func (c *Client) TakePortal(x, y uint16) error {
+	c.amu.Lock()
+	defer c.amu.Unlock()
+	c.s.mu.Lock()
+	ok := c.s.w.addPending(pendingMove{kind: MovePortal, tx: x, ty: y, sent: time.Now()})
+	id := c.s.w.user.ID
+	c.s.mu.Unlock()
+	if !ok {
+		return ErrTooManyPending
+	}
+	c.actOut = msg.Action{Timestamp: timestamp(), ID: id, Data1: msg.XY(x, y), Subtype: msg.ActionPortal}
+	return c.sendLocked(&c.actOut)
 }
 
 // Send sends any packet as is. Moves sent this way are not tracked: use

@@ -66,16 +66,22 @@ type Config struct {
 	// client still tracks its position and screen, and decodes into reused
 	// structs, so an idle bot allocates nothing per packet).
 	EventBuffer int
-	// IgnoreScreen, when set, keeps no screen: Screen stays empty and
-	// others' spawns, moves and removals only go to Events. For bots that
-	// need just their own position: a screen in a crowd costs memory and
-	// map operations on every packet.
+	// IgnoreScreen, when set, keeps no players on the screen: Screen holds
+	// only the NPCs (few, and they do not move), and others' spawns, moves
+	// and removals only go to Events. For bots that need just their own
+	// position and the NPCs: players in a crowd cost memory and map
+	// operations on every packet.
 	IgnoreScreen bool
 	// OnAck, when set, is called on the reader goroutine each time the
 	// server answers one of this client's moves (Walk, Jump): accepted
 	// (echoed) or refused (pulled back). It must not block; it may call
 	// the Client's methods.
 	OnAck func(Ack)
+	// OnDialog, when set, is called on the reader goroutine with each NPC
+	// dialog page as its create (MsgTaskDialog 100) arrives, the same page
+	// that Dialog then returns. It must not block; it may call the Client's
+	// methods.
+	OnDialog func(Dialog)
 }
 
 // withDefaults returns cfg with zero fields set to their defaults.

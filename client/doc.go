@@ -26,9 +26,16 @@
 // A logged-in Client has one reader goroutine. It decodes every packet
 // with the same msg definitions and wire.Codec as the server, keeps the
 // player's own position (from its echoed walks and jumps, and teleports)
-// and its screen (MsgPlayer adds, MsgAction 132 removes, others' walks and
-// jumps move, distance beyond ViewRange drops), matches the server's answers to the player's moves (Ack),
-// and delivers each packet as an Event. The reader never blocks on the
+// and its screen (MsgPlayer and MsgNpcInfo add, MsgAction 132 and MsgNpc
+// 2 remove, others' walks and jumps move, distance beyond ViewRange drops,
+// a new map empties it), matches the server's answers to the player's moves
+// (Ack), collects the MsgTaskDialog packets of an NPC dialog into a Dialog
+// page on their create, and delivers each packet as an Event.
+//
+// NPCs and portals: ClickNPC opens an NPC's dialog, Answer picks an option
+// of the open page (or closes it), TakePortal steps into a portal; a
+// teleport to another map (MsgAction 86, then MsgMapInfo) empties the
+// screen and closes the dialog. The reader never blocks on the
 // consumer: a full event buffer drops its oldest event and counts it. A
 // malformed packet stops the client with an error wrapping the
 // *wire.FieldError that names the packet and field.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -75,6 +76,7 @@ func (c *srvConn) recv(p wire.Packet) error {
 type fakeChar struct {
 	id   uint32
 	name string
+	m    uint32
 	x, y uint16
 }
 
@@ -95,7 +97,8 @@ type fake struct {
 	rejectMoves bool
 	spawn       *msg.Player // sent after the location answer
 	conns       []*srvConn
-	flood       int // packets sent right after login
+	flood       int  // packets sent right after login
+	npcs        bool // an NPC with a dialog, and a portal, on fakeMap
 	wg          sync.WaitGroup
 }
 
@@ -105,6 +108,25 @@ const (
 	fakeBadPassword   = "wrong"
 	fakeFirstCharID   = 1_000_000
 	fakeOtherEntityID = 2_000_000
+
+	// With fake.npcs: an NPC near the start with a dialog of two pages
+	// (and a third for the input box), whose "Take me" option teleports
+	// to fakeMap2 at fakeArrivalX/Y, where another NPC stands; and a
+	// portal at fakePortalX/Y to the same place.
+	fakeNpcID                  = 10_001
+	fakeNpcX, fakeNpcY         = 63, 111
+	fakeNpcLook                = 1_652
+	fakeMap2                   = 1_002
+	fakeArrivalX, fakeArrivalY = 300, 300
+	fakeNpc2ID                 = 10_002
+	fakePortalX, fakePortalY   = 65, 105
+	fakeFace                   = 67
+)
+
+// Texts of the fake NPC's pages.
+var (
+	fakePage1Text = "Welcome to the~fake world. " + strings.Repeat("It is a small world. ", 15)
+	fakePage2Text = "Where to?"
 )
 
 func newFake(t *testing.T) *fake {
@@ -227,7 +249,7 @@ func (f *fake) create(c *srvConn, acct string, tok uint64) {
 	f.mu.Lock()
 	answer := f.registerMsg
 	if answer == "" {
-		f.chars[acct] = &fakeChar{id: f.nextID, name: reg.Name, x: fakeX, y: fakeY}
+		f.chars[acct] = &fakeChar{id: f.nextID, name: reg.Name, m: fakeMap, x: fakeX, y: fakeY}
 		f.nextID++
 		answer = msg.AnswerOK
 	}
@@ -238,6 +260,7 @@ func (f *fake) create(c *srvConn, acct string, tok uint64) {
 
 // world answers the login chain and moves, until the client leaves.
 func (f *fake) world(c *srvConn, ch *fakeChar) {
+	page := 0 // the fake NPC's page the client sees; 0 for none
 	for {
 		b, err := c.framer.Next()
 		if err != nil {
@@ -259,7 +282,7 @@ func (f *fake) world(c *srvConn, ch *fakeChar) {
 			reject := f.rejectMoves
 			f.mu.Unlock()
 			if reject {
-				c.send(&msg.Action{ID: ch.id, Data1: fakeMap, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionTeleport})
+				c.send(&msg.Action{ID: ch.id, Data1: ch.m, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionTeleport})
 				continue
 			}
 			ch.x, ch.y = Step(ch.x, ch.y, w.Direction)
@@ -270,20 +293,76 @@ func (f *fake) world(c *srvConn, ch *fakeChar) {
 				return
 			}
 			c.send(&tk)
+		case wire.TypeNpc:
+			var n msg.Npc
+			if c.codec.Decode(b, &n) != nil {
+				return
+			}
+			if n.Action == msg.NpcActivate && n.ID == fakeNpcID && ch.m == fakeMap {
+				page = 1
+				f.page(c, fakePage1Text, []string{"Tell me more", "Bye"}, nil, fakeFace)
+			}
+		case wire.TypeTaskDialog:
+			var a msg.TaskDialog
+			if c.codec.Decode(b, &a) != nil {
+				return
+			}
+			page = f.answer(c, ch, page, &a)
 		}
 	}
+}
+
+// page sends one dialog page.
+func (f *fake) page(c *srvConn, text string, options []string, input *msg.DialogInput, face uint16) {
+	ps, err := msg.DialogPage(nil, text, options, input, face)
+	if err != nil {
+		panic(err) // a test bug
+	}
+	for i := range ps {
+		c.send(&ps[i])
+	}
+}
+
+// answer runs the fake NPC's dialog and returns the page now shown.
+func (f *fake) answer(c *srvConn, ch *fakeChar, page int, a *msg.TaskDialog) int {
+	if a.Action != msg.DialogAnswer || a.Option == msg.OptionClose {
+		return 0
+	}
+	switch {
+	case page == 1 && a.Option == 1, page == 3:
+		f.page(c, fakePage2Text, []string{"Take me", "Stay"}, &msg.DialogInput{Prompt: "Code", MaxLen: 4, Option: 3}, 0)
+		return 2
+	case page == 2 && a.Option == 1:
+		f.teleport(c, ch)
+	case page == 2 && a.Option == 3:
+		f.page(c, "You typed "+a.Text, []string{"Back"}, nil, 0)
+		return 3
+	}
+	return 0
+}
+
+// teleport moves ch to fakeMap2 as coserver does: MsgAction 86, MsgMapInfo,
+// then the spawns there.
+func (f *fake) teleport(c *srvConn, ch *fakeChar) {
+	ch.m, ch.x, ch.y = fakeMap2, fakeArrivalX, fakeArrivalY
+	c.send(&msg.Action{ID: ch.id, Data1: fakeMap2, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionTeleport})
+	c.send(&msg.MapInfo{UID: fakeMap2, MapID: fakeMap2})
+	c.send(&msg.NpcInfo{ID: fakeNpc2ID, X: fakeArrivalX + 1, Y: fakeArrivalY + 1, Look: 7310, Kind: 2, Name: "Porter"})
 }
 
 func (f *fake) action(c *srvConn, ch *fakeChar, a *msg.Action) {
 	switch a.Subtype {
 	case msg.ActionSendLocation:
-		c.send(&msg.Action{ID: ch.id, Data1: fakeMap, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionSendLocation})
-		c.send(&msg.MapInfo{UID: fakeMap, MapID: fakeMap})
+		c.send(&msg.Action{ID: ch.id, Data1: ch.m, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionSendLocation})
+		c.send(&msg.MapInfo{UID: ch.m, MapID: ch.m})
 		f.mu.Lock()
-		spawn, flood := f.spawn, f.flood
+		spawn, flood, npcs := f.spawn, f.flood, f.npcs
 		f.mu.Unlock()
 		if spawn != nil {
 			c.send(spawn)
+		}
+		if npcs && ch.m == fakeMap {
+			c.send(&msg.NpcInfo{ID: fakeNpcID, X: fakeNpcX, Y: fakeNpcY, Look: fakeNpcLook, Kind: 2})
 		}
 		for i := range flood {
 			c.send(&msg.Walk{ID: fakeOtherEntityID, Direction: uint8(i % 8)})
@@ -294,11 +373,20 @@ func (f *fake) action(c *srvConn, ch *fakeChar, a *msg.Action) {
 		reject := f.rejectMoves
 		f.mu.Unlock()
 		if reject || a.Data2 != msg.XY(ch.x, ch.y) {
-			c.send(&msg.Action{ID: ch.id, Data1: fakeMap, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionTeleport})
+			c.send(&msg.Action{ID: ch.id, Data1: ch.m, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionTeleport})
 			return
 		}
 		ch.x, ch.y = x, y
 		c.send(a)
+	case msg.ActionPortal:
+		f.mu.Lock()
+		npcs := f.npcs
+		f.mu.Unlock()
+		if npcs && a.ID == ch.id && ch.m == fakeMap && a.Data1 == msg.XY(fakePortalX, fakePortalY) {
+			f.teleport(c, ch)
+			return
+		}
+		c.send(&msg.Action{ID: ch.id, Data1: ch.m, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionTeleport})
 	default:
 		c.send(a)
 	}

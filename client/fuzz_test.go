@@ -27,6 +27,15 @@ func FuzzClientEvents(f *testing.F) {
 		&msg.Action{ID: 7, Data1: 1002, Data2: msg.XY(1, 2), Subtype: msg.ActionTeleport},
 		&msg.Action{ID: 9, Subtype: msg.ActionLeaveMap},
 		&msg.NpcInfo{ID: 3, Name: "npc"},
+		&msg.NpcInfo{ID: 4, X: 62, Y: 110, Look: 1652, Kind: 2},
+		&msg.TaskDialog{Action: msg.DialogText, Text: "Hello"},
+		&msg.TaskDialog{Option: 1, Action: msg.DialogLink, Text: "Go"},
+		&msg.TaskDialog{Data: 4, Option: 2, Action: msg.DialogEdit, Text: "Code"},
+		&msg.TaskDialog{Data: 67, Action: msg.DialogPic},
+		&msg.TaskDialog{Option: msg.OptionClose, Action: msg.DialogCreate},
+		&msg.Npc{ID: 4, Action: msg.NpcLeaveMap},
+		&msg.MapInfo{UID: 1002, MapID: 1002},
+		&msg.Action{ID: 7, Data1: 1010, Data2: msg.XY(61, 109), Subtype: msg.ActionTeleport},
 		&msg.ConnectEx{Identity: 0, Code: 1},
 	} {
 		seed, _ = codec.Encode(seed, p)
@@ -41,7 +50,7 @@ func FuzzClientEvents(f *testing.F) {
 			s.w.user.ID = 7
 			now := time.Unix(0, 0)
 			for i := range int(pending % 8) {
-				s.w.addPending(pendingMove{kind: MoveKind(i%2 + 1), dir: uint8(i), sent: now})
+				s.w.addPending(pendingMove{kind: MoveKind(i%3 + 1), dir: uint8(i), sent: now})
 			}
 			fr := wire.NewFramer(bytes.NewReader(data), nil, nil)
 			for {
@@ -57,6 +66,7 @@ func FuzzClientEvents(f *testing.F) {
 				t.Fatalf("pending count %d", s.w.n)
 			}
 			_ = s.screenCopy()
+			_, _ = s.nearestNPC()
 		}
 	})
 }

@@ -60,14 +60,43 @@ type Position struct {
 	X, Y uint16
 }
 
-// Entity is another player (or monster) on the client's screen.
+// EntityKind says what an entity on the screen is.
+type EntityKind uint8
+
+// Entity kinds.
+const (
+	EntityPlayer EntityKind = iota // a player or monster, spawned by MsgPlayer
+	EntityNPC                      // an NPC, spawned by MsgNpcInfo
+)
+
+// String returns "player" or "npc".
+func (k EntityKind) String() string {
+	switch k {
+	case EntityPlayer:
+		return "player"
+	case EntityNPC:
+		return "npc"
+	}
+	return fmt.Sprintf("EntityKind(%d)", uint8(k))
+}
+
+// Entity is another player, monster or NPC on the client's screen.
 type Entity struct {
-	ID        uint32
-	Name      string
-	Mesh      uint32
-	Level     uint16
-	X, Y      uint16
+	ID   uint32
+	Kind EntityKind
+	// Name is the player's name, or the NPC's when the server sends one
+	// (servers leave it out for most NPCs: the client shows npc.ini's).
+	Name string
+	// Mesh and Level are a player's.
+	Mesh  uint32
+	Level uint16
+	X, Y  uint16
+	// Direction is the facing, 0–7; an NPC's is Look % 10.
 	Direction uint8
+	// Look, NPCType and Sort are an NPC's (msg.NpcInfo's Look, Kind and
+	// Sort): type × 10 + direction, its role (1 shopkeeper, 2 task, ...) and
+	// its sort flags.
+	Look, NPCType, Sort uint16
 }
 
 // MoveKind says which action a pending move was.
@@ -75,17 +104,20 @@ type MoveKind uint8
 
 // Move kinds.
 const (
-	MoveWalk MoveKind = iota + 1 // MsgWalk
-	MoveJump                     // MsgAction 133
+	MoveWalk   MoveKind = iota + 1 // MsgWalk
+	MoveJump                       // MsgAction 133
+	MovePortal                     // MsgAction 85, answered by a teleport
 )
 
-// String returns "walk" or "jump".
+// String returns "walk", "jump" or "portal".
 func (k MoveKind) String() string {
 	switch k {
 	case MoveWalk:
 		return "walk"
 	case MoveJump:
 		return "jump"
+	case MovePortal:
+		return "portal"
 	}
 	return fmt.Sprintf("MoveKind(%d)", uint8(k))
 }
@@ -94,9 +126,11 @@ func (k MoveKind) String() string {
 //
 // The game server answers every move in order: an accepted walk or jump is
 // echoed to the mover (MsgWalk, MsgAction 133), a refused one is answered
-// with a pull-back (MsgAction 86 to the server's position). The client
-// matches answers to its moves in that order. A teleport the server sends
-// on its own while moves are pending is taken for the answer to the oldest.
+// with a pull-back (MsgAction 86 to the server's position). A portal is
+// answered with a teleport: accepted when it leads elsewhere, refused (a
+// pull-back) when it leaves the player where the client last knew it. The client matches answers to
+// its moves in that order. A teleport the server sends on its own while
+// moves are pending is taken for the answer to the oldest.
 type Ack struct {
 	Kind     MoveKind
 	Accepted bool
@@ -115,6 +149,54 @@ type Event struct {
 	// Raw is a copy of an undecoded packet, header included, for a type
 	// package msg does not define; nil otherwise.
 	Raw []byte
+	// Dialog is the dialog page a MsgTaskDialog create (action 100)
+	// completes; nil on every other event.
+	Dialog *Dialog
+}
+
+// Limits of a dialog page as the client collects it: a server that sends
+// more before the page's create is broken or hostile, and stops the client.
+const (
+	// MaxDialogPieces is the most MsgTaskDialog packets of one page.
+	MaxDialogPieces = 64
+	// MaxDialogBytes is the most bytes of text of one page.
+	MaxDialogBytes = 8 << 10
+)
+
+// Dialog is one page of an NPC dialog, collected from the MsgTaskDialog
+// packets that precede its create (action 100).
+type Dialog struct {
+	// Text is the page's text packets joined without a separator, as the
+	// client shows them (text is not altered: a '~' stays a '~').
+	Text string
+	// Options are the page's links, in order.
+	Options []DialogOption
+	// Input is the page's input box, nil when it has none.
+	Input *msg.DialogInput
+	// Face is the NPC's face (the pic packet's Data), 0 when none came.
+	Face uint16
+	// Click reports that the page answers a ClickNPC (else an Answer, or
+	// nothing the client asked for).
+	Click bool
+	// RTT is the time from the ClickNPC or Answer that asked for the page
+	// to reading its create; 0 when the client asked for nothing.
+	RTT time.Duration
+}
+
+// DialogOption is a link of a dialog page: its caption and the index
+// Answer returns for it.
+type DialogOption struct {
+	Index uint8
+	Text  string
+}
+
+// dialogBuilder collects the pieces of a page until its create.
+type dialogBuilder struct {
+	text    []byte
+	options []DialogOption
+	input   *msg.DialogInput
+	face    uint16
+	pieces  int
 }
 
 // pendingMove is a move sent and not yet answered.
@@ -125,14 +207,20 @@ type pendingMove struct {
 	sent   time.Time
 }
 
-// world is what the client knows of the game: itself, its position and its
-// screen. Guarded by session.mu.
+// world is what the client knows of the game: itself, its position, its
+// screen and the NPC dialog on it. Guarded by session.mu.
 type world struct {
-	user   msg.UserInfo
-	placed bool
-	pos    Position
-	px, py uint16            // predicted position: pos with the pending moves applied
-	screen map[uint32]Entity // nil when the screen is not kept
+	user        msg.UserInfo
+	placed      bool
+	pos         Position
+	px, py      uint16            // predicted position: pos with the pending moves applied
+	screen      map[uint32]Entity // the NPCs, and the players when keepPlayers
+	keepPlayers bool
+
+	building dialogBuilder // the page being received
+	dialog   *Dialog       // the open page: shown and not yet answered
+	asked    time.Time     // when ClickNPC or Answer asked for a page; zero when nothing is asked
+	askClick bool          // the ask was a ClickNPC
 
 	pending [MaxPending]pendingMove // ring
 	head, n int
@@ -143,8 +231,9 @@ type world struct {
 // network, so tests and fuzzers drive it directly. handle runs on one
 // goroutine (the reader); the accessors from any.
 type session struct {
-	codec wire.Codec
-	onAck func(Ack)
+	codec    wire.Codec
+	onAck    func(Ack)
+	onDialog func(Dialog)
 
 	// Reused decode targets when events are off.
 	talk   msg.Talk
@@ -163,9 +252,8 @@ type session struct {
 
 func newSession(eventBuffer int, keepScreen bool, onAck func(Ack)) *session {
 	s := &session{onAck: onAck, other: make(map[wire.Type]wire.Packet)}
-	if keepScreen {
-		s.w.screen = make(map[uint32]Entity)
-	}
+	s.w.screen = make(map[uint32]Entity)
+	s.w.keepPlayers = keepScreen
 	if eventBuffer > 0 {
 		s.events = make(chan Event, eventBuffer)
 	}
@@ -220,11 +308,22 @@ func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
 	}
 	s.mu.Lock()
 	ack, acked := s.w.apply(p, now)
+	var page *Dialog
+	if td, ok := p.(*msg.TaskDialog); ok {
+		var err error
+		if page, err = s.w.collect(td, now); err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+	}
 	s.mu.Unlock()
 	if acked && s.onAck != nil {
 		s.onAck(ack)
 	}
-	s.emit(Event{Type: t, Packet: p})
+	if page != nil && s.onDialog != nil {
+		s.onDialog(*page)
+	}
+	s.emit(Event{Type: t, Packet: p, Dialog: page})
 	return p, nil
 }
 
@@ -301,10 +400,19 @@ func (w *world) apply(p wire.Packet, now time.Time) (Ack, bool) {
 	case *msg.UserInfo:
 		w.user = *p
 	case *msg.Player:
-		if p.ID != w.user.ID && w.screen != nil {
-			w.screen[p.ID] = Entity{ID: p.ID, Name: p.Name, Mesh: p.Mesh, Level: p.Level, X: p.X, Y: p.Y,
-				Direction: p.Direction}
+		if p.ID != w.user.ID && w.keepPlayers {
+			w.screen[p.ID] = Entity{ID: p.ID, Kind: EntityPlayer, Name: p.Name, Mesh: p.Mesh, Level: p.Level,
+				X: p.X, Y: p.Y, Direction: p.Direction}
 		}
+	case *msg.NpcInfo:
+		w.screen[p.ID] = Entity{ID: p.ID, Kind: EntityNPC, Name: p.Name, X: p.X, Y: p.Y,
+			Direction: uint8(p.Look % 10), Look: p.Look, NPCType: p.Kind, Sort: p.Sort}
+	case *msg.Npc:
+		if p.Action == msg.NpcLeaveMap {
+			delete(w.screen, p.ID)
+		}
+	case *msg.MapInfo:
+		w.enterMap(p.MapID)
 	case *msg.Walk:
 		if p.ID == w.user.ID {
 			w.pos.X, w.pos.Y = Step(w.pos.X, w.pos.Y, p.Direction)
@@ -344,9 +452,11 @@ func (w *world) applyAction(a *msg.Action, now time.Time) (Ack, bool) {
 		}
 	case msg.ActionTeleport:
 		if self {
+			moved := a.Data1 != w.pos.Map || a.Data2 != msg.XY(w.pos.X, w.pos.Y)
 			w.moveSelf(a.Data1, a.Data2)
 			if w.n > 0 {
-				return w.resolve(0, false, now)
+				portal := w.pending[w.head].kind == MovePortal
+				return w.resolve(0, portal && moved, now)
 			}
 			return Ack{}, false
 		}
@@ -364,16 +474,65 @@ func (w *world) applyAction(a *msg.Action, now time.Time) (Ack, bool) {
 	return Ack{}, false
 }
 
-// moveSelf puts the player at map, XY-packed xy; a new map empties the
-// screen (the new map's server sends its spawns).
+// moveSelf puts the player at map, XY-packed xy.
 func (w *world) moveSelf(mapID, xy uint32) {
-	if mapID != w.pos.Map {
-		clear(w.screen)
-	}
-	w.pos.Map = mapID
+	w.enterMap(mapID)
 	w.pos.X, w.pos.Y = msg.UnpackXY(xy)
 	w.px, w.py = w.pos.X, w.pos.Y
 	w.prune()
+}
+
+// enterMap records the map the player is on. A new map empties the screen
+// (the new map's server sends its spawns) and drops the dialog, as the
+// server does.
+func (w *world) enterMap(mapID uint32) {
+	if mapID == w.pos.Map {
+		return
+	}
+	clear(w.screen)
+	w.pos.Map = mapID
+	w.dialog, w.asked = nil, time.Time{}
+	w.building.reset()
+}
+
+// collect adds one MsgTaskDialog to the page being received and returns
+// the page when td is its create.
+func (w *world) collect(td *msg.TaskDialog, now time.Time) (*Dialog, error) {
+	b := &w.building
+	if td.Action == msg.DialogAnswer || td.Action == msg.DialogTaskID {
+		return nil, nil // client-to-server actions: not part of a page
+	}
+	b.pieces++
+	if b.pieces > MaxDialogPieces {
+		return nil, fmt.Errorf("client: dialog page of more than %d MsgTaskDialog packets", MaxDialogPieces)
+	}
+	switch td.Action {
+	case msg.DialogText:
+		if len(b.text)+len(td.Text) > MaxDialogBytes {
+			return nil, fmt.Errorf("client: dialog page of more than %d bytes of text", MaxDialogBytes)
+		}
+		b.text = append(b.text, td.Text...)
+	case msg.DialogLink:
+		b.options = append(b.options, DialogOption{Index: td.Option, Text: td.Text})
+	case msg.DialogEdit:
+		b.input = &msg.DialogInput{Prompt: td.Text, MaxLen: td.Data, Option: td.Option}
+	case msg.DialogPic:
+		b.face = td.Data
+	case msg.DialogCreate:
+		d := &Dialog{Text: string(b.text), Options: b.options, Input: b.input, Face: b.face, Click: w.askClick}
+		if !w.asked.IsZero() {
+			d.RTT = now.Sub(w.asked)
+		}
+		w.dialog, w.asked, w.askClick = d, time.Time{}, false
+		b.reset()
+		return d, nil
+	}
+	return nil, nil
+}
+
+// reset empties the builder; the options slice goes with the page.
+func (b *dialogBuilder) reset() {
+	*b = dialogBuilder{text: b.text[:0]}
 }
 
 // inView reports whether (x, y) is within ViewRange of the player.
@@ -420,4 +579,29 @@ func (s *session) screenCopy() []Entity {
 	out := slices.Collect(maps.Values(s.w.screen))
 	slices.SortFunc(out, func(a, b Entity) int { return cmp.Compare(a.ID, b.ID) })
 	return out
+}
+
+// nearestNPC returns the NPC on screen nearest the player (distance on the
+// larger axis; the lower id on a tie).
+func (s *session) nearestNPC() (Entity, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var best Entity
+	bestD, found := 0, false
+	for _, e := range s.w.screen {
+		if e.Kind != EntityNPC {
+			continue
+		}
+		d := Distance(s.w.pos.X, s.w.pos.Y, e.X, e.Y)
+		if !found || d < bestD || d == bestD && e.ID < best.ID {
+			best, bestD, found = e, d, true
+		}
+	}
+	return best, found
+}
+
+// Distance returns how many tiles apart two points are: the larger of the
+// two axis distances, as the game measures ranges.
+func Distance(x0, y0, x1, y1 uint16) int {
+	return max(abs(int(x1)-int(x0)), abs(int(y1)-int(y0)))
 }
