@@ -39,7 +39,7 @@ func (s *session) handleAction(p []byte) error {
 	case msg.ActionJump:
 		x, y := msg.UnpackXY(a.Data1)
 		fx, fy := msg.UnpackXY(a.Data2)
-		t := now()
+		t := s.srv.now()
 		m.do(func(m *Map) { m.jump(pl, x, y, fx, fy, a.Direction, t) })
 	case msg.ActionChangeDirection:
 		x, y := msg.UnpackXY(a.Data2)

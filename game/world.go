@@ -12,7 +12,6 @@ import (
 
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/store"
 )
 
 // World is every map of the game server and the directory of who is online.
@@ -134,12 +133,12 @@ func (w *World) each(f func(*session)) {
 }
 
 // snapshots collects the saved state of every player on every map, each map
-// answering on its own goroutine.
-func (w *World) snapshots() []store.Character {
-	var all []store.Character
+// answering on its own goroutine (or, stopped, on the caller's).
+func (w *World) snapshots(sv *saver) []snap {
+	var all []snap
 	for _, m := range w.maps {
-		var part []store.Character
-		m.call(func(m *Map) { part = m.snapshots(nil) })
+		var part []snap
+		m.call(func(m *Map) { part = m.snapshots(sv, nil) })
 		all = append(all, part...)
 	}
 	return all
