@@ -41,8 +41,8 @@ type Tokens interface {
 
 // Defaults for Config.
 const (
-	DefaultSaveInterval = time.Minute // periodic save of every online character
-	DefaultMaxPlayers   = 5000        // players logged in at once
+	DefaultSaveInterval = time.Minute      // periodic save of every online character
+	DefaultMaxPlayers   = 5000             // players logged in at once
 	storeTimeout        = 10 * time.Second // a handler's store call
 	replaceTimeout      = 10 * time.Second // how long a second login waits for the first to save and leave
 )
@@ -174,5 +174,5 @@ func (s *Server) SaveAll(ctx context.Context, trigger string) error {
 func (s *Server) Open(c *server.Conn) server.Session {
 	// MsgConnect re-keys the cipher: decrypt nothing past it with the old key.
 	c.SetStepwise(true)
-	return &session{srv: s, conn: c, done: make(chan struct{})}
+	return &session{srv: s, conn: c, done: make(chan struct{}), chat: newChatGate()}
 }

@@ -24,6 +24,8 @@ type session struct {
 	walk     msg.Walk
 	talk     msg.Talk
 
+	chat chatGate // chat cooldowns
+
 	token     uint64 // the login token presented in MsgConnect
 	accountID int64
 	gm        bool

@@ -151,11 +151,12 @@ func (w *World) broadcastAll(t *msg.Talk) {
 
 // metrics are the game server's own counters.
 type metrics struct {
-	snapBacks *prometheus.CounterVec
-	chat      *prometheus.CounterVec
-	logins    *prometheus.CounterVec
-	saves     *prometheus.CounterVec
-	online    prometheus.GaugeFunc
+	snapBacks   *prometheus.CounterVec
+	chat        *prometheus.CounterVec
+	chatRefused *prometheus.CounterVec
+	logins      *prometheus.CounterVec
+	saves       *prometheus.CounterVec
+	online      prometheus.GaugeFunc
 }
 
 func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
@@ -163,7 +164,11 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 		snapBacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_snapbacks_total",
 			Help: "Moves refused and snapped back, by reason."}, []string{"reason"}),
 		chat: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_total",
-			Help: "Chat messages, by channel."}, []string{"channel"}),
+			Help: "Chat messages, by kind of channel (talk, whisper, world, broadcast, system, other)."},
+			[]string{"channel"}),
+		chatRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_refused_total",
+			Help: "Chat messages refused, by kind of channel and reason (cooldown, gm_only, too_long)."},
+			[]string{"channel", "reason"}),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_logins_total",
 			Help: "Game-server logins, by result."}, []string{"result"}),
 		saves: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_saves_total",
@@ -171,7 +176,7 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 		online: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "coserver_game_players_online",
 			Help: "Players logged in to the game server."}, w),
 	}
-	for _, c := range []prometheus.Collector{m.snapBacks, m.chat, m.logins, m.saves, m.online} {
+	for _, c := range []prometheus.Collector{m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)
 		}
