@@ -50,6 +50,9 @@ type Options struct {
 	HashParams password.Params
 	// Logger receives every log line; nil means slog.Default().
 	Logger *slog.Logger
+	// Now is the game server's clock (game.Config.Now); nil means
+	// time.Now. Tests inject their own.
+	Now func() time.Time
 }
 
 // App is a running process.
@@ -111,6 +114,7 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			MaxPlayers:   cfg.Game.MaxPlayers,
 			Floors:       floors,
 			Logger:       a.log.With("server", "game"),
+			Now:          opts.Now,
 		}, a.db, tokens, a.reg)
 		if err != nil {
 			return err

@@ -92,14 +92,25 @@ func TestKill9(t *testing.T) {
 		if c.Position() == want {
 			t.Fatalf("step %d not taken", dir)
 		}
-		time.Sleep(150 * time.Millisecond) // a walking pace, under the speed limit
+		// 7 steps in all: within game.MaxStepBurst, so no pace is needed.
 	}
 	// Walk, then stand still for two save intervals: that position is saved.
 	for range 4 {
 		step(6) // east
 	}
 	saved := c.Position()
-	time.Sleep(3 * crashSaveInterval)
+	// A periodic save stores that position: watch the database for it.
+	reader, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the periodic save of the position", func() bool {
+		var m uint32
+		var x, y uint16
+		err := reader.QueryRow(`SELECT map_id, x, y FROM characters WHERE name = ?`, cfg.Character).Scan(&m, &x, &y)
+		return err == nil && m == saved.Map && x == saved.X && y == saved.Y
+	})
+	reader.Close()
 	// Walk again and kill the server at once: these steps may be lost.
 	var path []client.Position
 	for range 3 {

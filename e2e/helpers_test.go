@@ -53,6 +53,13 @@ func startServer(t *testing.T, db, accountAddr string) *testServer {
 // (nil for none) before the start.
 func startServerWith(t *testing.T, db, accountAddr string, tune func(*config.Config)) *testServer {
 	t.Helper()
+	return startServerClock(t, db, accountAddr, tune, nil)
+}
+
+// startServerClock is startServerWith with the game server's clock set to
+// clk (nil for the real one).
+func startServerClock(t *testing.T, db, accountAddr string, tune func(*config.Config), clk *testClock) *testServer {
+	t.Helper()
 	cfg := config.Default()
 	cfg.General.DB = db
 	cfg.General.AdminAddr = ""
@@ -70,7 +77,11 @@ func startServerWith(t *testing.T, db, accountAddr string, tune func(*config.Con
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.Start(t.Context(), cfg, app.Options{HashParams: password.TestParams, Logger: testLogger()})
+	opts := app.Options{HashParams: password.TestParams, Logger: testLogger()}
+	if clk != nil {
+		opts.Now = clk.Now
+	}
+	a, err := app.Start(t.Context(), cfg, opts)
 	if err != nil {
 		t.Fatalf("app.Start: %v", err)
 	}
@@ -212,4 +223,28 @@ func waitDone(t *testing.T, c *client.Client, what string) {
 	case <-time.After(waitTimeout):
 		t.Fatalf("timed out after %v waiting for %s", waitTimeout, what)
 	}
+}
+
+// testClock is a game-server clock the test moves by hand: waiting for a
+// game rule's cooldown is an Advance, not a sleep.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// newTestClock returns a clock standing at the real time.
+func newTestClock() *testClock { return &testClock{now: time.Now()} }
+
+// Now returns the clock's time.
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }

@@ -150,7 +150,8 @@ const speedBurst = 30
 // snaps the rest back with MsgAction 86 to its own position, and keeps the
 // client connected.
 func TestSpeedLimit(t *testing.T) {
-	srv := startServer(t, newDB(t), "")
+	clk := newTestClock()
+	srv := startServerClock(t, newDB(t), "", nil, clk)
 	var mu sync.Mutex
 	var acks []client.Ack
 	cfg := srv.clientConfig("speed", 0)
@@ -205,7 +206,7 @@ func TestSpeedLimit(t *testing.T) {
 	default:
 	}
 	// Once the bucket refills, walking works again.
-	time.Sleep(time.Second * game.MaxStepBurst / game.MaxStepsPerSecond)
+	clk.Advance(time.Second * game.MaxStepBurst / game.MaxStepsPerSecond)
 	before := walker.Position()
 	if err := walker.Walk(6, msg.WalkModeWalk); err != nil {
 		t.Fatal(err)

@@ -64,7 +64,8 @@ func expectStopped(t *testing.T, c *client.Client, why string) {
 // the jumper for the observer too; too far, too soon and from the wrong
 // spot are pulled back.
 func TestJumpRules(t *testing.T) {
-	srv := startServer(t, newDB(t), "")
+	clk := newTestClock()
+	srv := startServerClock(t, newDB(t), "", nil, clk)
 	var log ackLog
 	cfg := srv.clientConfig("jump", 0)
 	cfg.OnAck = log.add
@@ -108,7 +109,7 @@ func TestJumpRules(t *testing.T) {
 	if a := jump(start.X, start.Y); a.Accepted {
 		t.Error("a third jump right away was accepted")
 	}
-	time.Sleep(game.MinJumpInterval)
+	clk.Advance(game.MinJumpInterval)
 	here := jumper.Position()
 	if a := jump(here.X-game.JumpRange-1, here.Y); a.Accepted {
 		t.Errorf("a jump of %d tiles was accepted", game.JumpRange+1)
@@ -117,7 +118,7 @@ func TestJumpRules(t *testing.T) {
 		t.Errorf("after refused jumps at %+v, want %+v", got, here)
 	}
 	// From a spot the server does not agree with: a raw jump, not tracked.
-	time.Sleep(game.MinJumpInterval)
+	clk.Advance(game.MinJumpInterval)
 	rec := record(jumper)
 	if err := jumper.Send(&msg.Action{ID: jumper.ID(), Data1: msg.XY(here.X-3, here.Y), Data2: msg.XY(here.X+1, here.Y),
 		Subtype: msg.ActionJump}); err != nil {
@@ -130,7 +131,7 @@ func TestJumpRules(t *testing.T) {
 
 	// Out of the observer's view and back: removed, then spawned again.
 	spawnsBefore := orec.count(isSpawnOf(jumper.ID()))
-	time.Sleep(game.MinJumpInterval)
+	clk.Advance(game.MinJumpInterval)
 	obs := observer.Position()
 	away := obs.X + 2*game.ViewRange
 	if a := jump(away, obs.Y); !a.Accepted {
@@ -143,7 +144,7 @@ func TestJumpRules(t *testing.T) {
 	if _, ok := observer.Entity(jumper.ID()); ok {
 		t.Error("the jumper is still on the observer's screen, 36 tiles away")
 	}
-	time.Sleep(game.MinJumpInterval)
+	clk.Advance(game.MinJumpInterval)
 	if a := jump(away-game.JumpRange, obs.Y); !a.Accepted {
 		t.Fatal("jump back into view refused")
 	}
@@ -365,7 +366,18 @@ func TestDisconnectRightAfterTeleport(t *testing.T) {
 		ids = append(ids, c.ID())
 		c.Close()
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Every ghost has left (and saved) once only the watcher is online; the
+	// removals its leaving sent the watcher are queued before the answer to
+	// a command the watcher sends now.
+	eventually(t, "the ghosts gone", func() bool { return srv.app.Online() == 1 })
+	wrec := record(watcher)
+	if err := watcher.Talk(msg.ChannelTalk, "", "/online"); err != nil {
+		t.Fatal(err)
+	}
+	wrec.waitCount(t, "the answer to /online", 1, func(ev client.Event) bool {
+		tk, ok := ev.Packet.(*msg.Talk)
+		return ok && strings.HasSuffix(tk.Message, "players online")
+	})
 	ghosts := 0
 	for _, id := range ids {
 		if _, ok := watcher.Entity(id); ok {

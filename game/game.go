@@ -41,9 +41,9 @@ type Tokens interface {
 
 // Defaults for Config.
 const (
-	DefaultSaveInterval = time.Minute // periodic save of every online character
-	DefaultMaxPlayers   = 5000        // players logged in at once
-	storeTimeout        = 10 * time.Second
+	DefaultSaveInterval = time.Minute      // periodic save of every online character
+	DefaultMaxPlayers   = 5000             // players logged in at once
+	storeTimeout        = 10 * time.Second // a handler's store call
 	replaceTimeout      = 10 * time.Second // how long a second login waits for the first to save and leave
 )
 
@@ -63,6 +63,9 @@ type Config struct {
 	Floors map[uint32]*mapdata.Floor
 	// Logger receives the server's logs.
 	Logger *slog.Logger
+	// Now is the clock of the game rules (movement and chat limits, token
+	// expiry, server time); nil means time.Now. Tests inject their own.
+	Now func() time.Time
 }
 
 // Server is the game service: plug it into a server.Server, start it with
@@ -75,6 +78,13 @@ type Server struct {
 	mux    *server.Mux[*session]
 	log    *slog.Logger
 	m      *metrics
+	saver  *saver
+	now    func() time.Time
+
+	// life is the server's lifetime: handlers' store calls end with it. It
+	// ends when Run's context does.
+	life context.Context
+	die  context.CancelFunc
 }
 
 // New returns a game server over st and tokens, registering its metrics with
@@ -86,7 +96,12 @@ func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Serve
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, store: st, tokens: tokens, mux: server.NewMux[*session](), log: cfg.Logger}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, store: st, tokens: tokens, mux: server.NewMux[*session](), log: cfg.Logger,
+		saver: newSaver(st), now: cfg.Now}
+	s.life, s.die = context.WithCancel(context.Background())
 	m, err := newMetrics(reg, func() float64 { return float64(s.world.Online()) })
 	if err != nil {
 		return nil, err
@@ -108,10 +123,13 @@ func (s *Server) Online() int { return s.world.Online() }
 // Full reports whether no more players may log in.
 func (s *Server) Full() bool { return s.world.Online() >= s.cfg.MaxPlayers }
 
-// Run runs the maps and the periodic save until ctx ends. Sessions still
-// open then cannot reach their maps: stop the listener (server.Shutdown)
-// before cancelling ctx.
+// Run runs the maps and the periodic save until ctx ends. Stop the listener
+// (server.Shutdown) before cancelling ctx: after it, the maps are stopped and
+// the commands of sessions still open run on the sessions' goroutines, one
+// at a time, so that their logout still saves; handlers' store calls are
+// cancelled.
 func (s *Server) Run(ctx context.Context) {
+	defer s.die()
 	var wg sync.WaitGroup
 	s.world.run(ctx, &wg)
 	t := time.NewTicker(s.cfg.SaveInterval)
@@ -130,20 +148,25 @@ func (s *Server) Run(ctx context.Context) {
 }
 
 // SaveAll saves every character on every map in one transaction. trigger
-// labels the metric ("periodic", "shutdown").
+// labels the metric ("periodic", "shutdown"). The save has its own deadline
+// (saveTimeout): a ctx already cancelled or past its deadline does not stop
+// it, so a shutdown that ran out of time still saves. It works, and returns,
+// after the maps have stopped too. A snapshot older than one a logout saved
+// meanwhile is left out.
 func (s *Server) SaveAll(ctx context.Context, trigger string) error {
-	all := s.world.snapshots()
+	ticket := s.saver.begin()
+	defer s.saver.end(ticket)
+	all := s.world.snapshots(s.saver)
 	if len(all) == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
-	defer cancel()
-	if err := s.store.SaveCharacters(ctx, all...); err != nil {
+	n, err := s.saver.save(ctx, all)
+	if err != nil {
 		s.m.saves.WithLabelValues(trigger, "error").Inc()
-		return fmt.Errorf("game: saving %d characters: %w", len(all), err)
+		return fmt.Errorf("game: %s save: %w", trigger, err)
 	}
-	s.m.saves.WithLabelValues(trigger, "ok").Add(float64(len(all)))
-	s.log.Debug("saved characters", "trigger", trigger, "count", len(all))
+	s.m.saves.WithLabelValues(trigger, "ok").Add(float64(n))
+	s.log.Debug("saved characters", "trigger", trigger, "count", n)
 	return nil
 }
 
@@ -151,5 +174,5 @@ func (s *Server) SaveAll(ctx context.Context, trigger string) error {
 func (s *Server) Open(c *server.Conn) server.Session {
 	// MsgConnect re-keys the cipher: decrypt nothing past it with the old key.
 	c.SetStepwise(true)
-	return &session{srv: s, conn: c, done: make(chan struct{})}
+	return &session{srv: s, conn: c, done: make(chan struct{}), chat: newChatGate()}
 }

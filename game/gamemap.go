@@ -2,11 +2,11 @@ package game
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -24,6 +24,15 @@ type Map struct {
 	floor *mapdata.Floor
 	world *World
 	cmds  chan func(*Map)
+
+	// Stop protocol (see run, do): senders hold gate shared while queueing;
+	// the map's goroutine takes it exclusively to stop, so no command is
+	// queued after the last drain.
+	gate     sync.RWMutex
+	stopped  bool          // guarded by gate
+	stopping chan struct{} // closed when the map's context ends: wakes blocked senders
+	drained  chan struct{} // closed once the commands queued before the stop have run
+	inline   sync.Mutex    // serialises commands run on callers' goroutines after the stop
 
 	// --- owned by the map's goroutine ---
 	players map[uint32]*Player
@@ -43,15 +52,17 @@ type Map struct {
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 	return &Map{
-		id:      info.ID,
-		info:    info,
-		floor:   floor,
-		world:   w,
-		cmds:    make(chan func(*Map), mapQueue),
-		players: make(map[uint32]*Player),
-		grid:    newGrid[*Player](floor.Width(), floor.Height()),
-		npcs:    make(map[uint32]*NPC),
-		things:  newGrid[thing](floor.Width(), floor.Height()),
+		id:       info.ID,
+		info:     info,
+		floor:    floor,
+		world:    w,
+		cmds:     make(chan func(*Map), mapQueue),
+		stopping: make(chan struct{}),
+		drained:  make(chan struct{}),
+		players:  make(map[uint32]*Player),
+		grid:     newGrid[*Player](floor.Width(), floor.Height()),
+		npcs:     make(map[uint32]*NPC),
+		things:   newGrid[thing](floor.Width(), floor.Height()),
 	}
 }
 
@@ -61,7 +72,11 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 const TickInterval = 250 * time.Millisecond
 
 // run executes the map's commands, and ticks while players are on it, until
-// ctx ends.
+// ctx ends, then stops the map: the commands queued before run as usual, in
+// order, and from then on do and call run their command on the caller's
+// goroutine, one at a time (under the map's inline lock). A stopped map so
+// still answers saves and logouts (SaveAll, session.Close) instead of
+// leaving them waiting forever.
 func (m *Map) run(ctx context.Context) {
 	var ticker *time.Ticker
 	var tick <-chan time.Time
@@ -77,6 +92,7 @@ func (m *Map) run(ctx context.Context) {
 		case now := <-tick:
 			m.tick(now)
 		case <-ctx.Done():
+			m.stop()
 			return
 		}
 		switch busy := len(m.players) > 0; {
@@ -96,19 +112,79 @@ func (m *Map) run(ctx context.Context) {
 	}
 }
 
+// stop ends the queue: no sender can queue after it took the gate, and
+// what was queued before runs now. Map goroutine only, once.
+func (m *Map) stop() {
+	close(m.stopping)
+	m.gate.Lock()
+	m.stopped = true
+	m.gate.Unlock()
+	m.inline.Lock()
+	defer func() { m.inline.Unlock(); close(m.drained) }()
+	for {
+		select {
+		case f := <-m.cmds:
+			f(m)
+		default:
+			return
+		}
+	}
+}
+
 // tick runs the map's timers. Map goroutine only.
 func (m *Map) tick(now time.Time) {
 	m.expireDialogs(now)
 }
 
 // do runs f on the map's goroutine. It blocks only while the map's queue is
-// full.
-func (m *Map) do(f func(*Map)) { m.cmds <- f }
+// full. On a stopped map it runs f on the caller's goroutine, after the
+// commands queued before the stop.
+func (m *Map) do(f func(*Map)) {
+	if m.queue(f, true) {
+		return
+	}
+	m.runStopped(f)
+}
 
-// call runs f on the map's goroutine and waits for it.
+// queue puts f on the map's queue, waiting for room when wait is set; it
+// reports false when the map has stopped (or, without wait, is full) and f
+// was not queued.
+func (m *Map) queue(f func(*Map), wait bool) bool {
+	m.gate.RLock()
+	defer m.gate.RUnlock()
+	if m.stopped {
+		return false
+	}
+	if !wait {
+		select {
+		case m.cmds <- f:
+			return true
+		default:
+			return false
+		}
+	}
+	select {
+	case m.cmds <- f:
+		return true
+	case <-m.stopping:
+		return false
+	}
+}
+
+// runStopped runs f on the caller's goroutine once the map has stopped and
+// drained its queue.
+func (m *Map) runStopped(f func(*Map)) {
+	<-m.drained
+	m.inline.Lock()
+	defer m.inline.Unlock()
+	f(m)
+}
+
+// call runs f on the map's goroutine (or, once the map stopped, on the
+// caller's) and waits for it.
 func (m *Map) call(f func(*Map)) {
 	done := make(chan struct{})
-	m.cmds <- func(m *Map) { f(m); close(done) }
+	m.do(func(m *Map) { f(m); close(done) })
 	<-done
 }
 
@@ -247,11 +323,11 @@ func (m *Map) clamp(x, y uint16) (uint16, uint16) {
 	return uint16(min(int(x), max(w-1, 0))), uint16(min(int(y), max(h-1, 0)))
 }
 
-// snapshots returns the saved state of every player on the map. Map
-// goroutine only.
-func (m *Map) snapshots(out []store.Character) []store.Character {
+// snapshots returns the saved state of every player on the map, numbered by
+// sv. Map goroutine only.
+func (m *Map) snapshots(sv *saver, out []snap) []snap {
 	for _, p := range m.players {
-		out = append(out, p.snapshot())
+		out = append(out, sv.take(p))
 	}
 	return out
 }

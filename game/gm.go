@@ -10,6 +10,8 @@ import (
 )
 
 // command runs a GM chat command: "/tele map x y", "/online", "/kick name".
+// It may come during the login chain, before the player is on a map: the
+// commands that need a map refuse then.
 func (s *session) command(line string) {
 	f := strings.Fields(line)
 	reply := func(format string, args ...any) { s.system(msg.ChannelTopLeft, fmt.Sprintf(format, args...)) }
@@ -29,6 +31,10 @@ func (s *session) command(line string) {
 		}
 		if !dest.floor.Walkable(int(x), int(y)) {
 			reply("(%d, %d) on map %d is not walkable", x, y, id)
+			return
+		}
+		if !s.placed {
+			reply(textNotPlaced)
 			return
 		}
 		pl := s.player

@@ -39,7 +39,7 @@ func (s *session) handleAction(p []byte) error {
 	case msg.ActionJump:
 		x, y := msg.UnpackXY(a.Data1)
 		fx, fy := msg.UnpackXY(a.Data2)
-		t := now()
+		t := s.srv.now()
 		m.do(func(m *Map) { m.jump(pl, x, y, fx, fy, a.Direction, t) })
 	case msg.ActionChangeDirection:
 		x, y := msg.UnpackXY(a.Data2)
@@ -58,19 +58,20 @@ func (s *session) handleAction(p []byte) error {
 }
 
 // place answers MsgAction 74: put the player on its map and tell the client
-// where it is, then show it everyone in view.
+// where it is, then show it everyone in view. The player's position is
+// written on the map's goroutine, which owns it from then on.
 func (s *session) place() error {
 	if s.placed {
 		return nil // a repeated request: the client already has its position
 	}
 	pl := s.player
 	m, x, y := s.srv.world.home(pl.ch.MapID, pl.ch.X, pl.ch.Y)
-	pl.x, pl.y = x, y
 	pl.at.Store(m) // commands the session sends next queue behind the placement
 	s.placed = true
 	s.state = stateWorld
 	s.conn.Log.Info("entered the world", "map", m.id, "x", x, "y", y)
 	m.do(func(m *Map) {
+		pl.x, pl.y = x, y
 		m.action = msg.Action{Timestamp: timestamp(), ID: pl.id, Data1: m.id, Data2: msg.XY(pl.x, pl.y),
 			Subtype: msg.ActionSendLocation}
 		pl.conn.Send(&m.action)

@@ -1,7 +1,6 @@
 package game
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -43,9 +42,9 @@ func (s *session) handleConnect(p []byte) error {
 	}
 	s.conn.SetStepwise(false)
 
-	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	ctx, cancel := s.storeCtx()
 	defer cancel()
-	acc, err := s.srv.tokens.ConsumeToken(ctx, tok, time.Now())
+	acc, err := s.srv.tokens.ConsumeToken(ctx, tok, s.srv.now())
 	if err != nil {
 		s.srv.m.logins.WithLabelValues("bad_token").Inc()
 		s.system(msg.ChannelLogin, textLoginInvalid)
@@ -69,7 +68,7 @@ func (s *session) handleConnect(p []byte) error {
 // enter loads the account's character and logs it in, or asks the client to
 // create one.
 func (s *session) enter() error {
-	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	ctx, cancel := s.storeCtx()
 	defer cancel()
 	w := s.srv.world
 	// A second login of an account takes over: the first leaves and saves
@@ -104,7 +103,7 @@ func (s *session) enter() error {
 	s.srv.m.logins.WithLabelValues("ok").Inc()
 	s.system(msg.ChannelLogin, msg.AnswerOK)
 	s.conn.Send(userInfo(&ch))
-	s.conn.Send(msg.ServerTime(time.Now()))
+	s.conn.Send(msg.ServerTime(s.srv.now()))
 	s.state = stateLogin
 	return nil
 }

@@ -1,7 +1,6 @@
 package game
 
 import (
-	"context"
 	"errors"
 	"math/rand/v2"
 	"time"
@@ -50,7 +49,7 @@ func (s *session) handleRegister(p []byte) error {
 		s.system(msg.ChannelRegister, textInvalidModel)
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	ctx, cancel := s.storeCtx()
 	defer cancel()
 	_, err := s.srv.store.CreateCharacter(ctx, newCharacter(s.accountID, r.Name, r.Body, uint8(r.Class)))
 	switch {

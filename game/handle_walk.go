@@ -16,7 +16,7 @@ func (s *session) handleWalk(p []byte) error {
 	if s.walk.ID != pl.id {
 		return server.Kick(server.ReasonMalformed, fmt.Errorf("MsgWalk for entity %d", s.walk.ID))
 	}
-	dir, mode, t := s.walk.Direction, s.walk.Mode, now()
+	dir, mode, t := s.walk.Direction, s.walk.Mode, s.srv.now()
 	pl.at.Load().do(func(m *Map) { m.walk(pl, dir, mode, t) })
 	return nil
 }

@@ -122,11 +122,10 @@ func (m *Map) teleport(p *Player, dest *Map, x, y uint16) {
 }
 
 // handOff queues f on m from another map's goroutine without ever blocking
-// it: two full maps handing players to each other must not deadlock.
+// it: two full maps handing players to each other must not deadlock. When m
+// is full or stopped, a new goroutine delivers f (do).
 func (m *Map) handOff(f func(*Map)) {
-	select {
-	case m.cmds <- f:
-	default:
+	if !m.queue(f, false) {
 		go m.do(f)
 	}
 }

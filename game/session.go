@@ -2,11 +2,9 @@ package game
 
 import (
 	"context"
-	"time"
 
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/server"
-	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -25,6 +23,8 @@ type session struct {
 	action   msg.Action
 	walk     msg.Walk
 	talk     msg.Talk
+
+	chat chatGate // chat cooldowns
 
 	token     uint64 // the login token presented in MsgConnect
 	accountID int64
@@ -52,7 +52,7 @@ func (s *session) Close(r server.Reason) {
 		return
 	}
 	p := s.player
-	var snap store.Character
+	var sn snap
 	// The player may be handed from map to map while this runs: ask the map
 	// it is on, and ask again if it moved on before the map got to us.
 	for left := false; !left; {
@@ -62,19 +62,19 @@ func (s *session) Close(r server.Reason) {
 			}
 			m.leave(p)
 			p.gone = true // a hand-off still in flight to this map must not re-add it
-			snap = p.snapshot()
+			sn = s.srv.saver.take(p)
 			left = true
 		})
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-	defer cancel()
-	if err := s.srv.store.SaveCharacters(ctx, snap); err != nil {
+	// The save has its own deadline: a session that ends late, after the
+	// server's shutdown budget, still saves.
+	if _, err := s.srv.saver.save(context.Background(), []snap{sn}); err != nil {
 		s.srv.m.saves.WithLabelValues("logout", "error").Inc()
 		s.conn.Log.Error("saving character on logout", "err", err)
 		return
 	}
 	s.srv.m.saves.WithLabelValues("logout", "ok").Inc()
-	s.conn.Log.Info("left the world", "reason", r, "map", snap.MapID, "x", snap.X, "y", snap.Y)
+	s.conn.Log.Info("left the world", "reason", r, "map", sn.ch.MapID, "x", sn.ch.X, "y", sn.ch.Y)
 }
 
 // system sends server text on ch to this client.
@@ -82,5 +82,8 @@ func (s *session) system(ch msg.Channel, text string) {
 	s.conn.Send(msg.SystemMessage(ch, text))
 }
 
-// now is the time handlers stamp commands with.
-func now() time.Time { return time.Now() }
+// storeCtx returns the context of a handler's store call: it ends with the
+// server (Run's context) or after storeTimeout.
+func (s *session) storeCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(s.srv.life, storeTimeout)
+}

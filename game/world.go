@@ -12,7 +12,6 @@ import (
 
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/store"
 )
 
 // World is every map of the game server and the directory of who is online.
@@ -134,12 +133,12 @@ func (w *World) each(f func(*session)) {
 }
 
 // snapshots collects the saved state of every player on every map, each map
-// answering on its own goroutine.
-func (w *World) snapshots() []store.Character {
-	var all []store.Character
+// answering on its own goroutine (or, stopped, on the caller's).
+func (w *World) snapshots(sv *saver) []snap {
+	var all []snap
 	for _, m := range w.maps {
-		var part []store.Character
-		m.call(func(m *Map) { part = m.snapshots(nil) })
+		var part []snap
+		m.call(func(m *Map) { part = m.snapshots(sv, nil) })
 		all = append(all, part...)
 	}
 	return all
@@ -152,14 +151,15 @@ func (w *World) broadcastAll(t *msg.Talk) {
 
 // metrics are the game server's own counters.
 type metrics struct {
-	snapBacks *prometheus.CounterVec
-	chat      *prometheus.CounterVec
-	logins    *prometheus.CounterVec
-	saves     *prometheus.CounterVec
-	online    prometheus.GaugeFunc
-	portals   *prometheus.CounterVec
-	npcClicks *prometheus.CounterVec
-	dialogs   *prometheus.CounterVec
+	snapBacks   *prometheus.CounterVec
+	chat        *prometheus.CounterVec
+	chatRefused *prometheus.CounterVec
+	logins      *prometheus.CounterVec
+	saves       *prometheus.CounterVec
+	online      prometheus.GaugeFunc
+	portals     *prometheus.CounterVec
+	npcClicks   *prometheus.CounterVec
+	dialogs     *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
@@ -167,7 +167,11 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 		snapBacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_snapbacks_total",
 			Help: "Moves refused and snapped back, by reason."}, []string{"reason"}),
 		chat: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_total",
-			Help: "Chat messages, by channel."}, []string{"channel"}),
+			Help: "Chat messages, by kind of channel (talk, whisper, world, broadcast, system, other)."},
+			[]string{"channel"}),
+		chatRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_refused_total",
+			Help: "Chat messages refused, by kind of channel and reason (cooldown, gm_only, too_long)."},
+			[]string{"channel", "reason"}),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_logins_total",
 			Help: "Game-server logins, by result."}, []string{"result"}),
 		saves: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_saves_total",
@@ -182,8 +186,8 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 			Help: "Dialog events, by what happened (page, done, answer_refused, script_error, dropped)."},
 			[]string{"event"}),
 	}
-	for _, c := range []prometheus.Collector{m.snapBacks, m.chat, m.logins, m.saves, m.online, m.portals, m.npcClicks,
-		m.dialogs} {
+	for _, c := range []prometheus.Collector{m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
+		m.portals, m.npcClicks, m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)
 		}
