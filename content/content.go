@@ -155,6 +155,19 @@ func Load(fsys fs.FS) (*Pack, error) {
 	return p, nil
 }
 
+// LoadAndCheck loads the pack in fsys and checks it against w: what a
+// reload runs before it replaces the pack in use (on error, keep the old one).
+func LoadAndCheck(fsys fs.FS, w World) (*Pack, error) {
+	p, err := Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Check(w); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // loader collects the problems of one Load.
 type loader struct {
 	errs        []error
@@ -169,6 +182,9 @@ func (l *loader) add(src Source, format string, args ...any) {
 	}
 	l.errs = append(l.errs, &Error{Src: src, Msg: fmt.Sprintf(format, args...)})
 }
+
+// full reports whether no more problems will be kept.
+func (l *loader) full() bool { return len(l.errs) >= MaxErrors }
 
 func (l *loader) err() error {
 	if len(l.errs) == 0 {

@@ -410,6 +410,17 @@ func TestCheck(t *testing.T) {
 	)
 }
 
+func TestLoadAndCheck(t *testing.T) {
+	fsys := pack(goodNPCs, goodPortals, helloScript)
+	if _, err := LoadAndCheck(fsys, newOpenWorld(1010, 1002, 1015)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadAndCheck(fsys, newOpenWorld(1010, 1002))
+	wantProblems(t, err, "portals.toml:9: portal: map 1015 does not exist")
+	_, err = LoadAndCheck(pack(npc(0), "", helloScript), builtinWorld())
+	wantProblems(t, err, "npcs.toml:2: npc 0: id out of range 1–700000")
+}
+
 // FuzzLoad feeds arbitrary bytes as npcs.toml and portals.toml: Load must
 // never panic, and whatever it accepts must satisfy the documented ranges.
 func FuzzLoad(f *testing.F) {

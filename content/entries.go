@@ -4,12 +4,6 @@ import (
 	"fmt"
 )
 
-// Keys of an [[npc]] entry and of a [[portal]] entry.
-var (
-	npcKeys    = []string{"id", "name", "kind", "model", "dir", "sort", "map", "x", "y", "script", "face"}
-	portalKeys = []string{"map", "x", "y", "index", "to_map", "to_x", "to_y"}
-)
-
 // parseNPCs decodes and validates npcs.toml. scripts holds the names of the
 // script files present (broken ones included, so that a script with a
 // syntax error is not also reported missing).
@@ -18,7 +12,7 @@ func (l *loader) parseNPCs(src []byte, scripts map[string]bool) []NPC {
 	npcs := make([]NPC, 0, len(entries))
 	first := map[uint32]Source{}
 	for _, e := range entries {
-		f := l.fields(e, npcKeys...)
+		f := l.fields(e, "id", "name", "kind", "model", "dir", "sort", "map", "x", "y", "script", "face")
 		e.label = fmt.Sprintf("npc entry %d", e.index)
 		id, idOK := f.int("id", true, 0, maxU32)
 		if idOK {
@@ -105,7 +99,7 @@ func (l *loader) parsePortals(src []byte) []Portal {
 	first := map[portalKey]Source{}
 	for _, e := range entries {
 		e.label = "portal"
-		f := l.fields(e, portalKeys...)
+		f := l.fields(e, "map", "x", "y", "index", "to_map", "to_x", "to_y")
 		f.unknown()
 		p := Portal{Src: e.src()}
 		valid := true
