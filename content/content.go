@@ -54,18 +54,24 @@ const (
 	MaxErrors     = 100      // problems reported by one Load; the rest are counted
 )
 
-// NPC identifier ranges (combat.md §1; world-content.md §1).
+// NPC identifier ranges (combat.md §1; world-content.md §1): an NPC of a
+// pack has an id in [MinNPCID, MaxNPCID] outside the two reserved ranges.
 const (
-	MinNPCID            = 1
-	MaxNPCID            = 700000
-	MinDynamicNPCID     = 100001 // dynamic ("terrain") NPCs, spawned by the server
-	MaxDynamicNPCID     = 199999
-	MinMonsterID        = 400001
-	MaxMonsterID        = 499999
-	MaxNameLen          = 15   // bytes of an NPC name
-	MaxDir              = 7    // directions 0–7 (game-rules §2)
-	MaxModel            = 6552 // so that Look() = Model×10+Dir fits a u16
-	MaxPortalIndex      = 65535
+	MinNPCID        = 1
+	MaxNPCID        = 700000
+	MinDynamicNPCID = 100001 // dynamic ("terrain") NPCs, spawned by the server
+	MaxDynamicNPCID = 199999
+	MinMonsterID    = 400001 // monsters, spawned by the server
+	MaxMonsterID    = 499999
+)
+
+// Ranges of the other values of a pack.
+const (
+	MaxNameLen     = 15    // bytes of an NPC name
+	MaxDir         = 7     // directions are 0–7 (game-rules §2)
+	MaxModel       = 6552  // so that Look() = Model×10+Dir fits a u16
+	MaxPortalIndex = 65535 // DMap passage index
+
 	maxCoord            = 65535
 	maxU16              = 65535
 	maxU32              = 1<<32 - 1

@@ -258,6 +258,7 @@ func TestNPCErrors(t *testing.T) {
 		{"duplicate id", npc(7) + "\n" + npc(8) + "\n" + npc(7, "x = 61"),
 			[]string{"npcs.toml:24: npc 7: duplicate id, first defined at npcs.toml:1"}},
 		{"id zero", npc(0), []string{"npcs.toml:2: npc 0: id out of range 1–700000"}},
+		{"id negative", npc(-5), []string{"npcs.toml:2: npc -5: id out of range 1–700000"}},
 		{"id too big", npc(700001), []string{"npcs.toml:2: npc 700001: id out of range 1–700000"}},
 		{"dynamic id", npc(150000),
 			[]string{"npcs.toml:2: npc 150000: id in the range 100001–199999 reserved for dynamic NPCs"}},

@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"math"
 )
 
 // parseNPCs decodes and validates npcs.toml. scripts holds the names of the
@@ -14,7 +15,7 @@ func (l *loader) parseNPCs(src []byte, scripts map[string]bool) []NPC {
 	for _, e := range entries {
 		f := l.fields(e, "id", "name", "kind", "model", "dir", "sort", "map", "x", "y", "script", "face")
 		e.label = fmt.Sprintf("npc entry %d", e.index)
-		id, idOK := f.int("id", true, 0, maxU32)
+		id, idOK := f.int("id", true, math.MinInt64, math.MaxInt64) // range checked below
 		if idOK {
 			e.label = fmt.Sprintf("npc %d", id)
 		}
