@@ -383,6 +383,14 @@ func TestFileErrors(t *testing.T) {
 			t.Fatalf("%d problems, last %q", len(got), got[len(got)-1])
 		}
 	})
+	t.Run("other files ignored", func(t *testing.T) {
+		fsys := pack(goodNPCs, goodPortals, helloScript)
+		fsys["items.toml"] = &fstest.MapFile{Data: []byte("not = [valid")}
+		fsys[ScriptDir+"/README.md"] = &fstest.MapFile{Data: []byte("notes")}
+		if _, err := Load(fsys); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("empty pack", func(t *testing.T) {
 		p, err := Load(pack("", "", nil))
 		if err != nil || len(p.NPCs) != 0 || len(p.Portals) != 0 {
