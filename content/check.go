@@ -1,0 +1,49 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+)
+
+// World is what Check needs to know of the maps a pack is placed on.
+type World interface {
+	// HasMap reports whether the map with this id exists.
+	HasMap(id uint32) bool
+	// Walkable reports whether tile (x, y) of the map exists and can be stood on.
+	Walkable(mapID uint32, x, y int) bool
+}
+
+// Check validates the pack against w: every NPC stands on a walkable tile of
+// an existing map, every portal is on an existing map and leads to a
+// walkable tile of an existing map. The error joins every problem, each an
+// *Error naming file and line.
+func (p *Pack) Check(w World) error {
+	var errs []error
+	add := func(src Source, format string, args ...any) {
+		errs = append(errs, &Error{Src: src, Msg: fmt.Sprintf(format, args...)})
+	}
+	for _, n := range p.NPCs {
+		switch {
+		case !w.HasMap(n.Map):
+			add(n.Src, "npc %d: map %d does not exist", n.ID, n.Map)
+		case !w.Walkable(n.Map, int(n.X), int(n.Y)):
+			add(n.Src, "npc %d: tile (%d, %d) of map %d is not walkable", n.ID, n.X, n.Y, n.Map)
+		}
+	}
+	for _, pt := range p.Portals {
+		if !w.HasMap(pt.Map) {
+			add(pt.Src, "portal: map %d does not exist", pt.Map)
+		}
+		switch {
+		case !w.HasMap(pt.ToMap):
+			add(pt.Src, "portal: destination map %d does not exist", pt.ToMap)
+		case !w.Walkable(pt.ToMap, int(pt.ToX), int(pt.ToY)):
+			add(pt.Src, "portal: destination (%d, %d) of map %d is not walkable", pt.ToX, pt.ToY, pt.ToMap)
+		}
+	}
+	if len(errs) > MaxErrors {
+		more := len(errs) - MaxErrors
+		errs = append(errs[:MaxErrors], fmt.Errorf("content: %d more problems not shown", more))
+	}
+	return errors.Join(errs...)
+}
