@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -24,6 +25,9 @@ const (
 	// MaxRegistrySize is the largest a dialog's Lua data stack may grow, in values (unpack of a
 	// huge range, deep recursion with many locals); beyond it is a script error.
 	MaxRegistrySize = 64 * 1024
+	// RegistryGrowStep is how many values a dialog's data stack grows by at a time (gopher-lua
+	// copies the stack on each growth: small steps make a huge unpack quadratic).
+	RegistryGrowStep = 4096
 	// MaxStringRep is the longest string string.rep may build, in bytes.
 	MaxStringRep = 64 << 10
 )
@@ -50,7 +54,8 @@ type VM struct {
 	closed  bool
 }
 
-// NewVM returns a VM that starts dialogs from lib and logs log() lines and script errors to log.
+// NewVM returns a VM that starts dialogs from lib and writes the scripts' log() lines to log (nil
+// discards them). Script errors are returned, not logged: the caller logs them.
 func NewVM(lib *Library, log *slog.Logger) *VM {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -60,6 +65,7 @@ func NewVM(lib *Library, log *slog.Logger) *VM {
 		CallStackSize:       MaxCallDepth,
 		RegistrySize:        RegistrySize,
 		RegistryMaxSize:     MaxRegistrySize,
+		RegistryGrowStep:    RegistryGrowStep,
 		MinimizeStackMemory: true,
 	})
 	vm := &VM{l: l, lib: lib, log: log}
@@ -90,7 +96,7 @@ type Dialog struct {
 	name   string
 	npc    NPC
 	player Player
-	th     *lua.LState  // nil once ended
+	th     *lua.LState // nil once ended
 	fn     *lua.LFunction
 	page   Page // the page shown, while waiting
 	wait   wait
@@ -207,6 +213,9 @@ func (d *Dialog) run(args ...lua.LValue) (page Page, done bool, err error) {
 		if errors.As(rerr, &ae) {
 			e.Message = ae.Object.String()
 		}
+		if src := d.fn.Proto.SourceName; !strings.HasPrefix(e.Message, src+":") {
+			e.Message = src + ": " + e.Message // errors raised outside a Lua line (stack overflow)
+		}
 		switch {
 		case vm.budget.exceeded && !d.yielded:
 			e.Err = ErrBudget
@@ -214,7 +223,6 @@ func (d *Dialog) run(args ...lua.LValue) (page Page, done bool, err error) {
 			e.Err = ErrPageLimit
 		}
 		d.end()
-		vm.log.Warn("script error", "script", d.name, "npc", d.npc.ID, "err", e.Message)
 		return Page{}, true, e
 	}
 	if st == lua.ResumeOK || d.teleported || d.wait == waitNone {
