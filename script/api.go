@@ -2,7 +2,6 @@ package script
 
 import (
 	"math"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -33,6 +32,11 @@ func (vm *VM) sandbox() *lua.LTable {
 	}
 	str := all.RawGetString(lua.StringLibName).(*lua.LTable)
 	str.RawSetString("rep", l.NewFunction(strRep))
+	str.RawSetString("gsub", l.NewFunction(strGsub))
+	str.RawSetString("format", l.NewFunction(strFormat(str.RawGetString("format").(*lua.LFunction).GFunction)))
+	tbl := all.RawGetString(lua.TabLibName).(*lua.LTable)
+	tbl.RawSetString("concat", l.NewFunction(tableConcat(tbl.RawGetString("concat").(*lua.LFunction).GFunction)))
+	g.RawSetString(concatName, l.NewFunction(luaConcat))
 	str.RawSetString("dump", lua.LNil)
 	// s:upper() reaches the string table through the string metatable: protect it too.
 	if mt, ok := l.GetMetatable(lua.LString("")).(*lua.LTable); ok {
@@ -41,7 +45,7 @@ func (vm *VM) sandbox() *lua.LTable {
 	mth := all.RawGetString(lua.MathLibName).(*lua.LTable)
 	mth.RawSetString("randomseed", lua.LNil) // the seed is process-wide
 	g.RawSetString(lua.StringLibName, readOnly(l, str, lua.StringLibName))
-	g.RawSetString(lua.TabLibName, readOnly(l, all.RawGetString(lua.TabLibName).(*lua.LTable), lua.TabLibName))
+	g.RawSetString(lua.TabLibName, readOnly(l, tbl, lua.TabLibName))
 	g.RawSetString(lua.MathLibName, readOnly(l, mth, lua.MathLibName))
 
 	for name, fn := range map[string]lua.LGFunction{
@@ -87,21 +91,6 @@ func readOnly(l *lua.LState, t *lua.LTable, name string) *lua.LTable {
 	mt.RawSetString("__metatable", lua.LFalse)
 	p.Metatable = mt
 	return p
-}
-
-// strRep is string.rep bounded by MaxStringRep.
-func strRep(l *lua.LState) int {
-	s := l.CheckString(1)
-	n := l.CheckInt(2)
-	if n <= 0 || len(s) == 0 {
-		l.Push(lua.LString(""))
-		return 1
-	}
-	if n > MaxStringRep/len(s) {
-		l.RaiseError("string.rep: result longer than %d bytes", MaxStringRep)
-	}
-	l.Push(lua.LString(strings.Repeat(s, n)))
-	return 1
 }
 
 // dialog returns the dialog running now; API functions run only inside a run.

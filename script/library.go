@@ -116,6 +116,7 @@ func compileOne(file string, src []byte) (proto *lua.FunctionProto, err error) {
 		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	rewriteConcat(chunk)
 	proto, err = lua.Compile(chunk, file)
 	if err != nil {
 		var ce *lua.CompileError

@@ -28,8 +28,6 @@ const (
 	// RegistryGrowStep is how many values a dialog's data stack grows by at a time (gopher-lua
 	// copies the stack on each growth: small steps make a huge unpack quadratic).
 	RegistryGrowStep = 4096
-	// MaxStringRep is the longest string string.rep may build, in bytes.
-	MaxStringRep = 64 << 10
 )
 
 // wait is what a suspended dialog waits for.
