@@ -109,10 +109,16 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		if err != nil {
 			return err
 		}
+		pack, lib, err := a.loadContent(nil)
+		if err != nil {
+			return err
+		}
 		a.gameSvc, err = game.New(game.Config{
 			SaveInterval: cfg.Game.SaveInterval,
 			MaxPlayers:   cfg.Game.MaxPlayers,
 			Floors:       floors,
+			Content:      pack,
+			Scripts:      lib,
 			Logger:       a.log.With("server", "game"),
 			Now:          opts.Now,
 		}, a.db, tokens, a.reg)
@@ -232,6 +238,7 @@ func (a *App) startAdmin() error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/admin/reload-content", a.handleReload)
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

@@ -103,6 +103,10 @@ type Game struct {
 	// ClientDir is a 5017 client folder whose ini/GameMap.dat and DMap
 	// files are loaded; empty means the built-in maps.
 	ClientDir string
+	// ContentDir is a content pack folder (npcs.toml, portals.toml,
+	// scripts/) replacing the pack built into the binary; empty means the
+	// built-in pack.
+	ContentDir string
 	// SaveInterval is how often online characters are saved.
 	SaveInterval time.Duration
 	// MaxPlayers caps the characters in the game at once.
@@ -233,6 +237,7 @@ func (c *Config) settings() []setting {
 
 		{game, "game-addr", &m.GameAddr, "host:port the game server listens on"},
 		{game, "client-dir", &m.ClientDir, "5017 client folder to load ini/GameMap.dat and DMap files from; empty = built-in maps"},
+		{game, "content-dir", &m.ContentDir, "content pack folder (NPCs, portals, Lua scripts; docs/CONTENT.md) replacing the built-in one; reloaded on SIGHUP; empty = built-in pack"},
 		{game, "save-interval", &m.SaveInterval, "how often online characters are saved to the database (duration)"},
 		{game, "max-players", &m.MaxPlayers, "most characters in the game at once (count)"},
 

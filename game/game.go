@@ -19,8 +19,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
@@ -61,6 +63,11 @@ type Config struct {
 	// Floors are the maps loaded from a client's files (mapdata); empty
 	// means the built-in maps.
 	Floors map[uint32]*mapdata.Floor
+	// Content is the world's NPCs and portals (package content), checked
+	// against the maps at New; nil leaves the world empty.
+	Content *content.Pack
+	// Scripts are Content's NPC scripts, compiled (package script).
+	Scripts *script.Library
 	// Logger receives the server's logs.
 	Logger *slog.Logger
 	// Now is the clock of the game rules (movement and chat limits, token
@@ -110,9 +117,18 @@ func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Serve
 	if s.world, err = newWorld(cfg, cfg.Floors, m, cfg.Logger); err != nil {
 		return nil, err
 	}
+	if cfg.Content != nil {
+		if err := s.world.check(cfg.Content, cfg.Scripts); err != nil {
+			return nil, err
+		}
+		s.world.install(cfg.Content, cfg.Scripts, false)
+	}
 	s.routes()
 	return s, nil
 }
+
+// World returns the world, for checking content against its maps.
+func (s *Server) World() *World { return s.world }
 
 // Types returns the packet types the server handles, for metrics.
 func (s *Server) Types() []wire.Type { return s.mux.Types() }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -35,19 +36,22 @@ type Map struct {
 	inline   sync.Mutex    // serialises commands run on callers' goroutines after the stop
 
 	// --- owned by the map's goroutine ---
-	players map[uint32]*Player
-	grid    grid[*Player]
-	npcs    map[uint32]*NPC
-	things  grid[thing] // NPCs now; monsters and floor items next
-	portals []portal
-	ticking bool // the map's ticker runs (players are on it)
-	codec   wire.Codec
-	buf     []byte // a packet encoded once for many recipients
-	moveBuf []byte // the announcement of the move being applied
-	mineBuf []byte // the moving player's spawn, while its screen refreshes
-	spawn   msg.Player
-	action  msg.Action
-	step    msg.Walk
+	players   map[uint32]*Player
+	grid      grid[*Player]
+	npcs      map[uint32]*NPC
+	things    grid[thing] // NPCs now; monsters and floor items next
+	portals   []portal
+	ticking   bool                 // the map's ticker runs (players are on it)
+	vm        *script.VM           // runs the NPC scripts of this map; made at the first click
+	talking   map[*Player]struct{} // players in a dialog, for the tick's timeout
+	dialogBuf []msg.TaskDialog     // a dialog page's packets
+	codec     wire.Codec
+	buf       []byte // a packet encoded once for many recipients
+	moveBuf   []byte // the announcement of the move being applied
+	mineBuf   []byte // the moving player's spawn, while its screen refreshes
+	spawn     msg.Player
+	action    msg.Action
+	step      msg.Walk
 }
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
@@ -63,6 +67,7 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 		grid:     newGrid[*Player](floor.Width(), floor.Height()),
 		npcs:     make(map[uint32]*NPC),
 		things:   newGrid[thing](floor.Width(), floor.Height()),
+		talking:  make(map[*Player]struct{}),
 	}
 }
 
@@ -243,6 +248,7 @@ func (m *Map) leave(p *Player) {
 		delete(p.screen, id)
 		o.conn.SendRaw(rm)
 	}
+	m.dropDialog(p, "left")
 	clear(p.seen) // the client clears its screen on a map change
 	m.grid.remove(p)
 	delete(m.players, p.id)
@@ -300,6 +306,9 @@ func (m *Map) moveTo(p *Player, x, y uint16, move wire.Packet) {
 	}
 	p.x, p.y = x, y
 	m.grid.moved(p)
+	if p.talk != nil && !p.talk.npc.near(x, y) {
+		m.dropDialog(p, "walked_away")
+	}
 	p.conn.SendRaw(announce)
 	for _, o := range p.screen {
 		if inView(int(x), int(y), int(o.x), int(o.y)) {
@@ -369,6 +378,3 @@ func (m *Map) talk(p *Player, t *msg.Talk) {
 	}
 	m.broadcast(p, m.encode(t), false)
 }
-
-// expireDialogs is a placeholder until dialogs land.
-func (m *Map) expireDialogs(time.Time) {}

@@ -1,6 +1,7 @@
 package game
 
 import (
+	"maps"
 	"sync/atomic"
 	"time"
 
@@ -33,15 +34,17 @@ type Player struct {
 	at atomic.Pointer[Map]
 
 	// --- owned by the current map's goroutine ---
-	place                  // position and grid slot
-	ch     store.Character // saved state; MapID/X/Y mirror place on save
-	dir    uint8
-	pose   uint8
-	screen map[uint32]*Player // players this one sees (and who see it)
-	seen   map[uint32]thing   // NPCs and other things on this player's screen
-	moves  ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
-	jumps  ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst
-	gone   bool               // logged out: a hand-off in flight must not place it again
+	place                     // position and grid slot
+	ch        store.Character // saved state; MapID/X/Y mirror place on save
+	dir       uint8
+	pose      uint8
+	screen    map[uint32]*Player // players this one sees (and who see it)
+	seen      map[uint32]thing   // NPCs and other things on this player's screen
+	moves     ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
+	jumps     ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst
+	gone      bool               // logged out: a hand-off in flight must not place it again
+	talk      *talking           // the NPC dialog in progress, nil when none
+	varsDirty bool               // a script changed ch.Vars since login: saves write them
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
@@ -64,6 +67,13 @@ func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
 func (p *Player) snapshot() store.Character {
 	c := p.ch
 	c.X, c.Y = p.x, p.y
+	c.Vars = nil // unchanged: the store keeps what it has
+	if p.varsDirty {
+		c.Vars = maps.Clone(p.ch.Vars)
+		if c.Vars == nil {
+			c.Vars = map[string]string{} // every variable deleted
+		}
+	}
 	if m := p.at.Load(); m != nil {
 		c.MapID = m.id
 	}

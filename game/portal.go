@@ -19,10 +19,10 @@ const (
 // portal is a way from a tile of one map to a point of another (or the
 // same) map.
 type portal struct {
-	x, y       uint16 // the portal tile
-	toMap      uint32
-	toX, toY   uint16
-	sourceLine string // where it was defined, for logs
+	x, y     uint16 // the portal tile
+	toMap    uint32
+	toX, toY uint16
+	source   string // where it was defined (file:line), for logs
 }
 
 // takePortal moves p through the portal it stepped on, reported by the

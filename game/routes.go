@@ -22,4 +22,6 @@ func (s *Server) routes() {
 	s.mux.Handle(wire.TypeAction, (*session).handleAction, stateLogin, stateWorld)          // handle_action.go
 	s.mux.Handle(wire.TypeWalk, (*session).handleWalk, stateWorld)                          // handle_walk.go
 	s.mux.Handle(wire.TypeTalk, (*session).handleTalk, stateLogin, stateWorld)              // handle_talk.go
+	s.mux.Handle(wire.TypeNpc, (*session).handleNpc, stateWorld)                            // handle_npc.go
+	s.mux.Handle(wire.TypeTaskDialog, (*session).handleTaskDialog, stateWorld)              // handle_task_dialog.go
 }

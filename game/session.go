@@ -23,6 +23,8 @@ type session struct {
 	action   msg.Action
 	walk     msg.Walk
 	talk     msg.Talk
+	npc      msg.Npc
+	dialog   msg.TaskDialog
 
 	chat chatGate // chat cooldowns
 

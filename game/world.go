@@ -12,6 +12,7 @@ import (
 
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/script"
 )
 
 // World is every map of the game server and the directory of who is online.
@@ -23,7 +24,8 @@ type World struct {
 	log     *slog.Logger
 	maps    map[uint32]*Map
 	metrics *metrics
-	online  atomic.Int64 // players placed on a map
+	online  atomic.Int64                   // players placed on a map
+	lib     atomic.Pointer[script.Library] // the NPC scripts of the content installed last
 
 	mu       sync.Mutex
 	byName   map[string]*session // lower-cased character name
@@ -206,3 +208,6 @@ func (w *World) home(mapID uint32, x, y uint16) (*Map, uint16, uint16) {
 	}
 	return w.maps[StartMap], StartX, StartY
 }
+
+// scripts returns the NPC scripts maps run dialogs with.
+func (w *World) scripts() *script.Library { return w.lib.Load() }

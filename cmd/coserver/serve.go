@@ -54,6 +54,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 }
 
 // serve runs servers until SIGINT or SIGTERM, then shuts down gracefully.
+// SIGHUP reloads the game server's content pack.
 func serve(ctx context.Context, r role, args []string, stdout, stderr io.Writer) int {
 	cfg, _, err := loadConfig(r.name, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -77,7 +78,19 @@ func serve(ctx context.Context, r role, args []string, stdout, stderr io.Writer)
 			log.Error("creating the demo account", "err", err)
 		}
 	}
-	<-ctx.Done()
+	hup := make(chan os.Signal, 1)
+	if r.app != app.RoleAccount {
+		signal.Notify(hup, syscall.SIGHUP) // reload the content pack
+		defer signal.Stop(hup)
+	}
+	for waiting := true; waiting; {
+		select {
+		case <-hup:
+			_ = a.ReloadContent() // logs what was refused and why
+		case <-ctx.Done():
+			waiting = false
+		}
+	}
 	log.Info("shutting down", "timeout", cfg.General.ShutdownTimeout)
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.General.ShutdownTimeout)
 	defer cancel()

@@ -1,0 +1,75 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/coserver/coserver/content"
+	"github.com/coserver/coserver/script"
+)
+
+// loadContent reads, checks and compiles the content pack. w, when not nil,
+// checks it against the running world's maps too.
+func (a *App) loadContent(w content.World) (*content.Pack, *script.Library, error) {
+	fsys, where := content.Default(), "built-in content"
+	if dir := a.cfg.Game.ContentDir; dir != "" {
+		dir = filepath.Clean(dir)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, nil, fmt.Errorf("-content-dir %s: not a readable folder", dir)
+		}
+		fsys, where = os.DirFS(dir), dir
+	}
+	pack, err := content.Load(fsys)
+	if err == nil && w != nil {
+		err = pack.Check(w)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("content pack %s:\n%w", where, err)
+	}
+	lib, err := script.Compile(pack.Scripts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("content pack %s: scripts:\n%w", where, err)
+	}
+	a.log.Info("content pack loaded", "from", where, "npcs", len(pack.NPCs), "portals", len(pack.Portals),
+		"scripts", len(pack.Scripts))
+	return pack, lib, nil
+}
+
+// errNoGame refuses a content reload in a process without a game server.
+var errNoGame = errors.New("no game server in this process")
+
+// ReloadContent loads the content pack again and hands it to the game
+// server's maps when it passes every check; otherwise the running pack stays
+// and the error says why (file:line for each problem).
+func (a *App) ReloadContent() error {
+	if a.gameSvc == nil {
+		return errNoGame
+	}
+	pack, lib, err := a.loadContent(a.gameSvc.World())
+	if err == nil {
+		err = a.gameSvc.Reload(pack, lib)
+	}
+	if err != nil {
+		a.log.Error("content reload refused; the running content stays", "err", err)
+		return err
+	}
+	a.log.Info("content reloaded")
+	return nil
+}
+
+// handleReload is the admin endpoint POST /admin/reload-content.
+func (a *App) handleReload(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST to reload the content pack", http.StatusMethodNotAllowed)
+		return
+	}
+	if err := a.ReloadContent(); err != nil {
+		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
+		return
+	}
+	fmt.Fprintln(w, "content reloaded")
+}

@@ -1,0 +1,99 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/coserver/coserver/client"
+	"github.com/coserver/coserver/store"
+)
+
+// twinCity is the built-in map the guide sends new players to.
+const twinCity = 1002
+
+// TestGuideDialogAndTeleport: a new player sees the guide next to the start
+// point, clicks it, reads its pages, asks to go to Twin City and arrives
+// there, where a player already waiting sees it come; what the guide
+// remembers survives a restart.
+func TestGuideDialogAndTeleport(t *testing.T) {
+	db := newDB(t)
+	srv := startServer(t, db, "")
+	watcher := login(t, srv.clientConfig("npcw", 0))
+	wrec := record(watcher)
+	newbie := login(t, srv.clientConfig("npcn", 1))
+
+	// The watcher goes to Twin City first (a GM command would need a GM
+	// account: walk through the guide like everyone else).
+	travel(t, watcher)
+	eventually(t, "the watcher in Twin City", func() bool { return watcher.Position().Map == twinCity })
+
+	travel(t, newbie)
+	eventually(t, "the newcomer in Twin City", func() bool { return newbie.Position().Map == twinCity })
+	wrec.waitCount(t, "the watcher sees the newcomer arrive", 1, isSpawnOf(newbie.ID()))
+
+	// The guide remembers the newcomer, through a restart.
+	id := newbie.ID()
+	_ = newbie.Close()
+	_ = watcher.Close()
+	srv.stop()
+	st, err := store.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var found bool
+	chars, err := st.CharacterByName(t.Context(), srv.clientConfig("npcn", 1).Character)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chars.ID != id || chars.MapID != twinCity {
+		t.Fatalf("saved character %+v, want id %d on map %d", chars, id, twinCity)
+	}
+	for k := range chars.Vars {
+		found = found || strings.HasPrefix(k, "guide")
+	}
+	if !found {
+		t.Fatalf("the guide's variables were not saved: %v", chars.Vars)
+	}
+}
+
+// travel clicks the NPC nearest to c and answers its pages until one offers
+// Twin City, and picks that.
+func travel(t *testing.T, c *client.Client) {
+	t.Helper()
+	var npc client.Entity
+	eventually(t, c.Name()+" sees an NPC", func() bool {
+		var ok bool
+		npc, ok = c.NearestNPC()
+		return ok
+	})
+	if err := c.ClickNPC(npc.ID); err != nil {
+		t.Fatal(err)
+	}
+	for page := 0; ; page++ {
+		if page == 10 {
+			t.Fatalf("%s: no page of the guide offers Twin City", c.Name())
+		}
+		var d client.Dialog
+		eventually(t, c.Name()+" gets a dialog page", func() bool {
+			var ok bool
+			d, ok = c.Dialog()
+			return ok
+		})
+		if len(d.Options) == 0 {
+			t.Fatalf("%s: a page without options: %+v", c.Name(), d)
+		}
+		choice := d.Options[0]
+		for _, o := range d.Options {
+			if strings.Contains(o.Text, "Twin City") {
+				choice = o
+			}
+		}
+		if err := c.Answer(choice.Index, ""); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(choice.Text, "Twin City") {
+			return
+		}
+	}
+}
