@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coserver/coserver/bots"
+	"github.com/coserver/coserver/msg"
 )
 
 // botConfig is a short, small bot run against srv.
@@ -66,15 +67,33 @@ func TestBotsSurviveRestart(t *testing.T) {
 		rep bots.Report
 		err error
 	}
+	// Online counts a player from ANSWER_OK on; a bot moves only once its
+	// login chain is over. The bots start where the watcher stands, so it
+	// sees each one's first move: then every bot is playing.
+	watcher := login(t, srv.clientConfig("phoenixwatch", 0))
+	wrec := record(watcher)
 	done := make(chan result, 1)
 	go func() {
 		rep, err := bots.Run(t.Context(), botConfig(srv, "phoenix", n, 5*time.Second), nil)
 		done <- result{rep, err}
 	}()
-	eventually(t, "every bot in the world", func() bool { return srv.app.Online() == n })
-	// Online counts a player from ANSWER_OK on; give the login chains time
-	// to finish, so that every bot is playing when the server stops.
-	time.Sleep(time.Second)
+	eventually(t, "every bot in the world", func() bool { return srv.app.Online() == n+1 })
+	eventually(t, "every bot moving", func() bool {
+		wrec.mu.Lock()
+		defer wrec.mu.Unlock()
+		movers := map[uint32]bool{}
+		for _, ev := range wrec.events {
+			switch p := ev.Packet.(type) {
+			case *msg.Walk:
+				movers[p.ID] = true
+			case *msg.Action:
+				if p.Subtype == msg.ActionJump {
+					movers[p.ID] = true
+				}
+			}
+		}
+		return len(movers) >= n
+	})
 	srv.stop()
 	srv2 := startServer(t, db, addr)
 	eventually(t, "every bot back after the restart", func() bool { return srv2.app.Online() == n })

@@ -70,6 +70,7 @@ func TestJumpRules(t *testing.T) {
 	cfg := srv.clientConfig("jump", 0)
 	cfg.OnAck = log.add
 	jumper := login(t, cfg)
+	jrec := record(jumper)
 	observer := login(t, srv.clientConfig("jump", 1))
 	orec := record(observer)
 	eventually(t, "the observer sees the jumper", func() bool { _, ok := observer.Entity(jumper.ID()); return ok })
@@ -119,12 +120,13 @@ func TestJumpRules(t *testing.T) {
 	}
 	// From a spot the server does not agree with: a raw jump, not tracked.
 	clk.Advance(game.MinJumpInterval)
-	rec := record(jumper)
 	if err := jumper.Send(&msg.Action{ID: jumper.ID(), Data1: msg.XY(here.X-3, here.Y), Data2: msg.XY(here.X+1, here.Y),
 		Subtype: msg.ActionJump}); err != nil {
 		t.Fatal(err)
 	}
-	rec.waitCount(t, "the pull-back of a jump from the wrong spot", 1, func(ev client.Event) bool {
+	// Its pull-back is the third to this spot, after those of the third
+	// jump and of the jump too far: wait for that one, not an earlier one.
+	jrec.waitCount(t, "the pull-back of a jump from the wrong spot", 3, func(ev client.Event) bool {
 		a, ok := ev.Packet.(*msg.Action)
 		return ok && a.Subtype == msg.ActionTeleport && a.Data2 == msg.XY(here.X, here.Y)
 	})

@@ -143,7 +143,8 @@ func (m *Map) tick(now time.Time) {
 
 // do runs f on the map's goroutine. It blocks only while the map's queue is
 // full. On a stopped map it runs f on the caller's goroutine, after the
-// commands queued before the stop.
+// commands queued before the stop. Commands running on a map reach other
+// maps with handOff, never do.
 func (m *Map) do(f func(*Map)) {
 	if m.queue(f, true) {
 		return

@@ -76,7 +76,9 @@ func (noTokens) ConsumeToken(context.Context, uint64, time.Time) (int64, error) 
 func newTestServer(t *testing.T, st Store, cfg Config) (*Server, func()) {
 	t.Helper()
 	cfg.Logger = slog.New(slog.DiscardHandler)
-	cfg.SaveInterval = time.Hour
+	if cfg.SaveInterval == 0 {
+		cfg.SaveInterval = time.Hour
+	}
 	s, err := New(cfg, st, noTokens{}, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +139,11 @@ func TestCallAfterMapsStopped(t *testing.T) {
 	if c, ok := st.get(a.player.id); !ok || c.X != 101 {
 		t.Fatalf("a saved as %+v (%v), want x 101", c, ok)
 	}
+	m.call(func(m *Map) { b.player.x = 107 })
 	within(t, "session.Close after the maps stopped", func() { b.Close(server.ReasonShutdown) })
+	if c, ok := st.get(b.player.id); !ok || c.X != 107 {
+		t.Fatalf("b saved on its late logout as %+v (%v), want x 107", c, ok)
+	}
 	within(t, "do after the maps stopped", func() { m.do(func(*Map) {}) })
 	var onMap bool
 	m.call(func(m *Map) { _, onMap = m.players[b.player.id] })
@@ -259,5 +265,30 @@ func TestSaverOrder(t *testing.T) {
 	}
 	if len(sv.newest) != 0 || len(sv.inflight) != 0 {
 		t.Fatalf("saver state left: %v %v", sv.newest, sv.inflight)
+	}
+}
+
+// TestRunStopsWithTinySaveInterval: with a save on every tick, cancelling
+// Run's context while a save is under way still returns (the save used to
+// wait forever on a map goroutine that had stopped).
+func TestRunStopsWithTinySaveInterval(t *testing.T) {
+	for range 20 {
+		st := newFakeStore()
+		s, err := New(Config{SaveInterval: time.Nanosecond, Logger: slog.New(slog.DiscardHandler)}, st, noTokens{},
+			prometheus.NewRegistry())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { s.Run(ctx); close(done) }()
+		placedSession(t, s, 1_000_030, 100, 100)
+		cancel()
+		within(t, "Run after its context ended", func() { <-done })
+		within(t, "SaveAll after Run", func() {
+			if err := s.SaveAll(context.Background(), "shutdown"); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }
