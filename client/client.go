@@ -377,6 +377,20 @@ func (c *Client) ScreenLen() int {
 	return len(c.s.w.screen)
 }
 
+// PlayersInView returns how many other players are in view (NPCs and other
+// entities not counted).
+func (c *Client) PlayersInView() int {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	n := 0
+	for _, e := range c.s.w.screen {
+		if e.Kind == EntityPlayer {
+			n++
+		}
+	}
+	return n
+}
+
 // Entity returns the entity id on screen, if it is there.
 func (c *Client) Entity(id uint32) (Entity, bool) {
 	c.s.mu.Lock()

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/coserver/coserver/client"
+	"github.com/coserver/coserver/content"
+	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/store"
 )
 
@@ -18,9 +20,10 @@ const twinCity = 1002
 func TestGuideDialogAndTeleport(t *testing.T) {
 	db := newDB(t)
 	srv := startServer(t, db, "")
-	watcher := login(t, srv.clientConfig("npcw", 0))
+	watcher := login(t, srv.clientConfig("guidew", 0))
 	wrec := record(watcher)
-	newbie := login(t, srv.clientConfig("npcn", 1))
+	newbieCfg := srv.clientConfig("guiden", 1)
+	newbie := login(t, newbieCfg)
 
 	// The watcher goes to Twin City first (a GM command would need a GM
 	// account: walk through the guide like everyone else).
@@ -42,7 +45,7 @@ func TestGuideDialogAndTeleport(t *testing.T) {
 	}
 	defer st.Close()
 	var found bool
-	chars, err := st.CharacterByName(t.Context(), srv.clientConfig("npcn", 1).Character)
+	chars, err := st.CharacterByName(t.Context(), newbieCfg.Character)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,17 +60,32 @@ func TestGuideDialogAndTeleport(t *testing.T) {
 	}
 }
 
-// travel clicks the NPC nearest to c and answers its pages until one offers
-// Twin City, and picks that.
+// guideID is the id of the start map's guide in the built-in content pack.
+func guideID(t *testing.T) uint32 {
+	t.Helper()
+	pack, err := content.Load(content.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range pack.NPCs {
+		if n.Map == game.StartMap && n.Script == "guide.lua" {
+			return n.ID
+		}
+	}
+	t.Fatal("the built-in content has no guide on the start map")
+	return 0
+}
+
+// travel clicks the guide and answers its pages until one offers Twin City,
+// and picks that.
 func travel(t *testing.T, c *client.Client) {
 	t.Helper()
-	var npc client.Entity
-	eventually(t, c.Name()+" sees an NPC", func() bool {
-		var ok bool
-		npc, ok = c.NearestNPC()
+	id := guideID(t)
+	eventually(t, c.Name()+" sees the guide", func() bool {
+		_, ok := c.Entity(id)
 		return ok
 	})
-	if err := c.ClickNPC(npc.ID); err != nil {
+	if err := c.ClickNPC(id); err != nil {
 		t.Fatal(err)
 	}
 	for page := 0; ; page++ {

@@ -44,7 +44,7 @@ func TestWorld(t *testing.T) {
 
 	t.Run("spawns", func(t *testing.T) {
 		for i, c := range clients {
-			eventually(t, c.Name()+" sees everyone", func() bool { return c.ScreenLen() == len(clients)-1 })
+			eventually(t, c.Name()+" sees everyone", func() bool { return c.PlayersInView() == len(clients)-1 })
 			for j, o := range clients {
 				if i == j {
 					continue
@@ -166,7 +166,7 @@ func TestWorld(t *testing.T) {
 			if _, ok := c.Entity(id); ok {
 				t.Errorf("%s still has the leaver on screen", c.Name())
 			}
-			if n := c.ScreenLen(); n != len(clients)-2 {
+			if n := c.PlayersInView(); n != len(clients)-2 {
 				t.Errorf("%s sees %d players, want %d", c.Name(), n, len(clients)-2)
 			}
 		}
@@ -200,7 +200,7 @@ func TestWorld(t *testing.T) {
 		}
 		for _, c := range again {
 			eventually(t, c.Name()+" sees everyone after the restart", func() bool {
-				return c.ScreenLen() == len(again)-1
+				return c.PlayersInView() == len(again)-1
 			})
 		}
 	})

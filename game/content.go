@@ -2,6 +2,7 @@ package game
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/script"
@@ -34,7 +35,7 @@ func (w *World) check(pack *content.Pack, lib *script.Library) error {
 		return fmt.Errorf("game: content: %w", err)
 	}
 	for _, n := range pack.NPCs {
-		if n.Script != "" && (lib == nil || !lib.Has(n.Script)) {
+		if n.Script != "" && (lib == nil || !lib.Has(scriptName(n.Script))) {
 			return fmt.Errorf("game: content: %s: NPC %d: script %q is not loaded", n.Src, n.ID, n.Script)
 		}
 	}
@@ -49,7 +50,7 @@ func (w *World) install(pack *content.Pack, lib *script.Library, running bool) {
 	for _, n := range pack.NPCs {
 		npcs[n.Map] = append(npcs[n.Map], &NPC{
 			place: place{x: n.X, y: n.Y, cell: -1}, id: n.ID, name: n.Name, kind: n.Kind,
-			look: n.Look(), sort: n.Sort, face: n.Face, script: n.Script,
+			look: n.Look(), sort: n.Sort, face: n.Face, script: scriptName(n.Script),
 		})
 	}
 	portals := make(map[uint32][]portal)
@@ -106,3 +107,6 @@ func (m *Map) setContent(npcs []*NPC, portals []portal) {
 	}
 	m.portals = portals
 }
+
+// scriptName is the library name of a content pack's script file.
+func scriptName(file string) string { return strings.TrimSuffix(file, script.Ext) }

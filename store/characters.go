@@ -171,6 +171,9 @@ func (db *DB) CharacterByName(ctx context.Context, name string) (Character, erro
 	if err != nil {
 		return Character{}, fmt.Errorf("store: character %q: %w", name, notFound(err))
 	}
+	if c.Vars, err = loadVars(ctx, db.r, c.ID); err != nil {
+		return Character{}, fmt.Errorf("store: %w", err)
+	}
 	return c, nil
 }
 
