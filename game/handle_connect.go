@@ -45,7 +45,7 @@ func (s *session) handleConnect(p []byte) error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
-	acc, err := s.srv.tokens.ConsumeToken(ctx, tok, time.Now())
+	acc, err := s.srv.tokens.ConsumeToken(ctx, tok, s.conn.RemoteAddr(), time.Now())
 	if err != nil {
 		s.srv.m.logins.WithLabelValues("bad_token").Inc()
 		s.system(msg.ChannelLogin, textLoginInvalid)
