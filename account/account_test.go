@@ -25,8 +25,10 @@ import (
 	"github.com/coserver/coserver/wire"
 )
 
-// loopback is the address test clients connect from by default.
-var loopback = netip.MustParseAddr("127.0.0.1")
+// clientIP is the address test clients connect from by default: a loopback
+// address other than 127.0.0.1, which DefaultExemptIPs exempts from the
+// per-IP limits.
+var clientIP = netip.MustParseAddr("127.0.0.5")
 
 // clock is an injected clock, safe for concurrent use.
 type clock struct {
@@ -118,11 +120,11 @@ func (f *fixture) addAccount(name, pw string) store.Account {
 // rawLogin speaks the client side of a login and returns the answer.
 func rawLogin(t testing.TB, addr, name, pw string) (*msg.ConnectEx, clientConn) {
 	t.Helper()
-	return rawLoginFrom(t, loopback, addr, name, pw)
+	return rawLoginFrom(t, clientIP, addr, name, pw)
 }
 
 // rawLoginFrom is rawLogin from the local address from (any 127.x works on
-// Linux loopback).
+// Linux clientIP).
 func rawLoginFrom(t testing.TB, from netip.Addr, addr, name, pw string) (*msg.ConnectEx, clientConn) {
 	t.Helper()
 	field, err := rc5.New5017().EncryptPassword(pw)
@@ -146,7 +148,7 @@ type clientConn struct {
 
 func sendRaw(t testing.TB, addr string, b []byte) (*msg.ConnectEx, clientConn) {
 	t.Helper()
-	return sendRawFrom(t, loopback, addr, b)
+	return sendRawFrom(t, clientIP, addr, b)
 }
 
 func sendRawFrom(t testing.TB, from netip.Addr, addr string, b []byte) (*msg.ConnectEx, clientConn) {
@@ -206,7 +208,7 @@ func TestLoginSuccess(t *testing.T) {
 	if ans.Host != "127.0.0.1" || ans.Port != 5816 {
 		t.Fatalf("game address %s:%d", ans.Host, ans.Port)
 	}
-	got, err := f.tokens.ConsumeToken(context.Background(), ans.Token(), loopback, time.Now())
+	got, err := f.tokens.ConsumeToken(context.Background(), ans.Token(), clientIP, time.Now())
 	if err != nil || got != acc.ID {
 		t.Fatalf("token redeems to %d, %v; want %d", got, err, acc.ID)
 	}
@@ -291,7 +293,7 @@ func TestAutoRegister(t *testing.T) {
 // that holds them all.
 func TestParallelLogins(t *testing.T) {
 	f := newFixture(t, Config{AutoRegister: true, HashQueue: 100,
-		Throttle: ThrottleConfig{ExemptIPs: []netip.Prefix{netip.PrefixFrom(loopback, 32)}}})
+		Throttle: ThrottleConfig{ExemptIPs: []netip.Prefix{netip.PrefixFrom(clientIP, 32)}}})
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for i := range 100 {

@@ -18,7 +18,7 @@ const (
 	// IP never takes every slot.
 	MaxHashesPerIP = 2
 	// MaxHashesPerAccount is how many hashes one account may have running
-	// at once.
+	// at once; like MaxHashesPerIP it is held below the slot count.
 	MaxHashesPerAccount = 2
 	// MaxQueuedPerIP is how many logins of one IP may wait for a hash slot,
 	// so that one IP cannot fill the queue.
@@ -54,11 +54,10 @@ type waiter struct {
 }
 
 func newHashGate(slots, queue int, exempt func(netip.Addr) bool) *hashGate {
-	perIP := MaxHashesPerIP
-	if slots > 1 {
-		perIP = min(perIP, slots-1)
-	}
-	return &hashGate{slots: slots, queue: queue, perIP: max(perIP, 1), perAccount: MaxHashesPerAccount,
+	// One IP or one account never takes every slot: another client's
+	// login always finds one within a hash's time.
+	share := func(limit int) int { return max(1, min(limit, slots-1)) }
+	return &hashGate{slots: slots, queue: queue, perIP: share(MaxHashesPerIP), perAccount: share(MaxHashesPerAccount),
 		exempt: exempt, byIP: make(map[netip.Addr]int), byAccount: make(map[string]int),
 		queuedIP: make(map[netip.Addr]int)}
 }

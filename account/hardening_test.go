@@ -81,7 +81,7 @@ func TestParallelGuessing(t *testing.T) {
 	for i := range guesses {
 		wg.Go(func() {
 			<-start
-			ans, err := tryLogin(loopback, f.addr, "kirk", fmt.Sprint("guess", i))
+			ans, err := tryLogin(clientIP, f.addr, "kirk", fmt.Sprint("guess", i))
 			if err != nil {
 				errs <- err
 				return
@@ -278,7 +278,7 @@ func TestHashQueueFull(t *testing.T) {
 	release := holdSlots(t, f, 1)
 	queued := make(chan *msg.ConnectEx, 1)
 	go func() {
-		ans, err := tryLogin(loopback, f.addr, "alice", "pw")
+		ans, err := tryLogin(clientIP, f.addr, "alice", "pw")
 		if err != nil {
 			t.Error(err)
 		}
@@ -304,7 +304,7 @@ func TestCloseEndsHashWait(t *testing.T) {
 	defer holdSlots(t, f, 1)()
 	answer := make(chan *msg.ConnectEx, 1)
 	go func() {
-		ans, err := tryLogin(loopback, f.addr, "alice", "pw")
+		ans, err := tryLogin(clientIP, f.addr, "alice", "pw")
 		if err != nil {
 			t.Error(err)
 		}
@@ -366,12 +366,29 @@ func TestTokenBoundToLoginIP(t *testing.T) {
 	from := netip.MustParseAddr("127.0.0.2")
 	ans, _ := rawLoginFrom(t, from, f.addr, "alice", "pw")
 	wantAccept(t, ans)
-	if _, err := f.tokens.ConsumeToken(t.Context(), ans.Token(), loopback, time.Now()); err == nil {
+	if _, err := f.tokens.ConsumeToken(t.Context(), ans.Token(), clientIP, time.Now()); err == nil {
 		t.Fatal("token redeemed from another IP")
 	}
 	ans, _ = rawLoginFrom(t, from, f.addr, "alice", "pw")
 	wantAccept(t, ans)
 	if _, err := f.tokens.ConsumeToken(t.Context(), ans.Token(), from, time.Now()); err != nil {
 		t.Fatalf("token refused from the login's IP: %v", err)
+	}
+}
+
+// TestDefaultExemptIPs: 127.0.0.1 and ::1 are exempt unless the operator
+// says otherwise; an empty list exempts nobody.
+func TestDefaultExemptIPs(t *testing.T) {
+	var c ThrottleConfig
+	c.setDefaults()
+	for ip, want := range map[string]bool{"127.0.0.1": true, "::1": true, "127.0.0.2": false, "192.0.2.1": false} {
+		if got := c.exempt(netip.MustParseAddr(ip)); got != want {
+			t.Errorf("exempt(%s) = %v, want %v", ip, got, want)
+		}
+	}
+	c = ThrottleConfig{ExemptIPs: []netip.Prefix{}}
+	c.setDefaults()
+	if c.exempt(netip.MustParseAddr("127.0.0.1")) {
+		t.Error("127.0.0.1 exempt with an empty list")
 	}
 }

@@ -72,8 +72,21 @@ type ThrottleConfig struct {
 	// attempt rate, FailuresPerIP (which also caps one IP's logins in
 	// flight), and the per-IP hash concurrency and queue (for a bot swarm
 	// or a load test's own address). The per-(account, IP) and per-account
-	// limits still apply.
+	// limits still apply. nil means DefaultExemptIPs(); an empty, non-nil
+	// list exempts nobody.
 	ExemptIPs []netip.Prefix
+}
+
+// DefaultExemptIPs returns the addresses exempt from the per-IP limits when
+// the operator sets none: the host itself, 127.0.0.1 and ::1, where bot
+// swarms and tests run. Other loopback addresses (127.0.0.2, ...) are not
+// exempt, so a load test can still play a remote attacker on one machine.
+// A server behind a local TCP proxy sees every client as 127.0.0.1: the
+// per-IP limits cannot tell its clients apart, so exempting it is the lesser
+// harm (use the PROXY protocol in front of a real deployment, or set the
+// list empty to apply them anyway).
+func DefaultExemptIPs() []netip.Prefix {
+	return []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
 }
 
 func (c *ThrottleConfig) setDefaults() {
@@ -83,6 +96,9 @@ func (c *ThrottleConfig) setDefaults() {
 	c.Lockout = cmp.Or(c.Lockout, DefaultLockout)
 	c.LoginRatePerIP = cmp.Or(c.LoginRatePerIP, DefaultLoginRatePerIP)
 	c.LoginBurstPerIP = cmp.Or(c.LoginBurstPerIP, DefaultLoginBurstPerIP)
+	if c.ExemptIPs == nil {
+		c.ExemptIPs = DefaultExemptIPs()
+	}
 }
 
 // exempt reports whether ip is free of the per-IP rate and hash limits.
