@@ -25,10 +25,24 @@ import (
 	"github.com/coserver/coserver/wire"
 )
 
-// clientIP is the address test clients connect from by default: a loopback
-// address other than 127.0.0.1, which DefaultExemptIPs exempts from the
-// per-IP limits.
-var clientIP = netip.MustParseAddr("127.0.0.5")
+// clientIP is the address test clients connect from by default. The
+// fixture exempts no address from the per-IP limits (DefaultExemptIPs would
+// exempt it) unless a test says otherwise.
+var clientIP = netip.MustParseAddr("127.0.0.1")
+
+// otherIP returns a loopback address other than 127.0.0.1 for a test that
+// needs a second client IP, skipping the test where the system has none
+// (Linux routes all of 127/8 to lo; macOS only 127.0.0.1 unless aliased).
+func otherIP(t testing.TB, last byte) netip.Addr {
+	t.Helper()
+	ip := netip.AddrFrom4([4]byte{127, 0, 0, last})
+	ln, err := net.Listen("tcp", netip.AddrPortFrom(ip, 0).String())
+	if err != nil {
+		t.Skipf("no second loopback address %v: %v", ip, err)
+	}
+	ln.Close()
+	return ip
+}
 
 // clock is an injected clock, safe for concurrent use.
 type clock struct {
@@ -79,6 +93,9 @@ func newFixtureWith(t testing.TB, cfg Config, accounts Accounts) *fixture {
 	}
 	cfg.GameHost, cfg.GamePort = "127.0.0.1", 5816
 	cfg.HashParams = password.TestParams
+	if cfg.Throttle.ExemptIPs == nil {
+		cfg.Throttle.ExemptIPs = []netip.Prefix{} // test clients are 127.0.0.1: not exempt
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -111,7 +111,7 @@ func TestVictimNotLockedOut(t *testing.T) {
 	clk := newClock()
 	f := newFixture(t, Config{Now: clk.Now})
 	f.addAccount("kirk", "right")
-	attacker, owner := netip.MustParseAddr("127.0.0.2"), netip.MustParseAddr("127.0.0.3")
+	attacker, owner := otherIP(t, 2), otherIP(t, 3)
 	for range DefaultFailuresPerAccount {
 		ans, _ := rawLoginFrom(t, attacker, f.addr, "kirk", "guess")
 		wantReject(t, ans, msg.RejectInvalidPassword)
@@ -240,8 +240,9 @@ func TestLoginRatePerIP(t *testing.T) {
 	}
 	ans, _ := rawLogin(t, f.addr, "alice", "pw")
 	wantReject(t, ans, msg.RejectTryAgainLater)
+	exempt := otherIP(t, 9)
 	for range 10 {
-		ans, _ := rawLoginFrom(t, netip.MustParseAddr("127.0.0.9"), f.addr, "alice", "pw")
+		ans, _ := rawLoginFrom(t, exempt, f.addr, "alice", "pw")
 		wantAccept(t, ans)
 	}
 	clk.Advance(time.Second)
@@ -285,7 +286,7 @@ func TestHashQueueFull(t *testing.T) {
 		queued <- ans
 	}()
 	<-waiting
-	ans, _ := rawLoginFrom(t, netip.MustParseAddr("127.0.0.2"), f.addr, "alice", "pw")
+	ans, _ := rawLoginFrom(t, otherIP(t, 2), f.addr, "alice", "pw")
 	wantReject(t, ans, msg.RejectServerBusy)
 	release()
 	wantAccept(t, <-queued)
@@ -363,7 +364,7 @@ func TestDatabaseErrorLogged(t *testing.T) {
 func TestTokenBoundToLoginIP(t *testing.T) {
 	f := newFixture(t, Config{})
 	f.addAccount("alice", "pw")
-	from := netip.MustParseAddr("127.0.0.2")
+	from := otherIP(t, 2)
 	ans, _ := rawLoginFrom(t, from, f.addr, "alice", "pw")
 	wantAccept(t, ans)
 	if _, err := f.tokens.ConsumeToken(t.Context(), ans.Token(), clientIP, time.Now()); err == nil {
