@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"runtime"
 	"time"
 
@@ -35,7 +36,7 @@ type Accounts interface {
 // redeem: in memory when both servers share a process, in the store when
 // they do not.
 type Tokens interface {
-	IssueToken(ctx context.Context, tok uint64, account int64, expires time.Time) error
+	IssueToken(ctx context.Context, tok uint64, account int64, ip netip.Addr, expires time.Time) error
 }
 
 // Config is the account server's behaviour; zero fields take defaults.
@@ -58,12 +59,18 @@ type Config struct {
 	// HashParams are the argon2id parameters for new hashes
 	// (password.DefaultParams).
 	HashParams password.Params
-	// Throttle limits failed logins per IP and per account.
+	// Throttle limits login attempts and failures per IP, per (account,
+	// IP) pair and per account.
 	Throttle ThrottleConfig
 	// MaxConcurrentHashes bounds the password hashes computed at once: each
 	// takes HashParams.MemoryKiB of memory and a core: more at once only
 	// thrash the caches (measured). Default: GOMAXPROCS.
 	MaxConcurrentHashes int
+	// HashQueue bounds the logins waiting for a hash slot; beyond it a
+	// login is answered "server busy" at once (DefaultHashQueue).
+	HashQueue int
+	// Now returns the current time (time.Now): tests inject a clock.
+	Now func() time.Time
 	// Logger receives the server's logs.
 	Logger *slog.Logger
 }
@@ -75,10 +82,13 @@ type Server struct {
 	tokens   Tokens
 	rc5      *rc5.Cipher
 	throttle *throttle
-	hashes   chan struct{}
+	gate     *hashGate
 	dummy    string // a hash to verify against for unknown accounts, so timing does not reveal them
 	mux      *server.Mux[*session]
 	logins   *prometheus.CounterVec
+	hashes   prometheus.Counter
+	ctx      context.Context // ends at Close: every login's context derives from it
+	close    context.CancelFunc
 }
 
 // Login results, the label of coserver_account_logins_total.
@@ -88,6 +98,9 @@ const (
 	resultUnknown     = "unknown_account"
 	resultBanned      = "banned"
 	resultThrottled   = "throttled"
+	resultTooFast     = "too_fast"
+	resultBusy        = "busy"
+	resultShutdown    = "shutdown"
 	resultMaintenance = "maintenance"
 	resultFull        = "full"
 	resultError       = "error"
@@ -102,6 +115,10 @@ func New(cfg Config, accounts Accounts, tokens Tokens, reg prometheus.Registerer
 		cfg.HashParams = password.DefaultParams
 	}
 	cfg.MaxConcurrentHashes = cmp.Or(cfg.MaxConcurrentHashes, runtime.GOMAXPROCS(0))
+	cfg.HashQueue = cmp.Or(cfg.HashQueue, DefaultHashQueue)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	cfg.Throttle.setDefaults()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -110,23 +127,40 @@ func New(cfg Config, accounts Accounts, tokens Tokens, reg prometheus.Registerer
 	if err != nil {
 		return nil, fmt.Errorf("account: dummy hash: %w", err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:      cfg,
 		accounts: accounts,
 		tokens:   tokens,
 		rc5:      rc5.New5017(),
 		throttle: newThrottle(cfg.Throttle),
-		hashes:   make(chan struct{}, cfg.MaxConcurrentHashes),
+		gate:     newHashGate(cfg.MaxConcurrentHashes, cfg.HashQueue, cfg.Throttle.exempt),
 		dummy:    dummy,
 		mux:      server.NewMux[*session](),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_account_logins_total",
 			Help: "Login attempts at the account server, by result."}, []string{"result"}),
+		hashes: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_account_hashes_total",
+			Help: "Password hashes computed by the account server (checks and new hashes)."}),
+		ctx:   ctx,
+		close: cancel,
 	}
 	s.routes()
-	if err := reg.Register(s.logins); err != nil {
-		return nil, fmt.Errorf("account: metrics: %w", err)
+	for _, c := range []prometheus.Collector{s.logins, s.hashes} {
+		if err := reg.Register(c); err != nil {
+			cancel()
+			return nil, fmt.Errorf("account: metrics: %w", err)
+		}
 	}
 	return s, nil
+}
+
+// Close ends every login in progress: logins waiting for a hash slot give
+// up at once and are answered "server down", store calls are cancelled, and
+// later logins are refused. Call it when shutdown begins, before the
+// listener's Shutdown, so the account server does not spend the shutdown
+// budget the game's save needs. It is safe to call more than once.
+func (s *Server) Close() {
+	s.close()
 }
 
 // Session states.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -24,6 +25,45 @@ import (
 	"github.com/coserver/coserver/wire"
 )
 
+// clientIP is the address test clients connect from by default. The
+// fixture exempts no address from the per-IP limits (DefaultExemptIPs would
+// exempt it) unless a test says otherwise.
+var clientIP = netip.MustParseAddr("127.0.0.1")
+
+// otherIP returns a loopback address other than 127.0.0.1 for a test that
+// needs a second client IP, skipping the test where the system has none
+// (Linux routes all of 127/8 to lo; macOS only 127.0.0.1 unless aliased).
+func otherIP(t testing.TB, last byte) netip.Addr {
+	t.Helper()
+	ip := netip.AddrFrom4([4]byte{127, 0, 0, last})
+	ln, err := net.Listen("tcp", netip.AddrPortFrom(ip, 0).String())
+	if err != nil {
+		t.Skipf("no second loopback address %v: %v", ip, err)
+	}
+	ln.Close()
+	return ip
+}
+
+// clock is an injected clock, safe for concurrent use.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
 type fixture struct {
 	t      testing.TB
 	db     *store.DB
@@ -35,21 +75,37 @@ type fixture struct {
 
 func newFixture(t testing.TB, cfg Config) *fixture {
 	t.Helper()
+	return newFixtureWith(t, cfg, nil)
+}
+
+// newFixtureWith is newFixture with the server's accounts replaced by
+// accounts (nil: the store's).
+func newFixtureWith(t testing.TB, cfg Config, accounts Accounts) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	if accounts == nil {
+		accounts = db
+	}
 	cfg.GameHost, cfg.GamePort = "127.0.0.1", 5816
 	cfg.HashParams = password.TestParams
-	cfg.Logger = slog.New(slog.DiscardHandler)
+	if cfg.Throttle.ExemptIPs == nil {
+		cfg.Throttle.ExemptIPs = []netip.Prefix{} // test clients are 127.0.0.1: not exempt
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	tokens := token.NewMemory()
 	reg := prometheus.NewRegistry()
-	svc, err := New(cfg, db, tokens, reg)
+	svc, err := New(cfg, accounts, tokens, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(svc.Close)
 	srv := server.New(server.Config{Name: "account", MaxConnsPerIP: 1000, Logger: cfg.Logger,
 		NewCipher: func() server.Cipher { return tq.NewServer() }}, svc, server.NewMetrics(reg), svc.Types())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -81,22 +137,24 @@ func (f *fixture) addAccount(name, pw string) store.Account {
 // rawLogin speaks the client side of a login and returns the answer.
 func rawLogin(t testing.TB, addr, name, pw string) (*msg.ConnectEx, clientConn) {
 	t.Helper()
+	return rawLoginFrom(t, clientIP, addr, name, pw)
+}
+
+// rawLoginFrom is rawLogin from the local address from (any 127.x works on
+// Linux clientIP).
+func rawLoginFrom(t testing.TB, from netip.Addr, addr, name, pw string) (*msg.ConnectEx, clientConn) {
+	t.Helper()
 	field, err := rc5.New5017().EncryptPassword(pw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := &msg.Account{Account: name, Password: field, Server: "coserver"}
-	return sendAccount(t, addr, p)
-}
-
-func sendAccount(t testing.TB, addr string, p wire.Packet) (*msg.ConnectEx, clientConn) {
-	t.Helper()
 	var c wire.Codec
 	b, err := c.Encode(nil, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sendRaw(t, addr, b)
+	return sendRawFrom(t, from, addr, b)
 }
 
 // clientConn is a test client's connection and cipher.
@@ -107,7 +165,13 @@ type clientConn struct {
 
 func sendRaw(t testing.TB, addr string, b []byte) (*msg.ConnectEx, clientConn) {
 	t.Helper()
-	nc, err := net.Dial("tcp", addr)
+	return sendRawFrom(t, clientIP, addr, b)
+}
+
+func sendRawFrom(t testing.TB, from netip.Addr, addr string, b []byte) (*msg.ConnectEx, clientConn) {
+	t.Helper()
+	d := net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(from, 0))}
+	nc, err := d.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +225,7 @@ func TestLoginSuccess(t *testing.T) {
 	if ans.Host != "127.0.0.1" || ans.Port != 5816 {
 		t.Fatalf("game address %s:%d", ans.Host, ans.Port)
 	}
-	got, err := f.tokens.ConsumeToken(context.Background(), ans.Token(), time.Now())
+	got, err := f.tokens.ConsumeToken(context.Background(), ans.Token(), clientIP, time.Now())
 	if err != nil || got != acc.ID {
 		t.Fatalf("token redeems to %d, %v; want %d", got, err, acc.ID)
 	}
@@ -211,7 +275,9 @@ func TestMaintenanceAndFull(t *testing.T) {
 }
 
 func TestThrottleEngagesAndReleases(t *testing.T) {
-	f := newFixture(t, Config{Throttle: ThrottleConfig{FailuresPerAccount: 3, FailuresPerIP: 100, Lockout: 300 * time.Millisecond}})
+	clk := newClock()
+	f := newFixture(t, Config{Now: clk.Now,
+		Throttle: ThrottleConfig{FailuresPerAccount: 3, FailuresPerIP: 100, Lockout: time.Minute}})
 	f.addAccount("dave", "right")
 	for range 3 {
 		ans, _ := rawLogin(t, f.addr, "dave", "wrong")
@@ -220,30 +286,10 @@ func TestThrottleEngagesAndReleases(t *testing.T) {
 	// Locked: even the right password is refused without being checked.
 	ans, _ := rawLogin(t, f.addr, "dave", "right")
 	wantReject(t, ans, msg.RejectAccountMaxLoginAttempts)
-	time.Sleep(350 * time.Millisecond)
+	clk.Advance(time.Minute + time.Second)
 	ans, _ = rawLogin(t, f.addr, "dave", "right")
 	if _, rejected := ans.Rejected(); rejected {
 		t.Fatalf("still refused after the lockout: %+v", ans)
-	}
-}
-
-func TestThrottlePerIP(t *testing.T) {
-	th := newThrottle(ThrottleConfig{FailuresPerIP: 2, FailuresPerAccount: 100, Lockout: time.Minute})
-	now := time.Now()
-	th.failed("1.2.3.4", "a", now)
-	th.failed("1.2.3.4", "b", now)
-	if th.allowed("1.2.3.4", "c", now) {
-		t.Fatal("IP not locked after 2 failures")
-	}
-	if !th.allowed("5.6.7.8", "c", now) {
-		t.Fatal("another IP locked")
-	}
-	if !th.allowed("1.2.3.4", "c", now.Add(2*time.Minute)) {
-		t.Fatal("lockout did not expire")
-	}
-	th.failed("1.2.3.4", "d", now.Add(2*time.Minute)) // third failure: lockout doubles
-	if th.allowed("1.2.3.4", "c", now.Add(3*time.Minute+30*time.Second)) {
-		t.Fatal("second lockout did not double")
 	}
 }
 
@@ -259,8 +305,12 @@ func TestAutoRegister(t *testing.T) {
 	wantReject(t, ans, msg.RejectInvalidPassword)
 }
 
+// TestParallelLogins registers 100 accounts at once from one IP, exempt from
+// the per-IP limits as a bot swarm's address would be, with a hash queue
+// that holds them all.
 func TestParallelLogins(t *testing.T) {
-	f := newFixture(t, Config{AutoRegister: true})
+	f := newFixture(t, Config{AutoRegister: true, HashQueue: 100,
+		Throttle: ThrottleConfig{ExemptIPs: []netip.Prefix{netip.PrefixFrom(clientIP, 32)}}})
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for i := range 100 {

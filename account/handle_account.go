@@ -3,16 +3,19 @@ package account
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/names"
 	"github.com/coserver/coserver/password"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/token"
 )
 
-// loginTimeout bounds the store work of one login.
+// loginTimeout bounds the store work and the hash wait of one login.
 const loginTimeout = 10 * time.Second
 
 // handleAccount takes MsgAccount: decrypt the password, check it, and answer
@@ -27,110 +30,173 @@ func (ss *session) handleAccount(p []byte) error {
 	log := ss.conn.Log.With("account", name)
 	ss.conn.Log = log
 
-	ctx, cancel := context.WithTimeout(context.Background(), loginTimeout)
+	ctx, cancel := context.WithTimeout(s.ctx, loginTimeout)
 	defer cancel()
-	acc, result, code := s.authenticate(ctx, ss.conn.RemoteAddr().String(), name, pw)
-	s.logins.WithLabelValues(result).Inc()
-	if code != 0 {
-		log.Info("login refused", "result", result, "code", code)
-		ss.conn.Send(msg.RejectLogin(code))
-		return server.Kick(server.ReasonKicked, errors.New("login refused: "+result))
+	ip := ss.conn.RemoteAddr()
+	v := s.authenticate(ctx, ip, name, pw)
+	s.logins.WithLabelValues(v.result).Inc()
+	if v.err != nil {
+		log.Error("login failed", "result", v.result, "code", v.code, "err", v.err)
+	}
+	if v.code != 0 {
+		if v.err == nil {
+			log.Info("login refused", "result", v.result, "code", v.code)
+		}
+		ss.conn.Send(msg.RejectLogin(v.code))
+		return server.Kick(server.ReasonKicked, errors.New("login refused: "+v.result))
 	}
 
 	tok := token.New()
-	now := time.Now()
-	if err := s.tokens.IssueToken(ctx, tok, acc.ID, now.Add(s.cfg.TokenTTL)); err != nil {
+	now := s.cfg.Now()
+	if err := s.tokens.IssueToken(ctx, tok, v.acc.ID, ip, now.Add(s.cfg.TokenTTL)); err != nil {
 		log.Error("issuing token", "err", err)
 		s.logins.WithLabelValues(resultError).Inc()
 		ss.conn.Send(msg.RejectLogin(msg.RejectServerBusy))
 		return server.Kick(server.ReasonKicked, err)
 	}
-	if err := s.accounts.RecordLogin(ctx, acc.ID, now); err != nil {
+	if err := s.accounts.RecordLogin(ctx, v.acc.ID, now); err != nil {
 		log.Warn("recording login time", "err", err) // not worth refusing the player
 	}
-	log.Info("login accepted", "result", result)
+	log.Info("login accepted", "result", v.result)
 	ss.conn.Send(msg.AcceptLogin(tok, s.cfg.GameHost, s.cfg.GamePort))
 	ss.state = stateAnswered
 	return nil
 }
 
-// authenticate decides a login. It returns the account and a result label,
-// and a non-zero rejection code when the login is refused. It never logs or
-// returns the password.
-func (s *Server) authenticate(ctx context.Context, ip, name, pw string) (store.Account, string, msg.RejectCode) {
-	switch {
-	case s.cfg.Maintenance:
-		return store.Account{}, resultMaintenance, msg.RejectServerDown
-	case s.cfg.Full != nil && s.cfg.Full():
-		return store.Account{}, resultFull, msg.RejectServerBusy
-	case name == "" || pw == "":
-		return store.Account{}, resultBadPassword, msg.RejectInvalidPassword
-	}
-	now := time.Now()
-	if !s.throttle.allowed(ip, name, now) {
-		return store.Account{}, resultThrottled, msg.RejectAccountMaxLoginAttempts
-	}
+// verdict is how authenticate decided a login.
+type verdict struct {
+	acc    store.Account
+	result string         // the label of coserver_account_logins_total
+	code   msg.RejectCode // non-zero: the login is refused with it
+	err    error          // the cause of an internal failure, for the log
+}
 
+// authenticate decides a login. It never logs or returns the password.
+//
+// The attempt is counted by the throttle before any hashing, so parallel
+// guesses cannot outrun the limits, and the hash waits its turn in the gate
+// (bounded per IP, per account and in total).
+func (s *Server) authenticate(ctx context.Context, ip netip.Addr, name, pw string) verdict {
+	switch {
+	case s.ctx.Err() != nil:
+		return verdict{result: resultShutdown, code: msg.RejectServerDown}
+	case s.cfg.Maintenance:
+		return verdict{result: resultMaintenance, code: msg.RejectServerDown}
+	case s.cfg.Full != nil && s.cfg.Full():
+		return verdict{result: resultFull, code: msg.RejectServerBusy}
+	case name == "" || pw == "":
+		return verdict{result: resultBadPassword, code: msg.RejectInvalidPassword}
+	}
+	key := names.Key(name)
+	at, refused := s.throttle.begin(ip, key, s.cfg.Now())
+	switch refused {
+	case refusedLocked:
+		return verdict{result: resultThrottled, code: msg.RejectAccountMaxLoginAttempts}
+	case refusedTooFast:
+		return verdict{result: resultTooFast, code: msg.RejectTryAgainLater}
+	}
+	v, o := s.check(ctx, at, name, pw, s.cfg.AutoRegister)
+	s.throttle.end(at, o, s.cfg.Now())
+	return v
+}
+
+// check looks the account up and checks pw (or registers an unknown
+// account if mayRegister), returning the verdict and the outcome for the
+// throttle.
+func (s *Server) check(ctx context.Context, at attempt, name, pw string, mayRegister bool) (verdict, outcome) {
 	acc, err := s.accounts.AccountByName(ctx, name)
 	switch {
-	case errors.Is(err, store.ErrNotFound) && s.cfg.AutoRegister:
-		return s.register(ctx, ip, name, pw)
+	case errors.Is(err, store.ErrNotFound) && mayRegister:
+		return s.register(ctx, at, name, pw)
 	case errors.Is(err, store.ErrNotFound):
-		s.verify(s.dummy, pw) // same cost as a real check: timing does not tell which names exist
-		s.throttle.failed(ip, name, now)
-		return acc, resultUnknown, msg.RejectInvalidPassword
+		// Same cost as a real check: timing does not tell which names exist.
+		if _, err := s.verify(ctx, at, s.dummy, pw); err != nil {
+			return s.hashFailed(err), outcomeNone
+		}
+		return verdict{result: resultUnknown, code: msg.RejectInvalidPassword}, outcomeFailed
 	case err != nil:
-		return acc, resultError, msg.RejectDatabaseError
+		return s.internal(fmt.Errorf("looking up the account: %w", err)), outcomeNone
 	}
-	ok, err := s.verify(acc.PasswordHash, pw)
+	ok, err := s.verify(ctx, at, acc.PasswordHash, pw)
 	if err != nil {
-		return acc, resultError, msg.RejectDatabaseError
+		return s.hashFailed(err), outcomeNone
 	}
 	if !ok {
-		s.throttle.failed(ip, name, now)
-		return acc, resultBadPassword, msg.RejectInvalidPassword
+		return verdict{acc: acc, result: resultBadPassword, code: msg.RejectInvalidPassword}, outcomeFailed
 	}
-	s.throttle.succeeded(name)
 	if acc.Status == store.StatusBanned {
-		return acc, resultBanned, msg.RejectAccountBanned
+		return verdict{acc: acc, result: resultBanned, code: msg.RejectAccountBanned}, outcomeSuccess
 	}
-	return acc, resultOK, 0
+	return verdict{acc: acc, result: resultOK}, outcomeSuccess
 }
 
 // register creates an unknown account on its first login (AutoRegister).
-func (s *Server) register(ctx context.Context, ip, name, pw string) (store.Account, string, msg.RejectCode) {
-	if !ValidAccountName(name) || len(pw) < minPasswordLen {
-		return store.Account{}, resultBadPassword, msg.RejectInvalidPassword
+func (s *Server) register(ctx context.Context, at attempt, name, pw string) (verdict, outcome) {
+	if !ValidAccountName(name) || !ValidPassword(pw) {
+		return verdict{result: resultBadPassword, code: msg.RejectInvalidPassword}, outcomeFailed
 	}
-	s.hashes <- struct{}{}
-	hash, err := password.Hash(pw, s.cfg.HashParams)
-	<-s.hashes
+	var hash string
+	err := s.hashSlot(ctx, at, func() (err error) {
+		hash, err = password.Hash(pw, s.cfg.HashParams)
+		return err
+	})
 	if err != nil {
-		return store.Account{}, resultError, msg.RejectDatabaseError
+		return s.hashFailed(err), outcomeNone
 	}
 	acc, err := s.accounts.CreateAccount(ctx, name, hash)
 	if errors.Is(err, store.ErrExists) {
 		// Another connection registered it a moment ago: log in normally.
-		acc, err = s.accounts.AccountByName(ctx, name)
-		if err != nil {
-			return acc, resultError, msg.RejectDatabaseError
-		}
-		if ok, err := s.verify(acc.PasswordHash, pw); err != nil || !ok {
-			s.throttle.failed(ip, name, time.Now())
-			return acc, resultBadPassword, msg.RejectInvalidPassword
-		}
-		return acc, resultOK, 0
+		return s.check(ctx, at, name, pw, false)
 	}
 	if err != nil {
-		return acc, resultError, msg.RejectDatabaseError
+		return s.internal(fmt.Errorf("creating the account: %w", err)), outcomeNone
 	}
-	return acc, resultRegistered, 0
+	return verdict{acc: acc, result: resultRegistered}, outcomeSuccess
 }
 
-// verify checks pw against a stored hash, at most MaxConcurrentHashes at a
-// time: each argon2id run holds tens of MiB.
-func (s *Server) verify(hash, pw string) (bool, error) {
-	s.hashes <- struct{}{}
-	defer func() { <-s.hashes }()
-	return password.Verify(hash, pw)
+// verify checks pw against a stored hash in a hash slot.
+func (s *Server) verify(ctx context.Context, at attempt, hash, pw string) (ok bool, err error) {
+	err = s.hashSlot(ctx, at, func() (err error) {
+		ok, err = password.Verify(hash, pw)
+		return err
+	})
+	return ok, err
+}
+
+// hashSlot runs f, a password hash, once the gate gives the attempt a slot:
+// each argon2id run holds HashParams.MemoryKiB and a core.
+func (s *Server) hashSlot(ctx context.Context, at attempt, f func() error) error {
+	release, err := s.gate.acquire(ctx, at.ip, at.account)
+	if err != nil {
+		return fmt.Errorf("waiting for a hash slot: %w", err)
+	}
+	defer release()
+	s.hashes.Inc()
+	if err := f(); err != nil {
+		return fmt.Errorf("hashing: %w", err)
+	}
+	return nil
+}
+
+// hashFailed is the verdict when hashSlot fails: a full queue, a shutdown,
+// or a bad stored hash.
+func (s *Server) hashFailed(err error) verdict {
+	switch {
+	case errors.Is(err, errBusy):
+		return verdict{result: resultBusy, code: msg.RejectServerBusy}
+	case s.ctx.Err() != nil:
+		return verdict{result: resultShutdown, code: msg.RejectServerDown}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return verdict{result: resultBusy, code: msg.RejectServerBusy}
+	}
+	return s.internal(err)
+}
+
+// internal is the verdict for an internal failure: the client is told
+// "database error", the log gets the cause.
+func (s *Server) internal(err error) verdict {
+	if s.ctx.Err() != nil {
+		return verdict{result: resultShutdown, code: msg.RejectServerDown}
+	}
+	return verdict{result: resultError, code: msg.RejectDatabaseError, err: err}
 }

@@ -62,6 +62,7 @@ type App struct {
 	db       *store.DB
 	reg      *prometheus.Registry
 	acct     *server.Server
+	acctSvc  *account.Server
 	game     *server.Server
 	gameSvc  *game.Server
 	admin    *http.Server
@@ -162,6 +163,7 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		if err != nil {
 			return err
 		}
+		a.acctSvc = svc
 		a.acct = server.New(a.listenerConfig("account"), svc, metrics, svc.Types())
 		ln, err := net.Listen("tcp", cfg.Account.AccountAddr)
 		if err != nil {
@@ -296,6 +298,9 @@ func addrOf(s *server.Server) net.Addr {
 // and the store.
 func (a *App) Shutdown(ctx context.Context) error {
 	var errs []error
+	if a.acctSvc != nil {
+		a.acctSvc.Close() // logins waiting for a hash give up now, not at the deadline
+	}
 	for _, s := range []*server.Server{a.acct, a.game} {
 		if s != nil {
 			if err := s.Shutdown(ctx); err != nil {

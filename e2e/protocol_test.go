@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"errors"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -129,6 +130,38 @@ func TestOutOfStateAndBadTokens(t *testing.T) {
 		case <-second.Done():
 			t.Errorf("a replayed ticket disconnected the player: %v", second.Err())
 		default:
+		}
+	})
+
+	t.Run("token from another IP", func(t *testing.T) {
+		cfg := srv.clientConfig("stolen", 0)
+		ticket, err := client.Authenticate(t.Context(), cfg) // from 127.0.0.1
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A second loopback address: Linux routes all of 127/8 to lo.
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}
+		nc, err := d.DialContext(t.Context(), "tcp", srv.gameAddr())
+		if err != nil {
+			t.Skipf("no second loopback address: %v", err)
+		}
+		conn := client.NewConn(nc)
+		t.Cleanup(func() { _ = conn.Close() })
+		if err := conn.SetReadDeadline(time.Now().Add(waitTimeout)); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.Send(&msg.Connect{Token: ticket.Token, Build: msg.Build5017, Language: "En", Contents: 10}); err != nil {
+			t.Fatal(err)
+		}
+		conn.Rekey(ticket.Token)
+		if tk := expectTalk(t, conn); tk.Message != textLoginInvalid {
+			t.Errorf("token from another IP: %q, want %q", tk.Message, textLoginInvalid)
+		}
+		expectClosed(t, conn)
+		// It was spent by the try: the rightful client cannot use it either.
+		var le *client.LoginError
+		if _, err := client.Connect(t.Context(), cfg, ticket); !errors.As(err, &le) || le.Text != textLoginInvalid {
+			t.Fatalf("token after a try from another IP: %v, want LoginError %q", err, textLoginInvalid)
 		}
 	})
 

@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -36,9 +37,10 @@ type Store interface {
 	SaveCharacters(ctx context.Context, cs ...store.Character) error
 }
 
-// Tokens redeems the one-time tokens the account server issued.
+// Tokens redeems the one-time tokens the account server issued; a token is
+// honoured only from the client address it was issued to.
 type Tokens interface {
-	ConsumeToken(ctx context.Context, tok uint64, now time.Time) (accountID int64, err error)
+	ConsumeToken(ctx context.Context, tok uint64, ip netip.Addr, now time.Time) (accountID int64, err error)
 }
 
 // Defaults for Config.

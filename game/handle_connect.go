@@ -44,7 +44,7 @@ func (s *session) handleConnect(p []byte) error {
 
 	ctx, cancel := s.storeCtx()
 	defer cancel()
-	acc, err := s.srv.tokens.ConsumeToken(ctx, tok, s.srv.now())
+	acc, err := s.srv.tokens.ConsumeToken(ctx, tok, s.conn.RemoteAddr(), s.srv.now())
 	if err != nil {
 		s.srv.m.logins.WithLabelValues("bad_token").Inc()
 		s.system(msg.ChannelLogin, textLoginInvalid)

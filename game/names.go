@@ -1,6 +1,10 @@
 package game
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/coserver/coserver/names"
+)
 
 // Character-name rules (game-rules §4, policy): 3–15 bytes of ASCII letters,
 // digits and a few safe symbols; none of the words the server or staff use.
@@ -9,13 +13,15 @@ const (
 	MaxNameLen = 15
 )
 
-// reservedNames may not be a character's name: the sender and recipient of
-// server text, and the spouse placeholder.
+// reservedNames may not be a character's name, in any case: the sender and
+// recipient of server text, and the spouse placeholder. Keys (lower case).
 var reservedNames = [...]string{"none", "system", "allusers"}
 
-// reservedParts may not appear anywhere in a name: staff tags and server
-// words, exactly as Faith's isValidNameString lists them (case matters).
-var reservedParts = [...]string{"GM", "gm", "PM", "pm", "SYSTEM", "system", "NPC", "npc"}
+// reservedParts may not appear anywhere in a name, in any case: the staff
+// tags and server words of Faith's isValidNameString (which compares them
+// case-sensitively, so "Gm_hero" passed there), and "admin". Keys (lower
+// case).
+var reservedParts = [...]string{"gm", "pm", "system", "npc", "admin"}
 
 // nameProblem returns why name cannot be a character's name, or "".
 func nameProblem(name string) string {
@@ -30,20 +36,20 @@ func nameProblem(name string) string {
 			return "Name may use letters, digits and _ - ~ ! only."
 		}
 	}
-	lower := strings.ToLower(name)
+	key := foldName(name)
 	for _, r := range reservedNames {
-		if lower == r {
+		if key == r {
 			return "That name is reserved."
 		}
 	}
 	for _, r := range reservedParts {
-		if strings.Contains(name, r) {
+		if strings.Contains(key, r) {
 			return "That name is reserved."
 		}
 	}
 	return ""
 }
 
-// foldName is the directory key of a character name: names compare without
-// case, as the store compares them.
-func foldName(name string) string { return strings.ToLower(name) }
+// foldName is the directory key of a character name: names.Key, the rule
+// the store and the account server compare names by.
+func foldName(name string) string { return names.Key(name) }

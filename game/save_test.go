@@ -3,6 +3,7 @@ package game
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ func (f *fakeStore) get(id uint32) (store.Character, bool) {
 
 type noTokens struct{}
 
-func (noTokens) ConsumeToken(context.Context, uint64, time.Time) (int64, error) {
+func (noTokens) ConsumeToken(context.Context, uint64, netip.Addr, time.Time) (int64, error) {
 	return 0, store.ErrNotFound
 }
 

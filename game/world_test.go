@@ -340,7 +340,9 @@ func TestGridMatchesBruteForce(t *testing.T) {
 func TestNameRules(t *testing.T) {
 	ok := []string{"Hero", "abc", "Knight_01", "x~y!z", "AbcdefghijklmnO"}
 	bad := []string{"ab", "abcdefghijklmnop", "has space", "semi;colon", "None", "system", "ALLUSERS",
-		"TheGM", "pmBoss", "MyNPC", "tab\tname", "ünï"}
+		"TheGM", "pmBoss", "MyNPC", "tab\tname", "ünï",
+		// Reserved words in any case (Faith's check is case-sensitive).
+		"Admin", "Gm_hero", "NpC1", "xPm", "SyStemX", "theADMIN"}
 	for _, n := range ok {
 		if p := nameProblem(n); p != "" {
 			t.Errorf("%q refused: %s", n, p)

@@ -130,3 +130,49 @@ func TestStatusString(t *testing.T) {
 		}
 	}
 }
+
+// TestNameKeyUnicode: names compare by names.Key, so a name spelt with the
+// Kelvin sign (U+212A, which strings.ToLower folds to "k") is another name
+// than its ASCII look-alike, for accounts and characters alike.
+func TestNameKeyUnicode(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	kirk, err := db.CreateAccount(ctx, "kirk", testHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.AccountByName(ctx, "\u212Airk"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("AccountByName(Kelvin irk) = %+v, %v; want ErrNotFound", a, err)
+	}
+	kelvin, err := db.CreateAccount(ctx, "\u212Airk", testHash)
+	if err != nil {
+		t.Fatalf("CreateAccount(Kelvin irk): %v", err)
+	}
+	if got, err := db.AccountByName(ctx, "KIRK"); err != nil || got.ID != kirk.ID {
+		t.Fatalf("AccountByName(KIRK) = %+v, %v", got, err)
+	}
+	if _, err := db.CreateCharacter(ctx, testCharacter(kirk.ID, "Kirk")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateCharacter(ctx, testCharacter(kelvin.ID, "\u212Airk")); err != nil {
+		t.Fatalf("character named with the Kelvin sign refused: %v", err)
+	}
+	if c, err := db.CharacterByName(ctx, "\u212AIRK"); err != nil || c.AccountID != kelvin.ID {
+		t.Fatalf("CharacterByName(Kelvin IRK) = %+v, %v", c, err)
+	}
+}
+
+// TestSQLiteLowerIsNamesKey checks the fact migration 0002 relies on:
+// SQLite's lower() folds exactly as names.Key does.
+func TestSQLiteLowerIsNamesKey(t *testing.T) {
+	db, _ := openTest(t)
+	for _, name := range []string{"KiRk", "\u212Airk", "\u00c9MILE", "\u0130x", "a_B~!-9"} {
+		var got string
+		if err := db.r.QueryRow(`SELECT lower(?)`, name).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != nameKey(name) {
+			t.Errorf("lower(%q) = %q, names.Key gives %q", name, got, nameKey(name))
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,7 +57,7 @@ func TestCrashChild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.IssueToken(ctx, uint64(i), a.ID, time.Now().Add(time.Minute)); err != nil {
+		if err := db.IssueToken(ctx, uint64(i), a.ID, netip.MustParseAddr("127.0.0.1"), time.Now().Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		c.X++
@@ -139,7 +140,7 @@ func TestKillMidWrite(t *testing.T) {
 		if err := rows.Scan(&id, &name, &key, &hash, &status, &gm, &created, &lastLogin); err != nil {
 			t.Fatal(err)
 		}
-		if name != crashName(n) || key != strings.ToLower(name) || hash != testHash ||
+		if name != crashName(n) || key != nameKey(name) || hash != testHash ||
 			status != int64(StatusActive) || gm != 0 || created <= 0 || lastLogin != 0 {
 			t.Fatalf("incomplete account row %d: %d %q %q %q %d %d %d %d", n, id, name, key, hash, status, gm, created, lastLogin)
 		}

@@ -51,6 +51,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/coserver/coserver/names"
 )
 
 // DefaultPath is where the server keeps its database unless configured
@@ -297,8 +299,8 @@ func timeFromDB(us int64) time.Time {
 }
 
 // nameKey is the case-insensitive uniqueness key of an account or
-// character name.
-func nameKey(name string) string { return strings.ToLower(name) }
+// character name: names.Key, the rule the throttle and the game use too.
+func nameKey(name string) string { return names.Key(name) }
 
 // constraintCode returns the SQLite extended result code of a constraint
 // violation, or 0 if err is not one.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 )
 
@@ -16,12 +17,16 @@ import (
 // as negative numbers.
 
 // IssueToken records a one-time login token for accountID, valid until
-// expires. It returns ErrExists if the token is already outstanding and
-// ErrNotFound if the account does not exist.
-func (db *DB) IssueToken(ctx context.Context, token uint64, accountID int64, expires time.Time) error {
+// expires and only from the client address ip. It returns ErrExists if the
+// token is already outstanding and ErrNotFound if the account does not
+// exist.
+func (db *DB) IssueToken(ctx context.Context, token uint64, accountID int64, ip netip.Addr, expires time.Time) error {
+	if !ip.IsValid() {
+		return fmt.Errorf("store: issue token for account %d: no client address", accountID)
+	}
 	_, err := db.w.ExecContext(ctx,
-		`INSERT INTO login_tokens (token, account_id, expires_at) VALUES (?, ?, ?)`,
-		int64(token), accountID, timeToDB(expires))
+		`INSERT INTO login_tokens (token, account_id, client_ip, expires_at) VALUES (?, ?, ?, ?)`,
+		int64(token), accountID, ip.Unmap().String(), timeToDB(expires))
 	switch {
 	case err == nil:
 		return nil
@@ -33,18 +38,21 @@ func (db *DB) IssueToken(ctx context.Context, token uint64, accountID int64, exp
 	return fmt.Errorf("store: issue token for account %d: %w", accountID, err)
 }
 
-// ConsumeToken redeems token: it deletes it and returns its account id.
-// A token can be consumed once; ErrNotFound if it is missing or expired
-// (a token is valid while now is before its expiry). It also purges every
-// token expired at now.
-func (db *DB) ConsumeToken(ctx context.Context, token uint64, now time.Time) (accountID int64, err error) {
+// ConsumeToken redeems token presented by a client at ip: it deletes it and
+// returns its account id. A token can be consumed once; ErrNotFound if it
+// is missing or expired (a token is valid while now is before its expiry),
+// or was issued to another address (it is deleted all the same: a token
+// shown from elsewhere has leaked). It also purges every token expired at
+// now.
+func (db *DB) ConsumeToken(ctx context.Context, token uint64, ip netip.Addr, now time.Time) (accountID int64, err error) {
 	nowDB := timeToDB(now)
 	var expires int64
+	var issuedTo string
 	found := true
 	err = inTx(ctx, db.w, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx,
-			`DELETE FROM login_tokens WHERE token = ? RETURNING account_id, expires_at`,
-			int64(token)).Scan(&accountID, &expires)
+			`DELETE FROM login_tokens WHERE token = ? RETURNING account_id, client_ip, expires_at`,
+			int64(token)).Scan(&accountID, &issuedTo, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
 			found = false
 		} else if err != nil {
@@ -58,6 +66,9 @@ func (db *DB) ConsumeToken(ctx context.Context, token uint64, now time.Time) (ac
 	}
 	if !found || expires <= nowDB {
 		return 0, fmt.Errorf("store: consume token: %w", ErrNotFound)
+	}
+	if !ip.IsValid() || issuedTo != ip.Unmap().String() {
+		return 0, fmt.Errorf("store: consume token: issued to %q, presented from %v: %w", issuedTo, ip, ErrNotFound)
 	}
 	return accountID, nil
 }
