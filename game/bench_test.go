@@ -109,3 +109,33 @@ func BenchmarkAOI(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDialogPage is a click on an NPC up to its first page sent as
+// MsgTaskDialog packets, then the answer that ends the dialog: the script
+// runs on the map goroutine in the map's VM.
+func BenchmarkDialogPage(b *testing.B) {
+	pack, lib := testPack(b, map[string]string{"main.lua": `
+local pick = ask("Hello " .. name() .. ", what brings you here today?", {"Travel", "Trade", "Nothing"})
+if pick == 1 then say("Safe roads.") end
+`})
+	w := newContentWorld(b, pack, lib)
+	m := w.maps[StartMap]
+	ps, cs := benchPlayers(b, m, 1, 1)
+	p, c := ps[0], cs[0]
+	now := time.Now()
+	b.ReportAllocs()
+	b.ResetTimer()
+	m.call(func(m *Map) {
+		for b.Loop() {
+			before := c.packets.Load()
+			m.clickNPC(p, 7, now)
+			if c.packets.Load()-before < 5 || p.talk == nil {
+				b.Fatal("no page")
+			}
+			m.answerDialog(p, 1, "", now)
+			if p.talk != nil {
+				b.Fatal("the dialog did not end")
+			}
+		}
+	})
+}
