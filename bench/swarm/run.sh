@@ -6,6 +6,7 @@
 #
 #   bench/swarm/run.sh                  # sizes 1000 2000 5000 10000, 60 s each
 #   SIZES="500 1000" DURATION=30s bench/swarm/run.sh
+#   BEHAVIOUR=npc SIZES=1000 bench/swarm/run.sh   # bots talk to NPCs and travel
 #
 # Results: bench/out/swarm-<n>.json (the bots' report) and a summary table on
 # stdout. The server core is CPU 0, the bots' core CPU 1.
@@ -16,6 +17,7 @@ SIZES=${SIZES:-"1000 2000 5000 10000"}
 DURATION=${DURATION:-60s}
 RATE=${RATE:-250}      # logins started per second
 SPREAD=${SPREAD:-450}  # tiles the bots' homes spread over around the start
+BEHAVIOUR=${BEHAVIOUR:-walk} # walk, or npc: click NPCs, answer dialogs, travel between maps
 SERVER_CPU=${SERVER_CPU:-0}
 BOTS_CPU=${BOTS_CPU:-1}
 OUT=${OUT:-bench/out}
@@ -48,7 +50,7 @@ for n in $SIZES; do
 	base_rss=$(rss_kib "$srv")
 	t0=$(cpu_ticks "$srv")
 	GOMAXPROCS=1 taskset -c "$BOTS_CPU" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
-		-rate "$RATE" -spread "$SPREAD" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress"
+		-rate "$RATE" -spread "$SPREAD" -behaviour "$BEHAVIOUR" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress"
 	t1=$(cpu_ticks "$srv")
 	end_rss=$(rss_kib "$srv")
 	hwm=$(hwm_kib "$srv")
@@ -69,6 +71,10 @@ both = lambda l: f'{l["p50_ms"]:.1f}/{l["p99_ms"]:.1f}'
 print(f'{n:<7} {r["active_at_end"]:<7} {r["logins_per_s"]:<9.0f} {both(rtt):<17} {both(steady):<17} '
       f'{acked / secs:<8.0f} {100 * cpu / secs:<10.1f} {1e6 * cpu / secs / n:<12.1f} '
       f'{(int(end) - int(base)) / n:<12.1f} {errors} (peak RSS {int(hwm) // 1024} MiB)')
+if r.get("click_rtt") and r["click_rtt"].get("count"):
+    c, npcs = r["click_rtt"], r.get("npcs", {})
+    print(f'        click -> first page p50/p99/max {c["p50_ms"]:.1f}/{c["p99_ms"]:.1f}/{c["max_ms"]:.1f} ms; '
+          f'npcs {json.dumps(npcs)}')
 PY
 	rm -rf "$dir"
 done
