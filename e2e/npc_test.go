@@ -7,6 +7,7 @@ import (
 	"github.com/coserver/coserver/client"
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/game"
+	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/store"
 )
 
@@ -114,4 +115,30 @@ func travel(t *testing.T, c *client.Client) {
 			return
 		}
 	}
+}
+
+// TestGMTeleportsAnotherPlayer: "/tele name map x y" moves another player
+// through the same path as portals; a player at the destination sees it.
+func TestGMTeleportsAnotherPlayer(t *testing.T) {
+	srv := startServer(t, newDB(t), "")
+	gmCfg := srv.clientConfig("moverg", 0)
+	login(t, gmCfg).Close() // create the account and character
+	if err := srv.app.Store().SetGM(t.Context(), gmCfg.Account, true); err != nil {
+		t.Fatal(err)
+	}
+	gm := login(t, gmCfg)
+	target := login(t, srv.clientConfig("movert", 1))
+	if err := gm.Talk(msg.ChannelTalk, "", "/tele "+gm.Name()+" 1000 490 641"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the GM in the Desert", func() bool { return gm.Position().Map == 1000 })
+	rec := record(gm)
+	if err := gm.Talk(msg.ChannelTalk, "", "/tele "+target.Name()+" 1000 491 641"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the player in the Desert", func() bool {
+		p := target.Position()
+		return p.Map == 1000 && p.X == 491 && p.Y == 641
+	})
+	rec.waitCount(t, "the GM sees the player arrive", 1, isSpawnOf(target.ID()))
 }

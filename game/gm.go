@@ -9,7 +9,8 @@ import (
 	"github.com/coserver/coserver/server"
 )
 
-// command runs a GM chat command: "/tele map x y", "/online", "/kick name".
+// command runs a GM chat command: "/tele [name] map x y", "/online",
+// "/kick name".
 // It may come during the login chain, before the player is on a map: the
 // commands that need a map refuse then.
 func (s *session) command(line string) {
@@ -17,8 +18,18 @@ func (s *session) command(line string) {
 	reply := func(format string, args ...any) { s.system(msg.ChannelTopLeft, fmt.Sprintf(format, args...)) }
 	switch f[0] {
 	case "/tele":
+		// /tele map x y moves the GM; /tele name map x y moves a player.
+		pl := s.player
+		if len(f) == 5 {
+			target := s.srv.world.find(f[1])
+			if target == nil {
+				reply("%s is not online.", f[1])
+				return
+			}
+			pl, f = target.player, f[1:]
+		}
 		if len(f) != 4 {
-			reply("usage: /tele map x y")
+			reply("usage: /tele [name] map x y")
 			return
 		}
 		id, e1 := strconv.ParseUint(f[1], 10, 32)
@@ -33,12 +44,13 @@ func (s *session) command(line string) {
 			reply("(%d, %d) on map %d is not walkable", x, y, id)
 			return
 		}
-		if !s.placed {
+		on := pl.at.Load() // nil until placed on a map
+		if on == nil || (pl == s.player && !s.placed) {
 			reply(textNotPlaced)
 			return
 		}
-		pl := s.player
-		pl.at.Load().do(func(m *Map) { m.teleport(pl, dest, uint16(x), uint16(y)) })
+		s.conn.Log.Info("GM teleport", "target", pl.name, "map", id, "x", x, "y", y)
+		on.do(func(m *Map) { m.teleport(pl, dest, uint16(x), uint16(y)) })
 	case "/online":
 		reply("%d players online", s.srv.world.Online())
 	case "/kick":
