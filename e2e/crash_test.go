@@ -56,14 +56,10 @@ func runChildServer(db string) {
 	select {}
 }
 
-// TestKill9 kills the server process with SIGKILL while a player walks: the
-// restarted server finds the database intact and the character where it
-// was at most one save interval before the kill.
-func TestKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a child process")
-	}
-	db := newDB(t)
+// startChild starts the test binary as a server on db (runChildServer) and
+// returns it with its account address.
+func startChild(t *testing.T, db string) (*exec.Cmd, string) {
+	t.Helper()
 	child := exec.Command(os.Args[0], "-test.run=^$")
 	child.Env = append(os.Environ(), childDBEnv+"="+db)
 	out, err := child.StdoutPipe()
@@ -78,7 +74,18 @@ func TestKill9(t *testing.T) {
 	if err != nil || !strings.HasPrefix(line, "ready ") {
 		t.Fatalf("child server: %q, %v", line, err)
 	}
-	addr := strings.TrimSpace(strings.TrimPrefix(line, "ready "))
+	return child, strings.TrimSpace(strings.TrimPrefix(line, "ready "))
+}
+
+// TestKill9 kills the server process with SIGKILL while a player walks: the
+// restarted server finds the database intact and the character where it
+// was at most one save interval before the kill.
+func TestKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	db := newDB(t)
+	child, addr := startChild(t, db)
 
 	cfg := client.Config{AccountAddr: addr, Account: "crash1", Password: testPassword, Character: "Crasher",
 		Body: 1003, Class: 10, Timeout: waitTimeout, Logger: testLogger()}
@@ -148,4 +155,49 @@ func TestKill9(t *testing.T) {
 		t.Fatalf("after kill -9 the character is at %+v; want the saved %+v or a later step of %+v", got, saved, path)
 	}
 	t.Logf("saved before the walk: %+v, path: %+v, restored at: %+v", saved, path, got)
+}
+
+// TestKill9AfterDialog: a player talks to the guide (who sets a variable)
+// and travels to Twin City; once a periodic save has stored that, the server
+// is killed with SIGKILL. The restarted server has the player in Twin City
+// and the guide remembers it.
+func TestKill9AfterDialog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	db := newDB(t)
+	child, addr := startChild(t, db)
+	cfg := client.Config{AccountAddr: addr, Account: "crash2", Password: testPassword, Character: "Traveller",
+		Body: 1003, Class: 10, Timeout: waitTimeout, Logger: testLogger()}
+	c := login(t, cfg)
+	travel(t, c)
+	eventually(t, "the player in Twin City", func() bool { return c.Position().Map == twinCity })
+	reader, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the periodic save of the journey", func() bool {
+		var m uint32
+		var met string
+		err := reader.QueryRow(`SELECT c.map_id, v.value FROM characters c JOIN character_vars v
+			ON v.character_id = c.id WHERE c.name = ? AND v.key = 'guide.met'`, cfg.Character).Scan(&m, &met)
+		return err == nil && m == twinCity && met != ""
+	})
+	reader.Close()
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+
+	s := startServer(t, db, "")
+	cfg.AccountAddr = s.accountAddr()
+	again := login(t, cfg)
+	if got := again.Position(); again.Created() || got.Map != twinCity {
+		t.Fatalf("after kill -9: created %v, at %+v", again.Created(), got)
+	}
+	_ = again.Close()
+	ch, err := s.app.Store().CharacterByName(t.Context(), cfg.Character)
+	if err != nil || ch.Vars["guide.met"] == "" {
+		t.Fatalf("the guide's variable after kill -9: %v, %v", ch.Vars, err)
+	}
 }
