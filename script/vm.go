@@ -21,7 +21,9 @@ const (
 	// MaxCallDepth is the deepest Lua call stack; deeper recursion is a script error.
 	MaxCallDepth = 200
 	// RegistrySize is the initial size, in values, of a dialog's Lua data stack.
-	RegistrySize = 1024
+	RegistrySize = 256
+	// maxFreeThreads is how many finished Lua threads a VM keeps for reuse.
+	maxFreeThreads = 8
 	// MaxRegistrySize is the largest a dialog's Lua data stack may grow, in values (unpack of a
 	// huge range, deep recursion with many locals); beyond it is a script error.
 	MaxRegistrySize = 64 * 1024
@@ -49,6 +51,7 @@ type VM struct {
 	envMeta *lua.LTable // metatable of every dialog's environment: globals behind __index
 	budget  budget
 	cur     *Dialog // the dialog running now, nil between runs
+	free    []*lua.LState // threads of dialogs that ran to their end, for reuse
 	closed  bool
 }
 
@@ -139,10 +142,15 @@ func (vm *VM) Start(name string, npc NPC, p Player) (d *Dialog, page Page, done 
 	if !ok {
 		return nil, Page{}, true, fmt.Errorf("start script %q: %w", name, ErrNoScript)
 	}
-	th, _ := vm.l.NewThread() // the VM's own state has no context, so there is no cancel func
-	th.SetContext(&vm.budget)
+	var th *lua.LState
+	if n := len(vm.free); n > 0 {
+		th, vm.free = vm.free[n-1], vm.free[:n-1]
+	} else {
+		th, _ = vm.l.NewThread() // the VM's own state has no context, so there is no cancel func
+		th.SetContext(&vm.budget)
+	}
 	fn := vm.l.NewFunctionFromProto(proto)
-	env := vm.l.NewTable()
+	env := vm.l.CreateTable(0, 4)
 	env.Metatable = vm.envMeta
 	fn.Env = env
 	d = &Dialog{vm: vm, name: name, npc: npc, player: p, th: th, fn: fn}
@@ -222,6 +230,15 @@ func (d *Dialog) run(args ...lua.LValue) (page Page, done bool, err error) {
 		}
 		d.end()
 		return Page{}, true, e
+	}
+	if st == lua.ResumeOK && len(vm.free) < maxFreeThreads {
+		// The chunk returned: the thread's call stack is empty and its upvalues closed, so it can
+		// run the next dialog. gopher-lua marks a finished thread dead (it would be a finished
+		// coroutine) without touching anything else (LState.kill, v1.1.2); undo that.
+		d.th.Dead = false
+		d.th.SetTop(0)
+		vm.free = append(vm.free, d.th)
+		d.th = nil
 	}
 	if st == lua.ResumeOK || d.teleported || d.wait == waitNone {
 		d.end()
