@@ -50,7 +50,7 @@ type VM struct {
 	globals *lua.LTable // the API and the safe libraries, read-only for scripts
 	envMeta *lua.LTable // metatable of every dialog's environment: globals behind __index
 	budget  budget
-	cur     *Dialog // the dialog running now, nil between runs
+	cur     *Dialog       // the dialog running now, nil between runs
 	free    []*lua.LState // threads of dialogs that ran to their end, for reuse
 	closed  bool
 }
