@@ -311,3 +311,14 @@ func (b *budget) Err() error {
 }
 
 func (b *budget) Value(any) any { return nil }
+
+// call calls the function below the nargs arguments on l's stack for one result, from a Go
+// function of the API, and refuses a page asked inside it: gopher-lua cannot suspend a dialog
+// there, and its stack is no longer the caller's.
+func (vm *VM) call(l *lua.LState, nargs int) {
+	l.Call(nargs, 1)
+	if d := vm.cur; d != nil && d.yielded {
+		vm.budget.misuse = true
+		l.RaiseError("%s", errYieldAcross.Error())
+	}
+}
