@@ -33,6 +33,9 @@ func FuzzScript(f *testing.F) {
 		"unpack({}, 1, 1e8)",
 		"string.format('%99d%99d', 1, 2)",
 		"if then",
+		"local k, v = ('key = val'):match('^%s*(%w+)%s*=%s*(.-)%s*$') say(k .. v)",
+		"for w in ('one two'):gmatch('%a+') do say(w) end say((('x y'):gsub('%s', '_')))",
+		"say(string.find('abc', 'b', 1, true)) say(('%d'):format(3)) say(table.concat({1, 2}, ','))",
 		"xpcall(function() ask('a', {'b'}) end, function(e) return e end)",
 		"local t = setmetatable({}, {__index = function(t, k) return ask(k, {'a'}) end}) local _ = t.x",
 	} {
