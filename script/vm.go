@@ -107,6 +107,7 @@ type Dialog struct {
 	yielded    bool // the current run asked a page or teleported
 	teleported bool
 	pageLimit  bool
+	cancelled  bool // Cancel was called during the run
 }
 
 // Script returns the name of the dialog's script.
@@ -193,7 +194,8 @@ func (d *Dialog) Answer(option int, text string) (page Page, done bool, err erro
 // script never resumes. Cancelling an ended dialog does nothing.
 func (d *Dialog) Cancel() {
 	if d.vm.cur == d {
-		return // called from a host callback of this very dialog; it ends when the run returns
+		d.cancelled = true // called from a host callback of this very dialog: end it when the run returns
+		return
 	}
 	d.end()
 }
@@ -240,7 +242,7 @@ func (d *Dialog) run(args ...lua.LValue) (page Page, done bool, err error) {
 		vm.free = append(vm.free, d.th)
 		d.th = nil
 	}
-	if st == lua.ResumeOK || d.teleported || d.wait == waitNone {
+	if st == lua.ResumeOK || d.teleported || d.cancelled || d.wait == waitNone {
 		d.end()
 		return Page{}, true, nil
 	}
