@@ -119,9 +119,9 @@ func (d *Dialog) Page() Page { return d.page }
 // Error is a script that failed at run time: Message is Lua's "file:line: message".
 // It unwraps to ErrBudget or ErrPageLimit when one of those ended it.
 type Error struct {
-	Script  string
-	Message string
-	Err     error
+	Script  string // the script's name
+	Message string // Lua's message, "file:line: message" when Lua knows the line
+	Err     error  // ErrBudget, ErrPageLimit or nil
 }
 
 // Error returns "script NAME: file:line: message".
