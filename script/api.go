@@ -32,11 +32,14 @@ func (vm *VM) sandbox() *lua.LTable {
 	}
 	str := all.RawGetString(lua.StringLibName).(*lua.LTable)
 	str.RawSetString("rep", l.NewFunction(strRep))
-	str.RawSetString("gsub", l.NewFunction(strGsub))
+	str.RawSetString("gsub", l.NewFunction(vm.strGsub))
+	str.RawSetString("find", l.NewFunction(vm.strFind))
+	str.RawSetString("match", l.NewFunction(vm.strMatch))
+	str.RawSetString("gmatch", l.NewFunction(vm.strGmatch))
 	str.RawSetString("format", l.NewFunction(strFormat(str.RawGetString("format").(*lua.LFunction).GFunction)))
 	tbl := all.RawGetString(lua.TabLibName).(*lua.LTable)
 	tbl.RawSetString("concat", l.NewFunction(tableConcat(tbl.RawGetString("concat").(*lua.LFunction).GFunction)))
-	g.RawSetString(concatName, l.NewFunction(luaConcat))
+	g.RawSetString(concatName, l.NewFunction(vm.luaConcat))
 	str.RawSetString("dump", lua.LNil)
 	// s:upper() reaches the string table through the string metatable: protect it too.
 	if mt, ok := l.GetMetatable(lua.LString("")).(*lua.LTable); ok {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -105,5 +104,3 @@ func isScriptError(err error, target error) bool {
 	var se *Error
 	return errors.As(err, &se) && (target == nil || errors.Is(err, target))
 }
-
-var _ = filepath.Join

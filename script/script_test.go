@@ -496,6 +496,35 @@ func TestHostErrorsAndBusy(t *testing.T) {
 	}
 }
 
+func TestCancelFromCallback(t *testing.T) {
+	vm, _ := newVM(t, map[string]string{"s.lua": `say("bye") ask("never shown", {"a"})`})
+	p := &cancelPlayer{fakePlayer: newPlayer()}
+	d, _, done, err := vm.Start("s", testNPC, p)
+	if err != nil || done || d == nil {
+		t.Fatal(done, err)
+	}
+	p.d = d
+	d.Cancel()
+	// A dialog cancelled by the host while it runs ends when the run returns.
+	vm2, _ := newVM(t, map[string]string{"s.lua": `ask("one", {"a"}) say("bye") ask("two", {"a"})`})
+	d2, _, _, _ := vm2.Start("s", testNPC, p)
+	p.d = d2
+	if _, done, err := d2.Answer(1, ""); err != nil || !done {
+		t.Fatalf("cancelled during the run: done %v err %v", done, err)
+	}
+}
+
+type cancelPlayer struct {
+	*fakePlayer
+	d *Dialog
+}
+
+func (p *cancelPlayer) Say(string) {
+	if p.d != nil {
+		p.d.Cancel()
+	}
+}
+
 type busyPlayer struct {
 	*fakePlayer
 	vm       *VM

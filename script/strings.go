@@ -6,7 +6,6 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/ast"
-	"github.com/yuin/gopher-lua/pm"
 )
 
 // MaxStringLen is the longest string a script may build with .., string.rep, string.format,
@@ -76,7 +75,7 @@ func rewriteSlot(f reflect.Value) {
 }
 
 // luaConcat is a .. b: strings and numbers, or a __concat metamethod, with a length check.
-func luaConcat(l *lua.LState) int {
+func (vm *VM) luaConcat(l *lua.LState) int {
 	a, b := l.Get(1), l.Get(2)
 	if lua.LVCanConvToString(a) && lua.LVCanConvToString(b) {
 		as, bs := lua.LVAsString(a), lua.LVAsString(b)
@@ -100,7 +99,7 @@ func luaConcat(l *lua.LState) int {
 	l.Push(mm)
 	l.Push(a)
 	l.Push(b)
-	l.Call(2, 1)
+	vm.call(l, 2)
 	return 1
 }
 
@@ -176,117 +175,5 @@ func tableConcat(orig lua.LGFunction) lua.LGFunction {
 			}
 		}
 		return orig(l)
-	}
-}
-
-// strGsub is string.gsub in linear time with a bounded result (gopher-lua's copies the whole
-// string once per match).
-func strGsub(l *lua.LState) int {
-	s := l.CheckString(1)
-	pat := l.CheckString(2)
-	l.CheckTypes(3, lua.LTString, lua.LTTable, lua.LTFunction)
-	repl := l.Get(3)
-	limit := l.OptInt(4, -1)
-	mds, err := pm.Find(pat, []byte(s), 0, limit)
-	if err != nil {
-		l.RaiseError("%s", err.Error())
-	}
-	var b strings.Builder
-	last := 0
-	for _, md := range mds {
-		start, end := md.Capture(0), md.Capture(1)
-		b.WriteString(s[last:start])
-		last = end
-		whole := s[start:end]
-		switch r := repl.(type) {
-		case lua.LString:
-			gsubExpand(l, &b, s, string(r), md)
-		case *lua.LTable:
-			v := l.GetTable(r, firstCapture(s, md))
-			if lua.LVIsFalse(v) {
-				b.WriteString(whole)
-			} else if lua.LVCanConvToString(v) {
-				b.WriteString(lua.LVAsString(v))
-			} else {
-				l.RaiseError("invalid replacement value (a %s)", v.Type().String())
-			}
-		case *lua.LFunction:
-			l.Push(r)
-			n := 0
-			if md.CaptureLength() > 2 {
-				for i := 2; i < md.CaptureLength(); i += 2 {
-					l.Push(capture(s, md, i))
-					n++
-				}
-			} else {
-				l.Push(lua.LString(whole))
-				n = 1
-			}
-			l.Call(n, 1)
-			v := l.Get(-1)
-			l.Pop(1)
-			if lua.LVIsFalse(v) {
-				b.WriteString(whole)
-			} else if lua.LVCanConvToString(v) {
-				b.WriteString(lua.LVAsString(v))
-			} else {
-				l.RaiseError("invalid replacement value (a %s)", v.Type().String())
-			}
-		}
-		if b.Len() > MaxStringLen {
-			l.RaiseError("string.gsub: result longer than %d bytes", MaxStringLen)
-		}
-	}
-	b.WriteString(s[last:])
-	if b.Len() > MaxStringLen {
-		l.RaiseError("string.gsub: result longer than %d bytes", MaxStringLen)
-	}
-	l.Push(lua.LString(b.String()))
-	l.Push(lua.LNumber(len(mds)))
-	return 2
-}
-
-// capture returns capture idx (an even index into md) as a Lua value.
-func capture(s string, md *pm.MatchData, idx int) lua.LValue {
-	if md.IsPosCapture(idx) {
-		return lua.LNumber(md.Capture(idx))
-	}
-	return lua.LString(s[md.Capture(idx):md.Capture(idx+1)])
-}
-
-// firstCapture is the first capture, or the whole match when the pattern has none.
-func firstCapture(s string, md *pm.MatchData) lua.LValue {
-	if md.CaptureLength() > 2 {
-		return capture(s, md, 2)
-	}
-	return capture(s, md, 0)
-}
-
-// gsubExpand writes a string replacement: %0-%9 are captures, %x is x.
-func gsubExpand(l *lua.LState, b *strings.Builder, s, repl string, md *pm.MatchData) {
-	for i := 0; i < len(repl); i++ {
-		c := repl[i]
-		if c != '%' || i+1 == len(repl) {
-			b.WriteByte(c)
-			continue
-		}
-		i++
-		c = repl[i]
-		if c < '0' || c > '9' {
-			b.WriteByte(c)
-			continue
-		}
-		idx := 2 * int(c-'0')
-		switch {
-		case idx == 0 || idx == 2 && md.CaptureLength() == 2:
-			b.WriteString(s[md.Capture(0):md.Capture(1)])
-		case idx >= md.CaptureLength():
-			l.RaiseError("invalid capture index")
-		default:
-			b.WriteString(lua.LVAsString(capture(s, md, idx)))
-		}
-		if b.Len() > MaxStringLen {
-			l.RaiseError("string.gsub: result longer than %d bytes", MaxStringLen)
-		}
 	}
 }

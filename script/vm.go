@@ -21,7 +21,9 @@ const (
 	// MaxCallDepth is the deepest Lua call stack; deeper recursion is a script error.
 	MaxCallDepth = 200
 	// RegistrySize is the initial size, in values, of a dialog's Lua data stack.
-	RegistrySize = 1024
+	RegistrySize = 256
+	// maxFreeThreads is how many finished Lua threads a VM keeps for reuse.
+	maxFreeThreads = 8
 	// MaxRegistrySize is the largest a dialog's Lua data stack may grow, in values (unpack of a
 	// huge range, deep recursion with many locals); beyond it is a script error.
 	MaxRegistrySize = 64 * 1024
@@ -48,7 +50,8 @@ type VM struct {
 	globals *lua.LTable // the API and the safe libraries, read-only for scripts
 	envMeta *lua.LTable // metatable of every dialog's environment: globals behind __index
 	budget  budget
-	cur     *Dialog // the dialog running now, nil between runs
+	cur     *Dialog       // the dialog running now, nil between runs
+	free    []*lua.LState // threads of dialogs that ran to their end, for reuse
 	closed  bool
 }
 
@@ -104,6 +107,7 @@ type Dialog struct {
 	yielded    bool // the current run asked a page or teleported
 	teleported bool
 	pageLimit  bool
+	cancelled  bool // Cancel was called during the run
 }
 
 // Script returns the name of the dialog's script.
@@ -115,9 +119,9 @@ func (d *Dialog) Page() Page { return d.page }
 // Error is a script that failed at run time: Message is Lua's "file:line: message".
 // It unwraps to ErrBudget or ErrPageLimit when one of those ended it.
 type Error struct {
-	Script  string
-	Message string
-	Err     error
+	Script  string // the script's name
+	Message string // Lua's message, "file:line: message" when Lua knows the line
+	Err     error  // ErrBudget, ErrPageLimit or nil
 }
 
 // Error returns "script NAME: file:line: message".
@@ -139,10 +143,15 @@ func (vm *VM) Start(name string, npc NPC, p Player) (d *Dialog, page Page, done 
 	if !ok {
 		return nil, Page{}, true, fmt.Errorf("start script %q: %w", name, ErrNoScript)
 	}
-	th, _ := vm.l.NewThread() // the VM's own state has no context, so there is no cancel func
-	th.SetContext(&vm.budget)
+	var th *lua.LState
+	if n := len(vm.free); n > 0 {
+		th, vm.free = vm.free[n-1], vm.free[:n-1]
+	} else {
+		th, _ = vm.l.NewThread() // the VM's own state has no context, so there is no cancel func
+		th.SetContext(&vm.budget)
+	}
 	fn := vm.l.NewFunctionFromProto(proto)
-	env := vm.l.NewTable()
+	env := vm.l.CreateTable(0, 4)
 	env.Metatable = vm.envMeta
 	fn.Env = env
 	d = &Dialog{vm: vm, name: name, npc: npc, player: p, th: th, fn: fn}
@@ -185,7 +194,8 @@ func (d *Dialog) Answer(option int, text string) (page Page, done bool, err erro
 // script never resumes. Cancelling an ended dialog does nothing.
 func (d *Dialog) Cancel() {
 	if d.vm.cur == d {
-		return // called from a host callback of this very dialog; it ends when the run returns
+		d.cancelled = true // called from a host callback of this very dialog: end it when the run returns
+		return
 	}
 	d.end()
 }
@@ -223,7 +233,16 @@ func (d *Dialog) run(args ...lua.LValue) (page Page, done bool, err error) {
 		d.end()
 		return Page{}, true, e
 	}
-	if st == lua.ResumeOK || d.teleported || d.wait == waitNone {
+	if st == lua.ResumeOK && len(vm.free) < maxFreeThreads {
+		// The chunk returned: the thread's call stack is empty and its upvalues closed, so it can
+		// run the next dialog. gopher-lua marks a finished thread dead (it would be a finished
+		// coroutine) without touching anything else (LState.kill, v1.1.2); undo that.
+		d.th.Dead = false
+		d.th.SetTop(0)
+		vm.free = append(vm.free, d.th)
+		d.th = nil
+	}
+	if st == lua.ResumeOK || d.teleported || d.cancelled || d.wait == waitNone {
 		d.end()
 		return Page{}, true, nil
 	}
@@ -294,3 +313,14 @@ func (b *budget) Err() error {
 }
 
 func (b *budget) Value(any) any { return nil }
+
+// call calls the function below the nargs arguments on l's stack for one result, from a Go
+// function of the API, and refuses a page asked inside it: gopher-lua cannot suspend a dialog
+// there, and its stack is no longer the caller's.
+func (vm *VM) call(l *lua.LState, nargs int) {
+	l.Call(nargs, 1)
+	if d := vm.cur; d != nil && d.yielded {
+		vm.budget.misuse = true
+		l.RaiseError("%s", errYieldAcross.Error())
+	}
+}
