@@ -150,6 +150,13 @@ type harness struct {
 
 func start(t *testing.T, cfg Config) *harness {
 	t.Helper()
+	return startWith(t, cfg, nil)
+}
+
+// startWith is start with a function that adjusts the server before it
+// serves (nil for none).
+func startWith(t *testing.T, cfg Config, tune func(*Server)) *harness {
+	t.Helper()
 	cfg.Name = "test"
 	cfg.NewCipher = func() Cipher { return plain{} }
 	if cfg.Logger == nil {
@@ -159,6 +166,9 @@ func start(t *testing.T, cfg Config) *harness {
 	m := NewMetrics(reg)
 	svc := newTestService()
 	srv := New(cfg, svc, m, svc.mux.Types())
+	if tune != nil {
+		tune(srv)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -502,7 +512,7 @@ func TestHandshakeDeadlineIsAbsoluteForUnknownTypes(t *testing.T) {
 }
 
 func TestAuthenticatedConnectionOutlivesHandshakeDeadline(t *testing.T) {
-	h := start(t, Config{HandshakeTimeout: 200 * time.Millisecond, IdleTimeout: time.Minute})
+	h := start(t, Config{HandshakeTimeout: time.Second, IdleTimeout: time.Minute})
 	authed := h.dial()
 	auth := rawPacket(typeAuth, nil)
 	if _, err := authed.Write(auth); err != nil {
@@ -577,7 +587,10 @@ func (h captureHandler) count(msg, key string) (n int, last int64) {
 
 func TestRefusedConnectionLogsAreSampled(t *testing.T) {
 	capt := newCapture()
-	h := start(t, Config{MaxConnsPerIP: 1, Logger: slog.New(capt)})
+	now := time.Unix(1000, 0) // the sampler's clock stands still: one interval
+	h := startWith(t, Config{MaxConnsPerIP: 1, Logger: slog.New(capt)}, func(s *Server) {
+		s.sampled.now = func() time.Time { return now }
+	})
 	expectEcho(t, h.dial(), 0) // holds the one connection 127.0.0.1 may have
 	const refused = LogSampleBurst + 25
 	for range refused {
