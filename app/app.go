@@ -55,6 +55,9 @@ type Options struct {
 	Now func() time.Time
 }
 
+// gameLockName names the database lock a game server holds (store.DB.Lock).
+const gameLockName = "game"
+
 // App is a running process.
 type App struct {
 	cfg      config.Config
@@ -65,6 +68,7 @@ type App struct {
 	acctSvc  *account.Server
 	game     *server.Server
 	gameSvc  *game.Server
+	gameLock *store.Lock // held while the game server runs: one per database
 	admin    *http.Server
 	adminLn  net.Listener
 	stopGame context.CancelFunc
@@ -106,6 +110,14 @@ func (a *App) start(ctx context.Context, opts Options) error {
 
 	var gameLn net.Listener
 	if opts.Role != RoleAccount {
+		// One game server per database: a second would put the same
+		// character online twice, and the last save would win.
+		lock, err := a.db.Lock(ctx, gameLockName)
+		if err != nil {
+			return fmt.Errorf("game server: %w", err)
+		}
+		a.gameLock = lock
+		a.log.Info("game server holds the database lock", "lock", lock.String())
 		floors, err := loadMaps(cfg.Game.ClientDir, a.log)
 		if err != nil {
 			return err
@@ -317,6 +329,11 @@ func (a *App) Shutdown(ctx context.Context) error {
 	a.wg.Wait()
 	if err := a.db.Close(); err != nil {
 		errs = append(errs, err)
+	}
+	if a.gameLock != nil {
+		if err := a.gameLock.Unlock(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

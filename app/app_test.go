@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/password"
+	"github.com/coserver/coserver/store"
 )
 
 // testConfig is a process on loopback with ephemeral ports and a temporary
@@ -88,4 +90,46 @@ func TestSeparateRoles(t *testing.T) {
 	if err := errors.Join(acct.Shutdown(shutCtx), g.Shutdown(shutCtx)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestSecondGameServerOnOneDatabaseRefused(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig(t)
+	cfg.General.AdminAddr = ""
+	log := slog.New(slog.DiscardHandler)
+	first, err := Start(ctx, cfg, Options{Role: RoleGame, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shutdown := func(a *App) {
+		t.Helper()
+		shutCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := a.Shutdown(shutCtx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, role := range []Role{RoleGame, RoleBoth} {
+		second, err := Start(ctx, cfg, Options{Role: role, Logger: log, HashParams: password.TestParams})
+		if err == nil {
+			shutdown(second)
+			t.Fatalf("role %d: a second game server started on the same database", role)
+		}
+		if !errors.Is(err, store.ErrLocked) || !strings.Contains(err.Error(), cfg.General.DB+".game.lock") ||
+			!strings.Contains(err.Error(), "PID "+strconv.Itoa(os.Getpid())) {
+			t.Fatalf("role %d: Start = %v, want store.ErrLocked naming the lock file and the holder's PID", role, err)
+		}
+	}
+	// The account server takes no lock: it runs beside the game server.
+	acct, err := Start(ctx, cfg, Options{Role: RoleAccount, Logger: log, HashParams: password.TestParams})
+	if err != nil {
+		t.Fatalf("account server beside a game server: %v", err)
+	}
+	shutdown(acct)
+	shutdown(first)
+	again, err := Start(ctx, cfg, Options{Role: RoleGame, Logger: log})
+	if err != nil {
+		t.Fatalf("game server after the first stopped: %v", err)
+	}
+	shutdown(again)
 }

@@ -199,12 +199,119 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	}
 }
 
+// Ranges of the numeric settings, checked by Validate and listed in
+// docs/CONFIG.md. A value outside its range is refused at start, naming the
+// flag: nonsense such as a one-nanosecond save interval or a one-byte
+// outbox would otherwise run, and fail in ways far from their cause.
+const (
+	ShutdownTimeoutMin  = time.Second      // a save needs at least this
+	ShutdownTimeoutMax  = 10 * time.Minute // an orchestrator kills before
+	GamePortMin         = 0                // 0 = the port of -game-addr
+	GamePortMax         = 65535
+	TokenTTLMin         = 5 * time.Second  // a client needs seconds to reach the game server
+	TokenTTLMax         = 10 * time.Minute // a leaked token stays usable no longer
+	LoginFailuresMin    = 1                // -login-failures-per-ip and -per-account
+	LoginFailuresMax    = 1000
+	LoginLockoutMin     = time.Second
+	LoginLockoutMax     = 24 * time.Hour
+	SaveIntervalMin     = time.Second // each save is one transaction of every online character
+	SaveIntervalMax     = time.Hour   // progress a crash may lose
+	MaxPlayersMin       = 1
+	MaxPlayersMax       = 100_000
+	MaxConnsMin         = 1
+	MaxConnsMax         = 1_000_000
+	MaxConnsPerIPMin    = 1
+	MaxConnsPerIPMax    = 100_000
+	HandshakeTimeoutMin = time.Second
+	HandshakeTimeoutMax = 5 * time.Minute // an unauthenticated connection holds a slot this long
+	IdleTimeoutMin      = 10 * time.Second
+	IdleTimeoutMax      = 24 * time.Hour
+	WriteTimeoutMin     = time.Second
+	WriteTimeoutMax     = 5 * time.Minute
+	OutboxLimitMin      = 16 << 10 // one outbox chunk: a login answers with several packets at once
+	OutboxLimitMax      = 64 << 20
+	FlushDelayMin       = 0 // 0 = the default; negative = write at once
+	FlushDelayMax       = 50 * time.Millisecond
+	PacketRateMin       = 1 // negative = no limit (benchmarks only)
+	PacketRateMax       = 10_000
+	PacketBurstMin      = 1
+	PacketBurstMax      = 100_000
+)
+
 // setting is one flag: its group in docs/CONFIG.md, name, the field it
-// sets and a one-line usage ending with its unit.
+// sets and a one-line usage ending with its unit; for a numeric setting,
+// its range.
 type setting struct {
 	group, name string
 	ptr         any
 	usage       string
+	rng         *valueRange
+}
+
+// valueRange is the accepted values of a numeric setting: min and max have
+// the type the setting points to; negOff also accepts a negative value,
+// meaning "off".
+type valueRange struct {
+	min, max any
+	negOff   bool
+}
+
+// between returns the range [lo, hi].
+func between[T int | float64 | time.Duration](lo, hi T) *valueRange {
+	return &valueRange{min: lo, max: hi}
+}
+
+// orNegative returns the range [lo, hi] that also accepts negative values.
+func orNegative[T int | float64 | time.Duration](lo, hi T) *valueRange {
+	return &valueRange{min: lo, max: hi, negOff: true}
+}
+
+// check returns why the value at ptr is outside r, or "".
+func (r *valueRange) check(ptr any) string {
+	switch p := ptr.(type) {
+	case *int:
+		return checkRange(*p, r.min.(int), r.max.(int), r.negOff)
+	case *time.Duration:
+		return checkRange(*p, r.min.(time.Duration), r.max.(time.Duration), r.negOff)
+	case *float64:
+		if math.IsNaN(*p) {
+			return "NaN is not a number"
+		}
+		return checkRange(*p, r.min.(float64), r.max.(float64), r.negOff)
+	}
+	panic(fmt.Sprintf("config: range on unsupported type %T", ptr))
+}
+
+func checkRange[T int | float64 | time.Duration](v, lo, hi T, negOff bool) string {
+	switch {
+	case v < 0 && negOff:
+		return ""
+	case v < lo:
+		return fmt.Sprintf("%s is below the minimum %s", formatValue(v), formatValue(lo))
+	case v > hi:
+		return fmt.Sprintf("%s is above the maximum %s", formatValue(v), formatValue(hi))
+	}
+	return ""
+}
+
+// formatValue writes a setting's value as it is given on the command line.
+func formatValue(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case fmt.Stringer:
+		return v.String()
+	}
+	return fmt.Sprint(v)
+}
+
+// String describes r for docs/CONFIG.md.
+func (r *valueRange) String() string {
+	s := formatValue(r.min) + " to " + formatValue(r.max)
+	if r.negOff {
+		s += ", or negative"
+	}
+	return s
 }
 
 // settings lists the settings of c in the order of docs/CONFIG.md.
@@ -217,57 +324,48 @@ func (c *Config) settings() []setting {
 		limits  = "Connection limits (each listener)"
 	)
 	return []setting{
-		{general, "config", &c.File, "read settings from this JSON file (keys are flag names); see docs/CONFIG.md"},
-		{general, "db", &g.DB, "path of the SQLite database file"},
-		{general, "log-level", &g.LogLevel, "minimum log level: debug, info, warn or error"},
-		{general, "log-format", &g.LogFormat, "log output format: text or json"},
-		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (Prometheus /metrics, /debug/pprof); empty disables it"},
-		{general, "shutdown-timeout", &g.ShutdownTimeout, "time allowed on shutdown to save characters and close connections (duration)"},
+		{general, "config", &c.File, "read settings from this JSON file (keys are flag names); see docs/CONFIG.md", nil},
+		{general, "db", &g.DB, "path of the SQLite database file", nil},
+		{general, "log-level", &g.LogLevel, "minimum log level: debug, info, warn or error", nil},
+		{general, "log-format", &g.LogFormat, "log output format: text or json", nil},
+		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (Prometheus /metrics, /debug/pprof); empty disables it", nil},
+		{general, "shutdown-timeout", &g.ShutdownTimeout, "time allowed on shutdown to save characters and close connections (duration)", between(ShutdownTimeoutMin, ShutdownTimeoutMax)},
 
-		{account, "account-addr", &a.AccountAddr, "host:port the account (login) server listens on"},
-		{account, "game-host", &a.GameHost, "IPv4 address of the game server sent to clients; empty = the host's first non-loopback IPv4 (the 5017 client refuses 127.x unless set here)"},
-		{account, "game-port", &a.GamePort, "game server port sent to clients; 0 = the port of -game-addr"},
-		{account, "auto-register", &a.AutoRegister, "create an account on the first login with an unknown name (test servers and bots)"},
-		{account, "token-ttl", &a.TokenTTL, "how long a login token stays valid for connecting to the game server (duration)"},
-		{account, "login-failures-per-ip", &a.LoginFailuresPerIP, "failed logins from one IP address before it is locked out (count)"},
-		{account, "login-failures-per-account", &a.LoginFailuresPerAccount, "failed logins for one account before it is locked out (count)"},
-		{account, "login-lockout", &a.LoginLockout, "how long a locked-out IP address or account stays locked (duration)"},
-		{account, "maintenance", &a.Maintenance, "refuse every login with the server-down code"},
-		{account, "password-hash", &a.PasswordHash, "argon2id cost of new password hashes: default (64 MiB, the production setting) or test (64 KiB; bot runs and test servers only, never real players)"},
+		{account, "account-addr", &a.AccountAddr, "host:port the account (login) server listens on", nil},
+		{account, "game-host", &a.GameHost, "IPv4 address of the game server sent to clients; empty = the host's first non-loopback IPv4 (the 5017 client refuses 127.x unless set here)", nil},
+		{account, "game-port", &a.GamePort, "game server port sent to clients; 0 = the port of -game-addr", between(GamePortMin, GamePortMax)},
+		{account, "auto-register", &a.AutoRegister, "create an account on the first login with an unknown name (test servers and bots)", nil},
+		{account, "token-ttl", &a.TokenTTL, "how long a login token stays valid for connecting to the game server (duration)", between(TokenTTLMin, TokenTTLMax)},
+		{account, "login-failures-per-ip", &a.LoginFailuresPerIP, "failed logins from one IP address before it is locked out (count)", between(LoginFailuresMin, LoginFailuresMax)},
+		{account, "login-failures-per-account", &a.LoginFailuresPerAccount, "failed logins for one account before it is locked out (count)", between(LoginFailuresMin, LoginFailuresMax)},
+		{account, "login-lockout", &a.LoginLockout, "how long a locked-out IP address or account stays locked (duration)", between(LoginLockoutMin, LoginLockoutMax)},
+		{account, "maintenance", &a.Maintenance, "refuse every login with the server-down code", nil},
+		{account, "password-hash", &a.PasswordHash, "argon2id cost of new password hashes: default (64 MiB, the production setting) or test (64 KiB; bot runs and test servers only, never real players)", nil},
 
-		{game, "game-addr", &m.GameAddr, "host:port the game server listens on"},
-		{game, "client-dir", &m.ClientDir, "5017 client folder to load ini/GameMap.dat and DMap files from; empty = built-in maps"},
-		{game, "content-dir", &m.ContentDir, "content pack folder (NPCs, portals, Lua scripts; docs/CONTENT.md) replacing the built-in one; reloaded on SIGHUP; empty = built-in pack"},
-		{game, "save-interval", &m.SaveInterval, "how often online characters are saved to the database (duration)"},
-		{game, "max-players", &m.MaxPlayers, "most characters in the game at once (count)"},
+		{game, "game-addr", &m.GameAddr, "host:port the game server listens on", nil},
+		{game, "client-dir", &m.ClientDir, "5017 client folder to load ini/GameMap.dat and DMap files from; empty = built-in maps", nil},
+		{game, "content-dir", &m.ContentDir, "content pack folder (NPCs, portals, Lua scripts; docs/CONTENT.md) replacing the built-in one; reloaded on SIGHUP; empty = built-in pack", nil},
+		{game, "save-interval", &m.SaveInterval, "how often online characters are saved to the database (duration)", between(SaveIntervalMin, SaveIntervalMax)},
+		{game, "max-players", &m.MaxPlayers, "most characters in the game at once (count)", between(MaxPlayersMin, MaxPlayersMax)},
 
-		{limits, "max-conns", &l.MaxConns, "most connections open at once (count)"},
-		{limits, "max-conns-per-ip", &l.MaxConnsPerIP, "most connections open from one IP address (count)"},
-		{limits, "handshake-timeout", &l.HandshakeTimeout, "time a new connection has to send its first packet (duration)"},
-		{limits, "idle-timeout", &l.IdleTimeout, "close a connection that sends nothing for this long (duration)"},
-		{limits, "write-timeout", &l.WriteTimeout, "longest one socket write to a client may take (duration)"},
-		{limits, "outbox-limit", &l.OutboxLimit, "data queued for one client before it is disconnected as too slow (bytes)"},
-		{limits, "flush-delay", &l.FlushDelay, "how long a client's writer gathers packets before one write; negative writes at once (duration)"},
-		{limits, "packet-rate", &l.PacketRate, "packets a client may send per second, sustained; negative disables the limit, for benchmarks only (packets/s)"},
-		{limits, "packet-burst", &l.PacketBurst, "packets a client may send in a burst above -packet-rate (packets)"},
+		{limits, "max-conns", &l.MaxConns, "most connections open at once (count)", between(MaxConnsMin, MaxConnsMax)},
+		{limits, "max-conns-per-ip", &l.MaxConnsPerIP, "most connections open from one IP address (count)", between(MaxConnsPerIPMin, MaxConnsPerIPMax)},
+		{limits, "handshake-timeout", &l.HandshakeTimeout, "time a new connection has from accept to log in (an absolute deadline: packets do not extend it) (duration)", between(HandshakeTimeoutMin, HandshakeTimeoutMax)},
+		{limits, "idle-timeout", &l.IdleTimeout, "close a logged-in connection that sends nothing for this long (duration)", between(IdleTimeoutMin, IdleTimeoutMax)},
+		{limits, "write-timeout", &l.WriteTimeout, "longest one socket write to a client may take (duration)", between(WriteTimeoutMin, WriteTimeoutMax)},
+		{limits, "outbox-limit", &l.OutboxLimit, "data queued for one client before it is disconnected as too slow (bytes)", between(OutboxLimitMin, OutboxLimitMax)},
+		{limits, "flush-delay", &l.FlushDelay, "how long a client's writer gathers packets before one write; 0 = the default, negative writes at once (duration)", orNegative(FlushDelayMin, FlushDelayMax)},
+		{limits, "packet-rate", &l.PacketRate, "packets a client may send per second, sustained; negative disables the limit, for benchmarks only (packets/s)", orNegative[float64](PacketRateMin, PacketRateMax)},
+		{limits, "packet-burst", &l.PacketBurst, "packets a client may send in a burst above -packet-rate (packets)", between[float64](PacketBurstMin, PacketBurstMax)},
 	}
 }
 
-// Validate reports every invalid setting, each naming its flag.
+// Validate reports every invalid setting at once, each naming its flag
+// ("-save-interval: 1ns is below the minimum 1s").
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(flag, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("-%s: %s", flag, fmt.Sprintf(format, args...)))
-	}
-	positive := func(flag string, d time.Duration) {
-		if d <= 0 {
-			bad(flag, "must be a positive duration, got %v", d)
-		}
-	}
-	atLeastOne := func(flag string, n int) {
-		if n < 1 {
-			bad(flag, "must be at least 1, got %d", n)
-		}
 	}
 	listen := func(flag, addr string) {
 		if err := checkListenAddr(addr); err != nil {
@@ -284,9 +382,6 @@ func (c Config) Validate() error {
 	default:
 		bad("log-level", "must be debug, info, warn or error, got %q", g.LogLevel)
 	}
-	if a := c.Account.PasswordHash; a != "default" && a != "test" {
-		bad("password-hash", "must be default or test, got %q", a)
-	}
 	switch g.LogFormat {
 	case "text", "json":
 	default:
@@ -295,7 +390,6 @@ func (c Config) Validate() error {
 	if g.AdminAddr != "" {
 		listen("admin-addr", g.AdminAddr)
 	}
-	positive("shutdown-timeout", g.ShutdownTimeout)
 
 	a := c.Account
 	listen("account-addr", a.AccountAddr)
@@ -304,31 +398,18 @@ func (c Config) Validate() error {
 			bad("game-host", "must be an IPv4 address or empty, got %q", a.GameHost)
 		}
 	}
-	if a.GamePort < 0 || a.GamePort > 65535 {
-		bad("game-port", "must be 0 to 65535, got %d", a.GamePort)
+	if a.PasswordHash != "default" && a.PasswordHash != "test" {
+		bad("password-hash", "must be default or test, got %q", a.PasswordHash)
 	}
-	positive("token-ttl", a.TokenTTL)
-	atLeastOne("login-failures-per-ip", a.LoginFailuresPerIP)
-	atLeastOne("login-failures-per-account", a.LoginFailuresPerAccount)
-	positive("login-lockout", a.LoginLockout)
+	listen("game-addr", c.Game.GameAddr)
 
-	m := c.Game
-	listen("game-addr", m.GameAddr)
-	positive("save-interval", m.SaveInterval)
-	atLeastOne("max-players", m.MaxPlayers)
-
-	l := c.Limits
-	atLeastOne("max-conns", l.MaxConns)
-	atLeastOne("max-conns-per-ip", l.MaxConnsPerIP)
-	positive("handshake-timeout", l.HandshakeTimeout)
-	positive("idle-timeout", l.IdleTimeout)
-	positive("write-timeout", l.WriteTimeout)
-	atLeastOne("outbox-limit", l.OutboxLimit)
-	if l.PacketRate == 0 || math.IsNaN(l.PacketRate) || math.IsInf(l.PacketRate, 0) {
-		bad("packet-rate", "must be positive, or negative to disable the limit, got %v", l.PacketRate)
-	}
-	if !(l.PacketBurst >= 1) || math.IsInf(l.PacketBurst, 0) {
-		bad("packet-burst", "must be at least 1, got %v", l.PacketBurst)
+	for _, s := range c.settings() {
+		if s.rng == nil {
+			continue
+		}
+		if why := s.rng.check(s.ptr); why != "" {
+			bad(s.name, "%s", why)
+		}
 	}
 	return errors.Join(errs...)
 }

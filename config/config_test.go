@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -318,7 +319,7 @@ func TestMarkdownOtherFlags(t *testing.T) {
 	_, fs := newFlags(t)
 	fs.String("extra", "x", "a | b")
 	md := Markdown(fs)
-	if !strings.Contains(md, "### Other\n") || !strings.Contains(md, "| `-extra` | `COSERVER_EXTRA` | `x` | a \\| b |\n") {
+	if !strings.Contains(md, "### Other\n") || !strings.Contains(md, "| `-extra` | `COSERVER_EXTRA` | `x` |  | a \\| b |\n") {
 		t.Errorf("Markdown does not list the unregistered flag under Other:\n%s", md)
 	}
 }
@@ -340,5 +341,101 @@ func TestConfigDocUpToDate(t *testing.T) {
 	}
 	if string(got) != want {
 		t.Fatalf("docs/CONFIG.md is out of date with package config; %s", regen)
+	}
+}
+
+// TestValidateNonsense checks the settings an attacker's review found
+// accepted: each is refused with its flag and the bound it breaks, and all
+// of them are reported at once.
+func TestValidateNonsense(t *testing.T) {
+	c, fs := newFlags(t)
+	args := []string{"-flush-delay", "1h", "-outbox-limit", "1", "-packet-burst", "1e308",
+		"-token-ttl", "1ns", "-save-interval", "1ns"}
+	if err := Load(fs, args, nil); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("Validate accepted nonsense settings")
+	}
+	for _, want := range []string{
+		"-flush-delay: 1h0m0s is above the maximum 50ms",
+		"-outbox-limit: 1 is below the minimum 16384",
+		"-packet-burst: 1e+308 is above the maximum 100000",
+		"-token-ttl: 1ns is below the minimum 5s",
+		"-save-interval: 1ns is below the minimum 1s",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %v\nwant it to contain %q", err, want)
+		}
+	}
+	if n := strings.Count(err.Error(), "\n") + 1; n != 5 {
+		t.Errorf("Validate() reported %d errors, want 5:\n%v", n, err)
+	}
+}
+
+// TestValidateBoundaries checks every ranged setting at its bounds (valid)
+// and just past them (invalid, naming the flag).
+func TestValidateBoundaries(t *testing.T) {
+	probe := Default()
+	for _, s := range probe.settings() {
+		if s.rng == nil {
+			continue
+		}
+		var below, above []func(any)
+		var at []func(any)
+		switch s.rng.min.(type) {
+		case int:
+			lo, hi := s.rng.min.(int), s.rng.max.(int)
+			set := func(v int) func(any) { return func(p any) { *p.(*int) = v } }
+			at = append(at, set(lo), set(hi))
+			below, above = append(below, set(lo-1)), append(above, set(hi+1))
+		case time.Duration:
+			lo, hi := s.rng.min.(time.Duration), s.rng.max.(time.Duration)
+			set := func(v time.Duration) func(any) { return func(p any) { *p.(*time.Duration) = v } }
+			at = append(at, set(lo), set(hi))
+			below, above = append(below, set(lo-1)), append(above, set(hi+1))
+		case float64:
+			lo, hi := s.rng.min.(float64), s.rng.max.(float64)
+			set := func(v float64) func(any) { return func(p any) { *p.(*float64) = v } }
+			at = append(at, set(lo), set(hi))
+			below = append(below, set(math.Nextafter(lo, math.Inf(-1))), set(math.NaN()))
+			above = append(above, set(math.Nextafter(hi, math.Inf(1))), set(math.Inf(1)))
+		}
+		if s.rng.negOff && s.rng.min == any(time.Duration(0)) {
+			below = below[1:] // just below a minimum of 0 is negative: "off", valid
+		}
+		try := func(set func(any)) error {
+			c := Default()
+			for _, cs := range c.settings() {
+				if cs.name == s.name {
+					set(cs.ptr)
+				}
+			}
+			return c.Validate()
+		}
+		for _, set := range at {
+			if err := try(set); err != nil {
+				t.Errorf("-%s at a bound: Validate() = %v", s.name, err)
+			}
+		}
+		for _, set := range append(below, above...) {
+			if err := try(set); err == nil || !strings.Contains(err.Error(), "-"+s.name+": ") {
+				t.Errorf("-%s out of range: Validate() = %v, want an error naming it", s.name, err)
+			}
+		}
+		if s.rng.negOff {
+			neg := func(p any) {
+				switch p := p.(type) {
+				case *float64:
+					*p = -1
+				case *time.Duration:
+					*p = -1
+				}
+			}
+			if err := try(neg); err != nil {
+				t.Errorf("-%s negative (off): Validate() = %v", s.name, err)
+			}
+		}
 	}
 }

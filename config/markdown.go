@@ -21,7 +21,8 @@ const docHeader = "# coserver configuration\n" +
 	"4. the command line.\n" +
 	"\n" +
 	"The server checks the settings once they are loaded and refuses to start\n" +
-	"on an invalid one, naming its flag.\n" +
+	"on invalid ones, naming each flag; a number or duration outside the range\n" +
+	"listed with it (bounds included) is invalid.\n" +
 	"\n" +
 	"## Config file\n" +
 	"\n" +
@@ -58,30 +59,34 @@ func Markdown(fs *flag.FlagSet) string {
 	var b strings.Builder
 	b.WriteString(docHeader)
 	group := ""
-	row := func(g string, f *flag.Flag) {
+	row := func(g string, f *flag.Flag, rng *valueRange) {
 		if g != group {
 			group = g
 			fmt.Fprintf(&b, "\n### %s\n\n", g)
-			b.WriteString("| Flag | Environment | Default | Meaning |\n")
-			b.WriteString("|------|-------------|---------|---------|\n")
+			b.WriteString("| Flag | Environment | Default | Range | Meaning |\n")
+			b.WriteString("|------|-------------|---------|-------|---------|\n")
 		}
 		def := "(empty)"
 		if f.DefValue != "" {
 			def = "`" + f.DefValue + "`"
 		}
-		fmt.Fprintf(&b, "| `-%s` | `%s` | %s | %s |\n",
-			f.Name, EnvName(f.Name), def, strings.ReplaceAll(f.Usage, "|", `\|`))
+		r := ""
+		if rng != nil {
+			r = rng.String()
+		}
+		fmt.Fprintf(&b, "| `-%s` | `%s` | %s | %s | %s |\n",
+			f.Name, EnvName(f.Name), def, r, strings.ReplaceAll(f.Usage, "|", `\|`))
 	}
 	known := make(map[string]bool)
 	for _, s := range new(Config).settings() {
 		known[s.name] = true
 		if f := fs.Lookup(s.name); f != nil {
-			row(s.group, f)
+			row(s.group, f, s.rng)
 		}
 	}
 	fs.VisitAll(func(f *flag.Flag) {
 		if !known[f.Name] {
-			row("Other", f)
+			row("Other", f, nil)
 		}
 	})
 	return b.String()

@@ -51,6 +51,7 @@ func (s *session) handleConnect(p []byte) error {
 		return server.Kick(server.ReasonKicked, fmt.Errorf("token: %w", err))
 	}
 	s.token, s.accountID = tok, acc
+	s.conn.SetAuthenticated() // the absolute handshake deadline ends here
 	s.conn.Log = s.conn.Log.With("account_id", acc)
 	account, err := s.srv.store.AccountByID(ctx, acc)
 	if err != nil {

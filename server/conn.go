@@ -55,11 +55,16 @@ type Conn struct {
 	// from the reader goroutine (inside Handle).
 	Log *slog.Logger
 
-	timeout  time.Duration          // current read deadline: handshake, then idle
-	bucket   ratelimit.Bucket       // packets: PacketRate, PacketBurst
-	unknown  map[wire.Type]struct{} // unknown types already logged
-	reason   atomic.Pointer[Reason]
-	closeOne sync.Once
+	// handshake is the absolute deadline of an unauthenticated
+	// connection: accept + HandshakeTimeout.
+	handshake time.Time
+	authed    atomic.Bool // SetAuthenticated was called: reads get IdleTimeout
+	ctx       context.Context
+	cancel    context.CancelFunc
+	bucket    ratelimit.Bucket       // packets: PacketRate, PacketBurst
+	unknown   map[wire.Type]struct{} // unknown types already logged
+	reason    atomic.Pointer[Reason]
+	closeOne  sync.Once
 }
 
 // ID returns the connection's process-unique id.
@@ -67,6 +72,23 @@ func (c *Conn) ID() uint64 { return c.id }
 
 // RemoteAddr returns the client's IP address.
 func (c *Conn) RemoteAddr() netip.Addr { return c.remote }
+
+// SetAuthenticated records that the session has authenticated its client
+// (a valid login token): from now on the connection is closed only after
+// IdleTimeout without a packet. Until it is called, the connection is
+// closed HandshakeTimeout after accept, whatever it sends. Call it from the
+// reader goroutine (inside Handle).
+func (c *Conn) SetAuthenticated() { c.authed.Store(true) }
+
+// Authenticated reports whether SetAuthenticated has been called.
+func (c *Conn) Authenticated() bool { return c.authed.Load() }
+
+// Context returns the connection's context, for the store calls and other
+// blocking work of its handlers. It is cancelled when the connection is
+// closed (before Session.Close runs) and when a Shutdown's deadline passes
+// while handlers are still running. Session.Close must not use it for
+// work that has to happen after the close, such as a final save.
+func (c *Conn) Context() context.Context { return c.ctx }
 
 // Cipher returns the connection's cipher, so a handler can re-key it. Re-key
 // only from the reader goroutine, before the first Send that must use the
@@ -135,6 +157,7 @@ func (c *Conn) close(r Reason) {
 		c.reason.Store(&r)
 		c.out.stop()
 		_ = c.nc.Close()
+		c.cancel()
 	})
 }
 
@@ -172,10 +195,15 @@ func (c *Conn) writeLoop() {
 	}
 }
 
-// Read implements io.Reader for the framer, arming the read deadline first.
-// Once shutdown has begun it reads nothing more.
+// Read implements io.Reader for the framer, arming the read deadline first:
+// the absolute handshake deadline until the session is authenticated, then
+// the idle timeout. Once shutdown has begun it reads nothing more.
 func (c *Conn) Read(p []byte) (int, error) {
-	_ = c.nc.SetReadDeadline(time.Now().Add(c.timeout))
+	deadline := c.handshake
+	if c.authed.Load() {
+		deadline = time.Now().Add(c.srv.cfg.IdleTimeout)
+	}
+	_ = c.nc.SetReadDeadline(deadline)
 	if c.srv.shuttingDown() { // checked after arming: Shutdown's own deadline cannot be overwritten
 		return 0, errShuttingDown
 	}
@@ -185,11 +213,10 @@ func (c *Conn) Read(p []byte) (int, error) {
 var errShuttingDown = errors.New("server shutting down")
 
 // serve runs the connection's reader: frame, rate-limit, dispatch, in order.
-func (c *Conn) serve(ctx context.Context, sess Session) {
-	r := c.readLoop(ctx, sess)
-	if c.srv.shuttingDown() && r == ReasonShutdown {
+func (c *Conn) serve(sess Session) {
+	r := c.readLoop(sess)
+	if c.srv.shuttingDown() && r == ReasonShutdown && c.srv.parked(c, sess) {
 		// Shutdown flushes and closes after the save hooks have run.
-		c.srv.parked(c, sess)
 		return
 	}
 	c.close(r)
@@ -205,22 +232,17 @@ func (c *Conn) finish(sess Session) {
 	c.srv.forget(c, r)
 }
 
-func (c *Conn) readLoop(ctx context.Context, sess Session) Reason {
+func (c *Conn) readLoop(sess Session) Reason {
 	lm := c.srv.lm
-	first := true
 	for {
 		p, err := c.framer.Next()
 		if err != nil {
-			return c.readFailed(err, first)
-		}
-		if first {
-			first = false
-			c.timeout = c.srv.cfg.IdleTimeout
+			return c.readFailed(err)
 		}
 		now := time.Now()
 		if !c.bucket.Allow(now) {
 			lm.rateKicks.Inc()
-			c.Log.Warn("packet rate limit exceeded", "rate", c.srv.cfg.PacketRate)
+			c.srv.sampled.warn(c.Log, string(ReasonRateLimit), "packet rate limit exceeded", "rate", c.srv.cfg.PacketRate)
 			return ReasonRateLimit
 		}
 		_, t := wire.Header(p)
@@ -238,7 +260,7 @@ func (c *Conn) readLoop(ctx context.Context, sess Session) Reason {
 			continue
 		}
 		r := reasonFor(err)
-		c.Log.Warn("closing connection", "type", t, "reason", r, "err", err)
+		c.srv.sampled.warn(c.Log, string(r), "closing connection", "type", t, "reason", r, "err", err)
 		var k *KickError
 		if errors.As(err, &k) {
 			c.drain() // write the answer the handler queued (a rejection) first
@@ -252,7 +274,7 @@ func (c *Conn) readLoop(ctx context.Context, sess Session) Reason {
 func (c *Conn) handle(sess Session, t wire.Type, p []byte) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			c.Log.Error("handler panicked", "type", t, "panic", v, "stack", string(debug.Stack()))
+			c.srv.sampled.logAt(c.Log, slog.LevelError, "panic", "handler panicked", "type", t, "panic", v, "stack", string(debug.Stack()))
 			err = fmt.Errorf("handler for %v panicked: %v", t, v)
 		}
 	}()
@@ -260,7 +282,7 @@ func (c *Conn) handle(sess Session, t wire.Type, p []byte) (err error) {
 }
 
 // readFailed maps a framer error to a reason, logging what is unusual.
-func (c *Conn) readFailed(err error, first bool) Reason {
+func (c *Conn) readFailed(err error) Reason {
 	if p := c.reason.Load(); p != nil {
 		return *p // closed by someone else (kick, overflow, shutdown)
 	}
@@ -269,10 +291,10 @@ func (c *Conn) readFailed(err error, first bool) Reason {
 	case c.srv.shuttingDown():
 		return ReasonShutdown
 	case errors.As(err, &le):
-		c.Log.Warn("bad packet length", "length", le.Length)
+		c.srv.sampled.warn(c.Log, string(ReasonBadLength), "bad packet length", "length", le.Length)
 		return ReasonBadLength
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		if first {
+		if !c.authed.Load() {
 			return ReasonHandshakeTimeout
 		}
 		return ReasonIdleTimeout
@@ -295,5 +317,5 @@ func (c *Conn) logUnknown(t wire.Type, n int) {
 		c.unknown = make(map[wire.Type]struct{})
 	}
 	c.unknown[t] = struct{}{}
-	c.Log.Info("unhandled packet type", "type", t, "length", n)
+	c.srv.sampled.logAt(c.Log, slog.LevelInfo, "unknown_type", "unhandled packet type", "type", t, "length", n)
 }

@@ -27,8 +27,8 @@ import (
 const (
 	DefaultMaxConns         = 20000                // connections open at once, per listener
 	DefaultMaxConnsPerIP    = 32                   // connections from one IP address
-	DefaultHandshakeTimeout = 15 * time.Second     // first packet after accept
-	DefaultIdleTimeout      = 10 * time.Minute     // between two packets
+	DefaultHandshakeTimeout = 15 * time.Second     // from accept until the session is authenticated
+	DefaultIdleTimeout      = 10 * time.Minute     // between two packets of an authenticated session
 	DefaultWriteTimeout     = 10 * time.Second     // one socket write
 	DefaultOutboxLimit      = 256 << 10            // bytes queued for one client
 	DefaultFlushDelay       = 2 * time.Millisecond // a writer waits this long for more packets before writing
@@ -44,10 +44,13 @@ type Config struct {
 	MaxConns int
 	// MaxConnsPerIP caps the connections open from one remote IP.
 	MaxConnsPerIP int
-	// HandshakeTimeout is how long a new connection has to send its first
-	// packet.
+	// HandshakeTimeout is how long a new connection has, counted from
+	// accept, until its session calls Conn.SetAuthenticated: an absolute
+	// deadline that no packet extends, so a client that drips bytes or
+	// sends packets of unknown types is closed all the same.
 	HandshakeTimeout time.Duration
-	// IdleTimeout closes a connection that sends nothing for this long.
+	// IdleTimeout closes an authenticated connection that sends nothing
+	// for this long.
 	IdleTimeout time.Duration
 	// WriteTimeout bounds one socket write and the flush before a kick.
 	WriteTimeout time.Duration
@@ -99,6 +102,8 @@ type Server struct {
 	lm   *listenerMetrics
 	log  *slog.Logger
 	next atomic.Uint64
+	// sampled rate-limits the logs of refused and closed connections.
+	sampled *logSampler
 
 	// buffers lends read buffers to connections with bytes in flight: an
 	// idle connection holds none (wire.NewPooledFramer).
@@ -106,14 +111,17 @@ type Server struct {
 	// chunks are the outboxes' queue memory, shared by every connection.
 	chunks chunkPool
 
-	mu       sync.Mutex
-	ln       net.Listener
-	conns    map[*Conn]struct{}
-	perIP    map[netip.Addr]int
-	parkedS  map[*Conn]Session // readers stopped by shutdown, waiting for the flush
-	hooks    []func(context.Context) error
-	stopping atomic.Bool
-	readers  sync.WaitGroup
+	mu      sync.Mutex
+	ln      net.Listener
+	conns   map[*Conn]struct{}
+	perIP   map[netip.Addr]int
+	parkedS map[*Conn]Session // readers stopped by shutdown, waiting for the flush
+	// collected is set once Shutdown has taken parkedS: a reader that
+	// stops later closes its connection itself.
+	collected bool
+	hooks     []func(context.Context) error
+	stopping  atomic.Bool
+	readers   sync.WaitGroup
 }
 
 // New returns a server for svc. types lists the packet types the service
@@ -123,11 +131,13 @@ func New(cfg Config, svc Service, m *Metrics, types []wire.Type) *Server {
 	if cfg.NewCipher == nil {
 		panic("server: Config.NewCipher is required")
 	}
+	log := cfg.Logger.With("listener", cfg.Name)
 	return &Server{
 		cfg:     cfg,
 		svc:     svc,
 		lm:      m.forListener(cfg.Name, types),
-		log:     cfg.Logger.With("listener", cfg.Name),
+		log:     log,
+		sampled: newLogSampler(log, time.Now),
 		conns:   make(map[*Conn]struct{}),
 		perIP:   make(map[netip.Addr]int),
 		parkedS: make(map[*Conn]Session),
@@ -153,8 +163,12 @@ func (s *Server) Addr() net.Addr {
 }
 
 // Serve accepts connections on ln until Shutdown, then returns nil; or
-// returns the listener's error.
+// returns the listener's error. Each connection's Context carries ctx's
+// values; it is cancelled when the connection closes or when Shutdown's
+// deadline passes, not when ctx is cancelled: stopping is Shutdown's job,
+// and it lets running handlers finish first.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ctx = context.WithoutCancel(ctx)
 	s.mu.Lock()
 	s.ln = ln
 	s.mu.Unlock()
@@ -184,7 +198,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // temporary condition, retried with backoff.
 var errTooManyFiles = syscall.EMFILE
 
-// accept admits nc under the connection caps and starts its reader.
+// accept admits nc under the connection caps and starts its reader; ctx is
+// the parent of the connection's Context.
 func (s *Server) accept(ctx context.Context, nc net.Conn) {
 	ap, _ := netip.ParseAddrPort(nc.RemoteAddr().String())
 	ip := ap.Addr().Unmap()
@@ -201,18 +216,21 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 	if limit != "" {
 		s.mu.Unlock()
 		s.lm.rejected.WithLabelValues(limit).Inc()
-		s.log.Warn("connection refused", "remote", ip, "limit", limit)
+		s.sampled.warn(s.log, "refused_"+limit, "connection refused", "remote", ip, "limit", limit)
 		_ = nc.Close()
 		return
 	}
+	cctx, cancel := context.WithCancel(ctx)
 	c := &Conn{
-		id:      s.next.Add(1),
-		nc:      nc,
-		remote:  ip,
-		srv:     s,
-		cipher:  s.cfg.NewCipher(),
-		timeout: s.cfg.HandshakeTimeout,
-		bucket:  ratelimit.New(s.cfg.PacketRate, s.cfg.PacketBurst),
+		id:        s.next.Add(1),
+		nc:        nc,
+		remote:    ip,
+		srv:       s,
+		cipher:    s.cfg.NewCipher(),
+		handshake: time.Now().Add(s.cfg.HandshakeTimeout),
+		ctx:       cctx,
+		cancel:    cancel,
+		bucket:    ratelimit.New(s.cfg.PacketRate, s.cfg.PacketBurst),
 	}
 	c.out.limit = s.cfg.OutboxLimit
 	c.out.pool = &s.chunks
@@ -226,7 +244,7 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 	s.lm.open.Inc()
 	go func() {
 		defer s.readers.Done()
-		c.serve(ctx, s.svc.Open(c))
+		c.serve(s.svc.Open(c))
 	}()
 }
 
@@ -243,11 +261,18 @@ func (s *Server) forget(c *Conn, r Reason) {
 	c.Log.Debug("connection closed", "reason", r)
 }
 
-// parked records a connection whose reader stopped for shutdown.
-func (s *Server) parked(c *Conn, sess Session) {
+// parked records a connection whose reader stopped for shutdown, for
+// Shutdown to flush and close. It reports false when Shutdown has already
+// collected the parked connections (a handler outlived its deadline): the
+// caller closes the connection itself.
+func (s *Server) parked(c *Conn, sess Session) bool {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.collected {
+		return false
+	}
 	s.parkedS[c] = sess
-	s.mu.Unlock()
+	return true
 }
 
 func (s *Server) shuttingDown() bool { return s.stopping.Load() }
@@ -283,6 +308,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-readersDone:
 	case <-ctx.Done():
 		errs = append(errs, fmt.Errorf("waiting for handlers: %w", ctx.Err()))
+		// Handlers still running are stuck (a store call, say): cancel
+		// their connections' contexts so that they return.
+		s.mu.Lock()
+		for c := range s.conns {
+			c.cancel()
+		}
+		s.mu.Unlock()
 	}
 	for _, h := range hooks {
 		if err := h(ctx); err != nil {
@@ -292,6 +324,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	parked := s.parkedS
 	s.parkedS = make(map[*Conn]Session)
+	s.collected = true
 	s.mu.Unlock()
 	var flushes sync.WaitGroup
 	for c, sess := range parked {
@@ -305,6 +338,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		})
 	}
 	flushes.Wait()
+	s.sampled.flush()
 	err := errors.Join(errs...)
 	if err != nil || ctx.Err() != nil {
 		s.log.Error("shutdown exceeded its deadline", "took", time.Since(start), "err", err)

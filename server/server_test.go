@@ -30,6 +30,8 @@ const (
 	typeBlock wire.Type = 9002 // blocks the handler until the test releases it
 	typeBlast wire.Type = 9003 // queues a burst of large packets to the sender
 	typeKick  wire.Type = 9004 // answers, then kicks
+	typeAuth  wire.Type = 9005 // authenticates the connection, answers
+	typeWait  wire.Type = 9006 // blocks the handler until the connection's context ends
 )
 
 // testService records what its sessions see.
@@ -77,6 +79,16 @@ func newTestService() *testService {
 		ts.c.SendRaw(p)
 		return Kick(ReasonKicked, nil)
 	}, 0)
+	s.mux.Handle(typeAuth, func(ts *testSession, p []byte) error {
+		ts.c.SetAuthenticated()
+		ts.c.SendRaw(p)
+		return nil
+	}, 0)
+	s.mux.Handle(typeWait, func(ts *testSession, _ []byte) error {
+		ts.svc.blocked <- struct{}{}
+		<-ts.c.Context().Done()
+		return nil
+	}, 0)
 	return s
 }
 
@@ -94,7 +106,12 @@ func (ts *testSession) Handle(t wire.Type, p []byte) error {
 	return ts.svc.mux.Dispatch(ts, 0, t, p)
 }
 
-func (ts *testSession) Close(r Reason) { ts.svc.closed <- r }
+func (ts *testSession) Close(r Reason) {
+	if ts.c.Context().Err() == nil {
+		ts.fail("connection context not cancelled when its session closes")
+	}
+	ts.svc.closed <- r
+}
 
 func (ts *testSession) fail(msg string) {
 	ts.svc.mu.Lock()
@@ -123,28 +140,41 @@ func seqPacket(n uint32) []byte {
 }
 
 type harness struct {
-	t   *testing.T
-	srv *Server
-	svc *testService
-	reg *prometheus.Registry
-	m   *Metrics
+	t    *testing.T
+	addr string // the listener's address
+	srv  *Server
+	svc  *testService
+	reg  *prometheus.Registry
+	m    *Metrics
 }
 
 func start(t *testing.T, cfg Config) *harness {
 	t.Helper()
+	return startWith(t, cfg, nil)
+}
+
+// startWith is start with a function that adjusts the server before it
+// serves (nil for none).
+func startWith(t *testing.T, cfg Config, tune func(*Server)) *harness {
+	t.Helper()
 	cfg.Name = "test"
 	cfg.NewCipher = func() Cipher { return plain{} }
-	cfg.Logger = slog.New(slog.DiscardHandler)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	reg := prometheus.NewRegistry()
 	m := NewMetrics(reg)
 	svc := newTestService()
 	srv := New(cfg, svc, m, svc.mux.Types())
+	if tune != nil {
+		tune(srv)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = srv.Serve(context.Background(), ln) }()
-	h := &harness{t: t, srv: srv, svc: svc, reg: reg, m: m}
+	h := &harness{t: t, addr: ln.Addr().String(), srv: srv, svc: svc, reg: reg, m: m}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -155,15 +185,12 @@ func start(t *testing.T, cfg Config) *harness {
 			t.Error(b)
 		}
 	})
-	for srv.Addr() == nil {
-		time.Sleep(time.Millisecond)
-	}
 	return h
 }
 
 func (h *harness) dial() net.Conn {
 	h.t.Helper()
-	c, err := net.Dial("tcp", h.srv.Addr().String())
+	c, err := net.Dial("tcp", h.addr)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -212,7 +239,7 @@ func TestOrderingAcrossManyClients(t *testing.T) {
 	var wg sync.WaitGroup
 	for range clients {
 		wg.Go(func() {
-			c, err := net.Dial("tcp", h.srv.Addr().String())
+			c, err := net.Dial("tcp", h.addr)
 			if err != nil {
 				t.Error(err)
 				return
@@ -323,10 +350,26 @@ func TestConnectionCaps(t *testing.T) {
 	if v := testutil.ToFloat64(h.m.rejected.WithLabelValues("test", "per_ip")); v != 1 {
 		t.Fatalf("per-IP rejections %v, want 1", v)
 	}
-	// ::1 is another IP: the total cap (3) still admits one more.
-	if c, err := net.Dial("tcp6", "[::1]:0"); err == nil {
-		c.Close()
+	if v := testutil.ToFloat64(h.m.rejected.WithLabelValues("test", "total")); v != 0 {
+		t.Fatalf("total rejections %v, want 0", v)
 	}
+	expectEcho(t, a, 1) // the refusal left the admitted connections alone
+}
+
+func TestTotalConnectionCap(t *testing.T) {
+	h := start(t, Config{MaxConns: 2, MaxConnsPerIP: 10})
+	a, b := h.dial(), h.dial()
+	expectEcho(t, a, 0)
+	expectEcho(t, b, 0)
+	third := h.dial() // under the per-IP cap, over the total
+	_ = third.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := third.Read(make([]byte, 1)); err == nil {
+		t.Fatal("third connection accepted over the total cap")
+	}
+	if v := testutil.ToFloat64(h.m.rejected.WithLabelValues("test", "total")); v != 1 {
+		t.Fatalf("total rejections %v, want 1", v)
+	}
+	expectEcho(t, b, 1)
 }
 
 func TestHandshakeDeadline(t *testing.T) {
@@ -382,7 +425,7 @@ func TestShutdownDrainsAndRunsHooks(t *testing.T) {
 	for range conns {
 		h.waitClosed(ReasonShutdown)
 	}
-	if _, err := net.Dial("tcp", h.srv.Addr().String()); err == nil {
+	if _, err := net.Dial("tcp", h.addr); err == nil {
 		t.Fatal("still accepting after shutdown")
 	}
 	if h.closedCount(ReasonShutdown) != 3 {
@@ -413,5 +456,194 @@ func TestReasonFor(t *testing.T) {
 		if got := reasonFor(err); got != want {
 			t.Errorf("reasonFor(%v) = %s, want %s", err, got, want)
 		}
+	}
+}
+
+// drip writes one byte of a never-ending packet every interval until the
+// connection fails or stop is closed.
+func drip(c net.Conn, interval time.Duration, stop <-chan struct{}) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	// A typeSeq packet announced as the largest allowed: it never completes.
+	p := rawPacket(typeSeq, make([]byte, wire.MaxPacketSize-wire.HeaderSize))
+	for i := 0; ; i = (i + 1) % len(p) {
+		if _, err := c.Write(p[i : i+1]); err != nil {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-stop:
+			return
+		}
+	}
+}
+
+func TestHandshakeDeadlineIsAbsoluteForDrip(t *testing.T) {
+	h := start(t, Config{HandshakeTimeout: 300 * time.Millisecond})
+	stop := make(chan struct{})
+	defer close(stop)
+	go drip(h.dial(), 20*time.Millisecond, stop) // each byte arrives well within the timeout
+	h.waitClosed(ReasonHandshakeTimeout)
+}
+
+func TestHandshakeDeadlineIsAbsoluteForUnknownTypes(t *testing.T) {
+	h := start(t, Config{HandshakeTimeout: 300 * time.Millisecond})
+	c := h.dial()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if _, err := c.Write(rawPacket(4242, nil)); err != nil { // a 4-byte packet without a handler
+				return
+			}
+			select {
+			case <-tick.C:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	h.waitClosed(ReasonHandshakeTimeout)
+	if v := testutil.ToFloat64(h.m.unknown.WithLabelValues("test")); v < 1 {
+		t.Fatalf("unknown counter %v: the packets were not read", v)
+	}
+}
+
+func TestAuthenticatedConnectionOutlivesHandshakeDeadline(t *testing.T) {
+	h := start(t, Config{HandshakeTimeout: time.Second, IdleTimeout: time.Minute})
+	authed := h.dial()
+	auth := rawPacket(typeAuth, nil)
+	if _, err := authed.Write(auth); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(auth))
+	_ = authed.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(authed, got); err != nil {
+		t.Fatal(err)
+	}
+	// A connection opened later, never authenticated, passes its deadline:
+	// the authenticated one, older, has passed its handshake deadline too.
+	_ = h.dial()
+	h.waitClosed(ReasonHandshakeTimeout)
+	expectEcho(t, authed, 0)
+}
+
+func TestShutdownDeadlineCancelsConnectionContexts(t *testing.T) {
+	h := start(t, Config{})
+	c := h.dial()
+	if _, err := c.Write(rawPacket(typeWait, nil)); err != nil {
+		t.Fatal(err)
+	}
+	<-h.svc.blocked // the handler waits on its connection's context
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the shutdown deadline has passed
+	if err := h.srv.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Shutdown = %v, want context.Canceled", err)
+	}
+	h.waitClosed(ReasonShutdown) // the handler returned and the session closed
+}
+
+// captureHandler is a slog.Handler that keeps every record.
+type captureHandler struct {
+	mu   *sync.Mutex
+	recs *[]slog.Record
+}
+
+func newCapture() captureHandler {
+	return captureHandler{mu: new(sync.Mutex), recs: new([]slog.Record)}
+}
+
+func (h captureHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h captureHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h captureHandler) WithGroup(string) slog.Handler            { return h }
+func (h captureHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	*h.recs = append(*h.recs, r.Clone())
+	h.mu.Unlock()
+	return nil
+}
+
+// count returns how many records have message msg, and the int64 value of
+// attribute key in the last of them.
+func (h captureHandler) count(msg, key string) (n int, last int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, r := range *h.recs {
+		if r.Message != msg {
+			continue
+		}
+		n++
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == key {
+				last = a.Value.Int64()
+			}
+			return true
+		})
+	}
+	return n, last
+}
+
+func TestRefusedConnectionLogsAreSampled(t *testing.T) {
+	capt := newCapture()
+	now := time.Unix(1000, 0) // the sampler's clock stands still: one interval
+	h := startWith(t, Config{MaxConnsPerIP: 1, Logger: slog.New(capt)}, func(s *Server) {
+		s.sampled.now = func() time.Time { return now }
+	})
+	expectEcho(t, h.dial(), 0) // holds the one connection 127.0.0.1 may have
+	const refused = LogSampleBurst + 25
+	for range refused {
+		c := h.dial()
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Read(make([]byte, 1)); err == nil {
+			t.Fatal("connection over the per-IP cap was accepted")
+		}
+	}
+	if v := testutil.ToFloat64(h.m.rejected.WithLabelValues("test", "per_ip")); v != refused {
+		t.Fatalf("per-IP rejections %v, want %d (counters stay exact)", v, refused)
+	}
+	if n, _ := capt.count("connection refused", ""); n != LogSampleBurst {
+		t.Fatalf("%d refused-connection lines, want %d", n, LogSampleBurst)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, k := capt.count("suppressed 25 more", "suppressed"); n != 1 || k != refused-LogSampleBurst {
+		t.Fatalf("%d summary lines with suppressed=%d, want 1 with %d", n, k, refused-LogSampleBurst)
+	}
+}
+
+func TestLogSamplerWindows(t *testing.T) {
+	capt := newCapture()
+	now := time.Unix(1000, 0)
+	s := newLogSampler(slog.New(capt), func() time.Time { return now })
+	allowed := 0
+	for range LogSampleBurst + 7 {
+		if s.allow("per_ip") {
+			allowed++
+		}
+	}
+	if !s.allow("rate_limit") {
+		t.Fatal("another reason shares the first one's budget")
+	}
+	if allowed != LogSampleBurst {
+		t.Fatalf("allowed %d lines, want %d", allowed, LogSampleBurst)
+	}
+	if n, _ := capt.count("suppressed 7 more", ""); n != 0 {
+		t.Fatal("summary logged before the interval ended")
+	}
+	now = now.Add(LogSampleInterval)
+	if !s.allow("per_ip") {
+		t.Fatal("a new interval did not reset the budget")
+	}
+	if n, k := capt.count("suppressed 7 more", "suppressed"); n != 1 || k != 7 {
+		t.Fatalf("%d summary lines with suppressed=%d, want 1 with 7", n, k)
+	}
+	s.flush()
+	if n, _ := capt.count("suppressed 7 more", ""); n != 1 {
+		t.Fatal("flush repeated a reported count")
 	}
 }

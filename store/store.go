@@ -93,6 +93,8 @@ type DB struct {
 	w *sql.DB
 	// r is the read-only pool.
 	r *sql.DB
+	// path is the absolute path of the database file.
+	path string
 }
 
 // Open opens (creating if needed) the database at path, creating its
@@ -154,7 +156,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
-	return &DB{w: w, r: r}, nil
+	return &DB{w: w, r: r, path: abs}, nil
 }
 
 // Close closes the database. Calls in progress finish first; later calls

@@ -50,8 +50,9 @@ type echoService struct {
 
 // echoSession is one connection of the echo service.
 type echoSession struct {
-	svc *echoService
-	c   *server.Conn
+	svc    *echoService
+	c      *server.Conn
+	authed bool // SetAuthenticated was called
 }
 
 func newEchoService() *echoService {
@@ -64,8 +65,14 @@ func newEchoService() *echoService {
 // Open implements server.Service.
 func (s *echoService) Open(c *server.Conn) server.Session { return &echoSession{svc: s, c: c} }
 
-// Handle implements server.Session.
+// Handle implements server.Session. The echo service has no login: the
+// first packet authenticates the connection, so that it gets the idle
+// timeout as a logged-in game client does.
 func (es *echoSession) Handle(t wire.Type, p []byte) error {
+	if !es.authed {
+		es.authed = true
+		es.c.SetAuthenticated()
+	}
 	return es.svc.mux.Dispatch(es, stateOpen, t, p)
 }
 
