@@ -316,6 +316,11 @@ func TestCompileErrors(t *testing.T) {
 	if _, _, _, err := vm.Start("nope", testNPC, newPlayer()); !errors.Is(err, ErrNoScript) {
 		t.Fatalf("unknown script: %v", err)
 	}
+	empty := NewVM(nil, nil)
+	defer empty.Close()
+	if _, _, _, err := empty.Start("guide", testNPC, newPlayer()); !errors.Is(err, ErrNoScript) {
+		t.Fatalf("VM without a library: %v", err)
+	}
 }
 
 func TestReloadKeepsRunningDialog(t *testing.T) {
