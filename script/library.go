@@ -110,7 +110,7 @@ func compileOne(file string, src []byte) (proto *lua.FunctionProto, err error) {
 		var pe *parse.Error
 		if errors.As(err, &pe) {
 			if pe.Pos.Line == parse.EOF {
-				return nil, fmt.Errorf("%s: at end of file: %s", file, pe.Message)
+				return nil, fmt.Errorf("%s:%d: %s at end of file", file, bytes.Count(src, []byte("\n"))+1, pe.Message)
 			}
 			return nil, fmt.Errorf("%s:%d: %s near '%s'", file, pe.Pos.Line, pe.Message, pe.Token)
 		}

@@ -283,12 +283,12 @@ func TestCompileErrors(t *testing.T) {
 		"good.lua":      []byte("say('x')"),
 		"bad.lua":       []byte("say('x')\n\nif then end"),
 		"town/bad2.lua": []byte("local x = = 1"),
-		"eof.lua":       []byte("if true then"),
+		"eof.lua":       []byte("if true then\n"),
 	})
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"bad.lua:3: ", "town/bad2.lua:1: ", "eof.lua: at end of file"} {
+	for _, want := range []string{"bad.lua:3: ", "town/bad2.lua:1: ", "eof.lua:2: syntax error at end of file"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -315,6 +315,11 @@ func TestCompileErrors(t *testing.T) {
 	defer vm.Close()
 	if _, _, _, err := vm.Start("nope", testNPC, newPlayer()); !errors.Is(err, ErrNoScript) {
 		t.Fatalf("unknown script: %v", err)
+	}
+	empty := NewVM(nil, nil)
+	defer empty.Close()
+	if _, _, _, err := empty.Start("guide", testNPC, newPlayer()); !errors.Is(err, ErrNoScript) {
+		t.Fatalf("VM without a library: %v", err)
 	}
 }
 

@@ -139,7 +139,11 @@ func (vm *VM) Start(name string, npc NPC, p Player) (d *Dialog, page Page, done 
 	if vm.cur != nil {
 		return nil, Page{}, true, fmt.Errorf("start script %q: %w", name, ErrBusy)
 	}
-	proto, ok := vm.lib.protos[name]
+	var proto *lua.FunctionProto
+	ok := false
+	if vm.lib != nil {
+		proto, ok = vm.lib.protos[name]
+	}
 	if !ok {
 		return nil, Page{}, true, fmt.Errorf("start script %q: %w", name, ErrNoScript)
 	}
