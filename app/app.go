@@ -154,6 +154,10 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		if err != nil {
 			return err
 		}
+		exempt, err := config.ExemptIPs(cfg.Account.LoginExemptIPs)
+		if err != nil {
+			return fmt.Errorf("-login-exempt-ips: %w", err)
+		}
 		acfg := account.Config{
 			GameHost:     host,
 			GamePort:     port,
@@ -164,8 +168,14 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			Throttle: account.ThrottleConfig{
 				FailuresPerIP:      cfg.Account.LoginFailuresPerIP,
 				FailuresPerAccount: cfg.Account.LoginFailuresPerAccount,
+				AccountCeiling:     cfg.Account.LoginAccountCeiling,
 				Lockout:            cfg.Account.LoginLockout,
+				LoginRatePerIP:     cfg.Account.LoginRatePerIP,
+				LoginBurstPerIP:    cfg.Account.LoginBurstPerIP,
+				ExemptIPs:          exempt,
 			},
+			HashQueue:           cfg.Account.HashQueue,
+			MaxConcurrentHashes: cfg.Account.MaxConcurrentHashes,
 			Logger: a.log.With("server", "account"),
 		}
 		if a.gameSvc != nil {

@@ -27,6 +27,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coserver/coserver/account"
@@ -85,10 +86,28 @@ type Account struct {
 	// address before the address is locked out.
 	LoginFailuresPerIP int
 	// LoginFailuresPerAccount is the number of failed logins for one
-	// account before the account is locked out.
+	// account from one IP address before that pair is locked out.
 	LoginFailuresPerAccount int
+	// LoginAccountCeiling is the number of failed logins for one account
+	// from all addresses together before the account is locked out.
+	LoginAccountCeiling int
 	// LoginLockout is how long an IP address or account stays locked out.
 	LoginLockout time.Duration
+	// LoginRatePerIP is the login attempts per second one IP address may
+	// start, successful or not; negative means no limit.
+	LoginRatePerIP float64
+	// LoginBurstPerIP is the login attempts one IP address may start at
+	// once.
+	LoginBurstPerIP float64
+	// LoginExemptIPs lists the addresses (or prefixes), comma-separated,
+	// free of the per-IP login limits; "none" exempts nobody.
+	LoginExemptIPs string
+	// HashQueue is how many logins may wait for a password hash; beyond
+	// it a login is answered "server busy" at once.
+	HashQueue int
+	// MaxConcurrentHashes is how many password hashes run at once; 0 means
+	// one per core.
+	MaxConcurrentHashes int
 	// Maintenance refuses every login with the server-down code.
 	Maintenance bool
 	// PasswordHash is the argon2id cost of new hashes: "default" or "test"
@@ -157,6 +176,11 @@ func Default() Config {
 			LoginFailuresPerIP:      account.DefaultFailuresPerIP,
 			LoginFailuresPerAccount: account.DefaultFailuresPerAccount,
 			LoginLockout:            account.DefaultLockout,
+			LoginAccountCeiling:     account.DefaultAccountCeiling,
+			LoginRatePerIP:          account.DefaultLoginRatePerIP,
+			LoginBurstPerIP:         account.DefaultLoginBurstPerIP,
+			LoginExemptIPs:          "127.0.0.1,::1",
+			HashQueue:               account.DefaultHashQueue,
 			PasswordHash:            "default",
 		},
 		Game: Game{
@@ -214,6 +238,16 @@ const (
 	LoginFailuresMax    = 1000
 	LoginLockoutMin     = time.Second
 	LoginLockoutMax     = 24 * time.Hour
+	AccountCeilingMin   = 1 // -login-account-ceiling
+	AccountCeilingMax   = 100_000
+	LoginRateMin        = 0.01 // -login-rate-per-ip, attempts/s (negative: no limit)
+	LoginRateMax        = 100_000
+	LoginBurstMin       = 1 // -login-burst-per-ip
+	LoginBurstMax       = 100_000
+	HashQueueMin        = 1 // -hash-queue
+	HashQueueMax        = 100_000
+	HashesMin           = 0 // -max-concurrent-hashes; 0 = one per core
+	HashesMax           = 1024
 	SaveIntervalMin     = time.Second // each save is one transaction of every online character
 	SaveIntervalMax     = time.Hour   // progress a crash may lose
 	MaxPlayersMin       = 1
@@ -337,8 +371,14 @@ func (c *Config) settings() []setting {
 		{account, "auto-register", &a.AutoRegister, "create an account on the first login with an unknown name (test servers and bots)", nil},
 		{account, "token-ttl", &a.TokenTTL, "how long a login token stays valid for connecting to the game server (duration)", between(TokenTTLMin, TokenTTLMax)},
 		{account, "login-failures-per-ip", &a.LoginFailuresPerIP, "failed logins from one IP address before it is locked out (count)", between(LoginFailuresMin, LoginFailuresMax)},
-		{account, "login-failures-per-account", &a.LoginFailuresPerAccount, "failed logins for one account before it is locked out (count)", between(LoginFailuresMin, LoginFailuresMax)},
-		{account, "login-lockout", &a.LoginLockout, "how long a locked-out IP address or account stays locked (duration)", between(LoginLockoutMin, LoginLockoutMax)},
+		{account, "login-failures-per-account", &a.LoginFailuresPerAccount, "failed logins for one account from one IP address before that pair is locked out (count)", between(LoginFailuresMin, LoginFailuresMax)},
+		{account, "login-account-ceiling", &a.LoginAccountCeiling, "failed logins for one account from all addresses before the account is locked out (count)", between(AccountCeilingMin, AccountCeilingMax)},
+		{account, "login-lockout", &a.LoginLockout, "how long a locked-out key stays locked; each further failure doubles it, up to 1h (duration)", between(LoginLockoutMin, LoginLockoutMax)},
+		{account, "login-rate-per-ip", &a.LoginRatePerIP, "login attempts one IP address may start per second, successful or not; negative = no limit (attempts/s)", orNegative[float64](LoginRateMin, LoginRateMax)},
+		{account, "login-burst-per-ip", &a.LoginBurstPerIP, "login attempts one IP address may start at once (attempts)", between[float64](LoginBurstMin, LoginBurstMax)},
+		{account, "login-exempt-ips", &a.LoginExemptIPs, "comma-separated addresses or prefixes free of the per-IP login limits (bot swarms, tests); none = nobody", nil},
+		{account, "hash-queue", &a.HashQueue, "logins that may wait for a password hash; more are answered server busy at once (count)", between(HashQueueMin, HashQueueMax)},
+		{account, "max-concurrent-hashes", &a.MaxConcurrentHashes, "password hashes computed at once; 0 = one per core (count)", between(HashesMin, HashesMax)},
 		{account, "maintenance", &a.Maintenance, "refuse every login with the server-down code", nil},
 		{account, "password-hash", &a.PasswordHash, "argon2id cost of new password hashes: default (64 MiB, the production setting) or test (64 KiB; bot runs and test servers only, never real players)", nil},
 
@@ -398,6 +438,9 @@ func (c Config) Validate() error {
 			bad("game-host", "must be an IPv4 address or empty, got %q", a.GameHost)
 		}
 	}
+	if _, err := ExemptIPs(a.LoginExemptIPs); err != nil {
+		bad("login-exempt-ips", "%v", err)
+	}
 	if a.PasswordHash != "default" && a.PasswordHash != "test" {
 		bad("password-hash", "must be default or test, got %q", a.PasswordHash)
 	}
@@ -412,6 +455,31 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ExemptIPs parses -login-exempt-ips: comma-separated addresses or
+// prefixes; "none" (or nothing) exempts nobody.
+func ExemptIPs(list string) ([]netip.Prefix, error) {
+	out := []netip.Prefix{} // non-nil: an empty list means nobody
+	if strings.TrimSpace(list) == "none" {
+		return out, nil
+	}
+	for item := range strings.SplitSeq(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a prefix", item)
+		}
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+	}
+	return out, nil
 }
 
 // checkListenAddr accepts host:port with a numeric port; an empty host

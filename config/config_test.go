@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math"
 	"net"
@@ -61,7 +62,9 @@ func TestDefaults(t *testing.T) {
 		"game-addr": ":5816", "client-dir": "", "save-interval": "1m0s", "max-players": "5000",
 		"max-conns": "20000", "max-conns-per-ip": "32", "handshake-timeout": "15s",
 		"idle-timeout": "10m0s", "write-timeout": "10s", "outbox-limit": "262144", "flush-delay": "2ms",
-		"packet-rate": "100", "packet-burst": "200",
+		"packet-rate": "100", "packet-burst": "200", "content-dir": "",
+		"login-account-ceiling": "100", "login-rate-per-ip": "5", "login-burst-per-ip": "20",
+		"login-exempt-ips": "127.0.0.1,::1", "hash-queue": "64", "max-concurrent-hashes": "0",
 	}
 	n := 0
 	fs.VisitAll(func(f *flag.Flag) {
@@ -242,6 +245,12 @@ func TestValidate(t *testing.T) {
 		{"login-failures-per-ip", func(c *Config) { c.Account.LoginFailuresPerIP = 0 }},
 		{"login-failures-per-account", func(c *Config) { c.Account.LoginFailuresPerAccount = -1 }},
 		{"login-lockout", func(c *Config) { c.Account.LoginLockout = 0 }},
+		{"login-account-ceiling", func(c *Config) { c.Account.LoginAccountCeiling = 0 }},
+		{"login-rate-per-ip", func(c *Config) { c.Account.LoginRatePerIP = 0 }},
+		{"login-burst-per-ip", func(c *Config) { c.Account.LoginBurstPerIP = 0 }},
+		{"login-exempt-ips", func(c *Config) { c.Account.LoginExemptIPs = "127.0.0.1,localhost" }},
+		{"hash-queue", func(c *Config) { c.Account.HashQueue = 0 }},
+		{"max-concurrent-hashes", func(c *Config) { c.Account.MaxConcurrentHashes = -1 }},
 		{"game-addr", func(c *Config) { c.Game.GameAddr = "" }},
 		{"save-interval", func(c *Config) { c.Game.SaveInterval = 0 }},
 		{"max-players", func(c *Config) { c.Game.MaxPlayers = 0 }},
@@ -437,5 +446,23 @@ func TestValidateBoundaries(t *testing.T) {
 				t.Errorf("-%s negative (off): Validate() = %v", s.name, err)
 			}
 		}
+	}
+}
+
+func TestExemptIPs(t *testing.T) {
+	for list, want := range map[string]string{
+		"127.0.0.1,::1":           "[127.0.0.1/32 ::1/128]",
+		" 10.0.0.0/8 , 192.0.2.7": "[10.0.0.0/8 192.0.2.7/32]",
+		"10.1.2.3/8":              "[10.0.0.0/8]",
+		"none":                    "[]",
+		"":                        "[]",
+	} {
+		got, err := ExemptIPs(list)
+		if err != nil || fmt.Sprint(got) != want || got == nil {
+			t.Errorf("ExemptIPs(%q) = %v, %v; want %s (non-nil)", list, got, err, want)
+		}
+	}
+	if _, err := ExemptIPs("127.0.0.1,not-an-ip"); err == nil {
+		t.Error("a bad entry was accepted")
 	}
 }
