@@ -30,8 +30,11 @@ func (ss *session) handleAccount(p []byte) error {
 	log := ss.conn.Log.With("account", name)
 	ss.conn.Log = log
 
-	ctx, cancel := context.WithTimeout(s.ctx, loginTimeout)
+	// The login ends with the server (Close) or the connection (closed, or
+	// a shutdown deadline passed), or after loginTimeout.
+	ctx, cancel := context.WithTimeout(ss.conn.Context(), loginTimeout)
 	defer cancel()
+	defer context.AfterFunc(s.ctx, cancel)()
 	ip := ss.conn.RemoteAddr()
 	v := s.authenticate(ctx, ip, name, pw)
 	s.logins.WithLabelValues(v.result).Inc()

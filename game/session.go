@@ -85,7 +85,10 @@ func (s *session) system(ch msg.Channel, text string) {
 }
 
 // storeCtx returns the context of a handler's store call: it ends with the
-// server (Run's context) or after storeTimeout.
+// connection (closed, or a shutdown deadline passed), with the server (Run's
+// context), or after storeTimeout.
 func (s *session) storeCtx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(s.srv.life, storeTimeout)
+	ctx, cancel := context.WithTimeout(s.conn.Context(), storeTimeout)
+	stop := context.AfterFunc(s.srv.life, cancel)
+	return ctx, func() { stop(); cancel() }
 }
