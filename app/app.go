@@ -176,7 +176,7 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			},
 			HashQueue:           cfg.Account.HashQueue,
 			MaxConcurrentHashes: cfg.Account.MaxConcurrentHashes,
-			Logger: a.log.With("server", "account"),
+			Logger:              a.log.With("server", "account"),
 		}
 		if a.gameSvc != nil {
 			acfg.Full = a.gameSvc.Full
