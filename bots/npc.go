@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -142,8 +143,8 @@ func (r *runner) approach(b *bot, x, y uint16, now time.Time) {
 	p := b.c.Predicted()
 	dx, dy := int(x)-int(p.X), int(y)-int(p.Y)
 	if now.Sub(b.lastJump) >= MinJumpGap && max(abs(dx), abs(dy)) > ClickRange {
-		r.jump(b, int(p.X)+clamp(dx-sign(dx)*NPCApproachGap, JumpReach),
-			int(p.Y)+clamp(dy-sign(dy)*NPCApproachGap, JumpReach), now)
+		r.jump(b, int(p.X)+clamp(dx-cmp.Compare(dx, 0)*NPCApproachGap, JumpReach),
+			int(p.Y)+clamp(dy-cmp.Compare(dy, 0)*NPCApproachGap, JumpReach), now)
 		return
 	}
 	r.walk(b, client.Facing(p.X, p.Y, x, y), msg.WalkModeRun)
@@ -175,14 +176,4 @@ func (r *runner) answer(b *bot, d client.Dialog, now time.Time, rng *rand.Rand) 
 	}
 	r.st.npc.answers.Add(1)
 	st.answerUntil = now.Add(AnswerWait)
-}
-
-func sign(v int) int {
-	switch {
-	case v < 0:
-		return -1
-	case v > 0:
-		return 1
-	}
-	return 0
 }

@@ -35,21 +35,11 @@ func Step(x, y uint16, dir uint8) (uint16, uint16) {
 // Facing returns the direction (0–7) that points from (x0, y0) towards
 // (x1, y1), by the signs of the deltas; 0 when the points are equal.
 func Facing(x0, y0, x1, y1 uint16) uint8 {
-	sx, sy := sign(int(x1)-int(x0)), sign(int(y1)-int(y0))
+	sx, sy := cmp.Compare(int(x1)-int(x0), 0), cmp.Compare(int(y1)-int(y0), 0)
 	for dir, d := range walkDelta {
 		if d[0] == sx && d[1] == sy {
 			return uint8(dir)
 		}
-	}
-	return 0
-}
-
-func sign(v int) int {
-	switch {
-	case v < 0:
-		return -1
-	case v > 0:
-		return 1
 	}
 	return 0
 }
