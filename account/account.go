@@ -145,13 +145,22 @@ func New(cfg Config, accounts Accounts, tokens Tokens, reg prometheus.Registerer
 		close: cancel,
 	}
 	s.routes()
-	for _, c := range []prometheus.Collector{s.logins, s.hashes} {
+	waiting := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "coserver_account_logins_waiting",
+		Help: "Logins waiting for a password-hash slot."}, func() float64 { return float64(s.Waiting()) })
+	for _, c := range []prometheus.Collector{s.logins, s.hashes, waiting} {
 		if err := reg.Register(c); err != nil {
 			cancel()
 			return nil, fmt.Errorf("account: metrics: %w", err)
 		}
 	}
 	return s, nil
+}
+
+// Waiting returns how many logins wait for a password-hash slot.
+func (s *Server) Waiting() int {
+	s.gate.mu.Lock()
+	defer s.gate.mu.Unlock()
+	return len(s.gate.waiters)
 }
 
 // Close ends every login in progress: logins waiting for a hash slot give

@@ -315,6 +315,15 @@ func addrOf(s *server.Server) net.Addr {
 	return s.Addr()
 }
 
+// LoginsWaiting returns how many logins wait for a password hash at the
+// account server (0 without one).
+func (a *App) LoginsWaiting() int {
+	if a.acctSvc == nil {
+		return 0
+	}
+	return a.acctSvc.Waiting()
+}
+
 // Shutdown stops the process gracefully: the account server, then the game
 // server (which saves every character), then the maps, the admin endpoint
 // and the store.

@@ -60,6 +60,17 @@ func startServerWith(t *testing.T, db, accountAddr string, tune func(*config.Con
 // clk (nil for the real one).
 func startServerClock(t *testing.T, db, accountAddr string, tune func(*config.Config), clk *testClock) *testServer {
 	t.Helper()
+	return startServerOpts(t, db, accountAddr, tune, func(o *app.Options) {
+		if clk != nil {
+			o.Now = clk.Now
+		}
+	})
+}
+
+// startServerOpts is startServerWith with the process options adjusted by
+// tuneOpts (nil for none).
+func startServerOpts(t *testing.T, db, accountAddr string, tune func(*config.Config), tuneOpts func(*app.Options)) *testServer {
+	t.Helper()
 	cfg := config.Default()
 	cfg.General.DB = db
 	cfg.General.AdminAddr = ""
@@ -78,8 +89,8 @@ func startServerClock(t *testing.T, db, accountAddr string, tune func(*config.Co
 		t.Fatal(err)
 	}
 	opts := app.Options{HashParams: password.TestParams, Logger: testLogger()}
-	if clk != nil {
-		opts.Now = clk.Now
+	if tuneOpts != nil {
+		tuneOpts(&opts)
 	}
 	a, err := app.Start(t.Context(), cfg, opts)
 	if err != nil {
