@@ -41,7 +41,7 @@ for n in $SIZES; do
 	GOMAXPROCS=1 taskset -c "$SERVER_CPU" "$OUT/coserver" serve -db "$dir/swarm.db" \
 		-account-addr "$ACCOUNT" -game-addr "$GAME" -game-host 127.0.0.1 -admin-addr "$ADMIN" \
 		-auto-register -password-hash test -log-level warn \
-		-max-conns 40000 -max-conns-per-ip 40000 -max-players 40000 >"$dir/server.out" 2>"$dir/server.err" &
+		-max-conns 40000 -max-conns-per-ip 40000 -max-players 40000 -hash-queue 10000 >"$dir/server.out" 2>"$dir/server.err" &
 	srv=$!
 	for _ in $(seq 100); do
 		curl -sf "http://$ADMIN/metrics" >/dev/null && break
