@@ -49,16 +49,16 @@ for n in $SIZES; do
 	done
 	base_rss=$(rss_kib "$srv")
 	t0=$(cpu_ticks "$srv")
-	GOMAXPROCS=1 taskset -c "$BOTS_CPU" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
+	GOMAXPROCS=1 taskset -c "$BOTS_CPU" /usr/bin/time -f "%U %S" -o "$OUT/swarm-$n.botcpu" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
 		-rate "$RATE" -spread "$SPREAD" -behaviour "$BEHAVIOUR" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress"
 	t1=$(cpu_ticks "$srv")
 	end_rss=$(rss_kib "$srv")
 	hwm=$(hwm_kib "$srv")
 	kill -TERM "$srv"
 	wait "$srv" || true
-	python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" <<'PY'
+	python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" "$OUT/swarm-$n.botcpu" <<'PY'
 import json, sys
-path, n, t0, t1, hz, base, end, hwm = sys.argv[1:]
+path, n, t0, t1, hz, base, end, hwm, botcpu = sys.argv[1:]
 r = json.load(open(path))
 n, hz = int(n), int(hz)
 secs = r["elapsed_s"]
@@ -71,6 +71,8 @@ both = lambda l: f'{l["p50_ms"]:.1f}/{l["p99_ms"]:.1f}'
 print(f'{n:<7} {r["active_at_end"]:<7} {r["logins_per_s"]:<9.0f} {both(rtt):<17} {both(steady):<17} '
       f'{acked / secs:<8.0f} {100 * cpu / secs:<10.1f} {1e6 * cpu / secs / n:<12.1f} '
       f'{(int(end) - int(base)) / n:<12.1f} {errors} (peak RSS {int(hwm) // 1024} MiB)')
+user, system = map(float, open(botcpu).read().split()[-2:])
+print(f'        bots process CPU {100 * (user + system) / secs:.0f} % of its core over the run (login ramp included)')
 if r.get("click_rtt") and r["click_rtt"].get("count"):
     c, npcs = r["click_rtt"], r.get("npcs", {})
     print(f'        click -> first page p50/p99/max {c["p50_ms"]:.1f}/{c["p99_ms"]:.1f}/{c["max_ms"]:.1f} ms; '
