@@ -18,6 +18,8 @@ DURATION=${DURATION:-60s}
 RATE=${RATE:-250}      # logins started per second
 SPREAD=${SPREAD:-450}  # tiles the bots' homes spread over around the start
 BEHAVIOUR=${BEHAVIOUR:-walk} # walk, or npc: click NPCs, answer dialogs, travel between maps
+SERVER_BIN=${SERVER_BIN:-}   # another coserver binary to run as the server (A/B runs); default: this tree
+SERVER_FLAGS=${SERVER_FLAGS--hash-queue 10000} # extra server flags (the login ramp needs a long hash queue)
 SERVER_CPU=${SERVER_CPU:-0}
 BOTS_CPU=${BOTS_CPU:-1}
 OUT=${OUT:-bench/out}
@@ -38,10 +40,10 @@ printf '%-7s %-7s %-9s %-17s %-17s %-8s %-10s %-12s %-12s %s\n' \
 	bots active logins/s "p50/p99 all (ms)" "p50/p99 steady" walks/s srv_cpu_% cpu_us/bot/s rss_KiB/bot errors
 for n in $SIZES; do
 	dir=$(mktemp -d)
-	GOMAXPROCS=1 taskset -c "$SERVER_CPU" "$OUT/coserver" serve -db "$dir/swarm.db" \
+	GOMAXPROCS=1 taskset -c "$SERVER_CPU" "${SERVER_BIN:-$OUT/coserver}" serve -db "$dir/swarm.db" \
 		-account-addr "$ACCOUNT" -game-addr "$GAME" -game-host 127.0.0.1 -admin-addr "$ADMIN" \
 		-auto-register -password-hash test -log-level warn \
-		-max-conns 40000 -max-conns-per-ip 40000 -max-players 40000 -hash-queue 10000 >"$dir/server.out" 2>"$dir/server.err" &
+		-max-conns 40000 -max-conns-per-ip 40000 -max-players 40000 $SERVER_FLAGS >"$dir/server.out" 2>"$dir/server.err" &
 	srv=$!
 	for _ in $(seq 100); do
 		curl -sf "http://$ADMIN/metrics" >/dev/null && break
