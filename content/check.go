@@ -11,11 +11,15 @@ type World interface {
 	HasMap(id uint32) bool
 	// Walkable reports whether tile (x, y) of the map exists and can be stood on.
 	Walkable(mapID uint32, x, y int) bool
+	// HasPassage reports whether the map's DMap has a portal (passage) with
+	// this index; maps without a DMap (the built-in ones) have none.
+	HasPassage(mapID uint32, index int) bool
 }
 
 // Check validates the pack against w: every NPC stands on a walkable tile of
-// an existing map, every portal is on an existing map and leads to a
-// walkable tile of an existing map. The error joins every problem, each an
+// an existing map, every portal is on an existing map (at a passage its DMap
+// has, for portals given by index) and leads to a walkable tile of an
+// existing map. The error joins every problem, each an
 // *Error naming file and line.
 func (p *Pack) Check(w World) error {
 	var errs []error
@@ -31,8 +35,11 @@ func (p *Pack) Check(w World) error {
 		}
 	}
 	for _, pt := range p.Portals {
-		if !w.HasMap(pt.Map) {
+		switch {
+		case !w.HasMap(pt.Map):
 			add(pt.Src, "portal: map %d does not exist", pt.Map)
+		case !pt.HasTile && !w.HasPassage(pt.Map, pt.Index):
+			add(pt.Src, "portal: map %d has no passage %d in its DMap", pt.Map, pt.Index)
 		}
 		switch {
 		case !w.HasMap(pt.ToMap):

@@ -13,13 +13,14 @@ import (
 
 // openWorld is a fake World of open square maps, with optional blocked tiles.
 type openWorld struct {
-	side    int
-	maps    map[uint32]bool
-	blocked map[[3]int]bool
+	side     int
+	maps     map[uint32]bool
+	blocked  map[[3]int]bool
+	passages map[[2]int]bool // map id, DMap passage index
 }
 
 func newOpenWorld(ids ...uint32) *openWorld {
-	w := &openWorld{side: 1024, maps: map[uint32]bool{}, blocked: map[[3]int]bool{}}
+	w := &openWorld{side: 1024, maps: map[uint32]bool{}, blocked: map[[3]int]bool{}, passages: map[[2]int]bool{}}
 	for _, id := range ids {
 		w.maps[id] = true
 	}
@@ -28,9 +29,19 @@ func newOpenWorld(ids ...uint32) *openWorld {
 
 func (w *openWorld) HasMap(id uint32) bool { return w.maps[id] }
 
+func (w *openWorld) HasPassage(mapID uint32, index int) bool {
+	return w.passages[[2]int{int(mapID), index}]
+}
+
 func (w *openWorld) Walkable(mapID uint32, x, y int) bool {
 	return w.maps[mapID] && x >= 0 && y >= 0 && x < w.side && y < w.side &&
 		!w.blocked[[3]int{int(mapID), x, y}]
+}
+
+// withPassage gives map id of w a DMap passage with this index.
+func withPassage(w *openWorld, id uint32, index int) *openWorld {
+	w.passages[[2]int{int(id), index}] = true
+	return w
 }
 
 // builtinWorld holds the four built-in maps.
@@ -144,7 +155,7 @@ func TestLoadGoodPack(t *testing.T) {
 	if look := p.NPCs[0].Look(); look != 2611 {
 		t.Errorf("Look() = %d, want 2611", look)
 	}
-	if err := p.Check(newOpenWorld(1010, 1002, 1015)); err != nil {
+	if err := p.Check(withPassage(newOpenWorld(1010, 1002, 1015), 1015, 3)); err != nil {
 		t.Errorf("Check: %v", err)
 	}
 }
@@ -421,10 +432,12 @@ func TestCheck(t *testing.T) {
 
 func TestLoadAndCheck(t *testing.T) {
 	fsys := pack(goodNPCs, goodPortals, helloScript)
-	if _, err := LoadAndCheck(fsys, newOpenWorld(1010, 1002, 1015)); err != nil {
+	if _, err := LoadAndCheck(fsys, withPassage(newOpenWorld(1010, 1002, 1015), 1015, 3)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := LoadAndCheck(fsys, newOpenWorld(1010, 1002))
+	_, err := LoadAndCheck(fsys, newOpenWorld(1010, 1002, 1015))
+	wantProblems(t, err, "portals.toml:9: portal: map 1015 has no passage 3 in its DMap")
+	_, err = LoadAndCheck(fsys, newOpenWorld(1010, 1002))
 	wantProblems(t, err, "portals.toml:9: portal: map 1015 does not exist")
 	_, err = LoadAndCheck(pack(npc(0), "", helloScript), builtinWorld())
 	wantProblems(t, err, "npcs.toml:2: npc 0: id out of range 1–700000")

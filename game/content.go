@@ -18,6 +18,21 @@ func (w *World) Walkable(id uint32, x, y int) bool {
 	return m != nil && m.floor.Walkable(x, y)
 }
 
+// HasPassage reports whether map id's DMap has a passage with this index
+// (content.World); built-in maps have none.
+func (w *World) HasPassage(id uint32, index int) bool {
+	m := w.maps[id]
+	if m == nil {
+		return false
+	}
+	for _, p := range m.floor.Portals() {
+		if int(p.Index) == index {
+			return true
+		}
+	}
+	return false
+}
+
 // Reload replaces the world's NPCs, portals and scripts with pack's, whose
 // scripts lib holds, once pack passes every check against the maps; on
 // error nothing changes. Dialogs in progress are dropped.
