@@ -19,6 +19,13 @@ const (
 	LogSampleBurst = 10
 	// LogSampleInterval is the window of LogSampleBurst.
 	LogSampleInterval = 10 * time.Second
+	// ForeignClientLogInterval is how often one IP address may be logged
+	// as "not a 5017 client": one line per address per interval.
+	ForeignClientLogInterval = time.Minute
+	// MaxSampledKeys bounds the keys one sampler remembers (reasons, or IP
+	// addresses for the foreign-client log); when full, expired windows
+	// are dropped, and a new key is not logged until one expires.
+	MaxSampledKeys = 4096
 )
 
 // logSampler lets through at most burst lines per key per interval and
@@ -28,6 +35,10 @@ type logSampler struct {
 	now      func() time.Time
 	burst    int
 	interval time.Duration
+
+	// quiet suppresses the "suppressed n more" summaries (the
+	// foreign-client sampler, keyed by address, would log one per IP).
+	quiet bool
 
 	mu   sync.Mutex
 	keys map[string]*sampleWindow
@@ -52,6 +63,13 @@ func (s *logSampler) allow(key string) bool {
 	s.mu.Lock()
 	w := s.keys[key]
 	if w == nil {
+		if len(s.keys) >= MaxSampledKeys {
+			s.expire(now)
+		}
+		if len(s.keys) >= MaxSampledKeys {
+			s.mu.Unlock()
+			return false
+		}
 		w = &sampleWindow{start: now}
 		s.keys[key] = w
 	}
@@ -71,6 +89,15 @@ func (s *logSampler) allow(key string) bool {
 		s.summary(key, report)
 	}
 	return ok
+}
+
+// expire forgets the windows whose interval has passed. Called with mu held.
+func (s *logSampler) expire(now time.Time) {
+	for k, w := range s.keys {
+		if now.Sub(w.start) >= s.interval || now.Before(w.start) {
+			delete(s.keys, k)
+		}
+	}
 }
 
 // flush logs the suppressed counts not reported yet (at shutdown).
@@ -94,6 +121,9 @@ func (s *logSampler) flush() {
 }
 
 func (s *logSampler) summary(key string, n int) {
+	if s.quiet {
+		return
+	}
 	s.log.Warn("suppressed "+strconv.Itoa(n)+" more", "reason", key, "suppressed", n,
 		"burst", s.burst, "interval", s.interval)
 }
