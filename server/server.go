@@ -358,7 +358,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if err != nil || ctx.Err() != nil {
 		s.log.Error("shutdown exceeded its deadline", "took", time.Since(start), "err", err)
 	} else {
-		s.log.Info("shutdown complete", "took", time.Since(start), "connections", len(parked))
+		s.log.Debug("shutdown complete", "took", time.Since(start), "connections", len(parked))
 	}
 	return err
 }
