@@ -352,10 +352,10 @@ func (r *valueRange) String() string {
 func (c *Config) settings() []setting {
 	g, a, m, l := &c.General, &c.Account, &c.Game, &c.Limits
 	const (
-		general = "General"
-		account = "Account server"
-		game    = "Game server"
-		limits  = "Connection limits (each listener)"
+		general = GroupGeneral
+		account = GroupAccount
+		game    = GroupGame
+		limits  = GroupLimits
 	)
 	return []setting{
 		{general, "config", &c.File, "read settings from this JSON file (keys are flag names); see docs/CONFIG.md", nil},
