@@ -95,3 +95,29 @@ func TestCloseLevels(t *testing.T) {
 		t.Fatalf("accepts logged at %v, want DEBUG", ls)
 	}
 }
+
+func TestRefusalsAreInfoWithInfoSummary(t *testing.T) {
+	capt := newCapture()
+	now := time.Unix(1000, 0)
+	h := startWith(t, Config{MaxConnsPerIP: 1, Logger: slog.New(capt)}, func(s *Server) {
+		s.sampled.now = func() time.Time { return now }
+	})
+	expectEcho(t, h.dial(), 0)
+	for range LogSampleBurst + 1 {
+		c := h.dial()
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, _ = c.Read(make([]byte, 1))
+	}
+	h.srv.sampled.flush()
+	for _, msg := range []string{"connection refused", "suppressed 1 more"} {
+		ls := capt.levels(msg)
+		if len(ls) == 0 {
+			t.Fatalf("no %q line", msg)
+		}
+		for _, l := range ls {
+			if l != slog.LevelInfo {
+				t.Errorf("%q at %v, want INFO", msg, l)
+			}
+		}
+	}
+}

@@ -49,6 +49,7 @@ type sampleWindow struct {
 	start      time.Time
 	logged     int
 	suppressed int
+	level      slog.Level // of the key's last line: its summary's level
 }
 
 func newLogSampler(log *slog.Logger, now func() time.Time) *logSampler {
@@ -56,9 +57,13 @@ func newLogSampler(log *slog.Logger, now func() time.Time) *logSampler {
 		keys: make(map[string]*sampleWindow)}
 }
 
-// allow reports whether a line for key may be logged now. When key's
-// previous interval suppressed lines, it first logs their count.
-func (s *logSampler) allow(key string) bool {
+// allow reports whether a WARN line for key may be logged now; see allowAt.
+func (s *logSampler) allow(key string) bool { return s.allowAt(key, slog.LevelWarn) }
+
+// allowAt reports whether a line for key at level may be logged now. When
+// key's previous interval suppressed lines, it first logs their count, at
+// the level of the lines suppressed.
+func (s *logSampler) allowAt(key string, level slog.Level) bool {
 	now := s.now()
 	s.mu.Lock()
 	w := s.keys[key]
@@ -74,10 +79,12 @@ func (s *logSampler) allow(key string) bool {
 		s.keys[key] = w
 	}
 	var report int
+	reportLevel := w.level
 	if now.Sub(w.start) >= s.interval || now.Before(w.start) {
 		report = w.suppressed
 		*w = sampleWindow{start: now}
 	}
+	w.level = level
 	ok := w.logged < s.burst
 	if ok {
 		w.logged++
@@ -86,7 +93,7 @@ func (s *logSampler) allow(key string) bool {
 	}
 	s.mu.Unlock()
 	if report > 0 {
-		s.summary(key, report)
+		s.summary(key, report, reportLevel)
 	}
 	return ok
 }
@@ -104,27 +111,28 @@ func (s *logSampler) expire(now time.Time) {
 func (s *logSampler) flush() {
 	s.mu.Lock()
 	type pending struct {
-		key string
-		n   int
+		key   string
+		n     int
+		level slog.Level
 	}
 	var ps []pending
 	for k, w := range s.keys {
 		if w.suppressed > 0 {
-			ps = append(ps, pending{k, w.suppressed})
+			ps = append(ps, pending{k, w.suppressed, w.level})
 			w.suppressed = 0
 		}
 	}
 	s.mu.Unlock()
 	for _, p := range ps {
-		s.summary(p.key, p.n)
+		s.summary(p.key, p.n, p.level)
 	}
 }
 
-func (s *logSampler) summary(key string, n int) {
+func (s *logSampler) summary(key string, n int, level slog.Level) {
 	if s.quiet {
 		return
 	}
-	s.log.Warn("suppressed "+strconv.Itoa(n)+" more", "reason", key, "suppressed", n,
+	s.log.Log(context.Background(), level, "suppressed "+strconv.Itoa(n)+" more", "reason", key, "suppressed", n,
 		"burst", s.burst, "interval", s.interval)
 }
 
@@ -136,7 +144,7 @@ func (s *logSampler) warn(l *slog.Logger, key, msg string, args ...any) {
 // logAt logs a line at level through l when the sampler lets key through.
 // A line the logger would drop anyway is not counted.
 func (s *logSampler) logAt(l *slog.Logger, level slog.Level, key, msg string, args ...any) {
-	if !l.Enabled(context.Background(), level) || !s.allow(key) {
+	if !l.Enabled(context.Background(), level) || !s.allowAt(key, level) {
 		return
 	}
 	l.Log(context.Background(), level, msg, args...)

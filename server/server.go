@@ -230,7 +230,8 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 	if limit != "" {
 		s.mu.Unlock()
 		s.lm.rejected.WithLabelValues(limit).Inc()
-		s.sampled.warn(s.log, "refused_"+limit, "connection refused", "remote", ip, "limit", limit)
+		// A refusal: INFO, sampled (the counter stays exact).
+		s.sampled.logAt(s.log, slog.LevelInfo, "refused_"+limit, "connection refused", "remote", ip, "limit", limit)
 		_ = nc.Close()
 		return
 	}
