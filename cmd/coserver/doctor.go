@@ -263,6 +263,9 @@ func (d *doctor) checkAdvertised() {
 		d.add(statusWarn, name, fmt.Sprintf("%s (%s); this host's addresses cannot be listed: %v", host, how, err), "")
 		return
 	}
+	if d.role.app == app.RoleBoth {
+		d.checkGameBind(ip)
+	}
 	for _, l := range local {
 		if l == ip {
 			d.add(statusOK, name, fmt.Sprintf("%s (%s), an address of this host", host, how), "")
@@ -272,6 +275,23 @@ func (d *doctor) checkAdvertised() {
 	d.add(statusWarn, name, fmt.Sprintf("%s (%s) is not an address of this host (it has %s)", host, how, listAddrs(local)),
 		fmt.Sprintf("right only behind NAT with TCP port %s forwarded to this host; otherwise set -game-host to one of this host's addresses",
 			portOf(d.cfg.Game.GameAddr)))
+}
+
+// checkGameBind checks that the game server listens where clients are sent:
+// a -game-addr bound to one address other than the advertised one cannot be
+// reached by them.
+func (d *doctor) checkGameBind(advertised netip.Addr) {
+	host, _, err := net.SplitHostPort(d.cfg.Game.GameAddr)
+	if err != nil || host == "" {
+		return // every interface
+	}
+	bind, err := netip.ParseAddr(host)
+	if err != nil || bind.IsUnspecified() || bind.Unmap() == advertised {
+		return
+	}
+	d.add(statusFail, "game listen address", fmt.Sprintf("-game-addr %s listens on %s only, but clients are sent to %s",
+		d.cfg.Game.GameAddr, bind, advertised), "listen on every interface (-game-addr "+portOf(d.cfg.Game.GameAddr)+
+		") or on the advertised address, or advertise the listen address with -game-host")
 }
 
 // localIPv4 returns this host's IPv4 addresses.

@@ -25,13 +25,20 @@ func testDoctor(t *testing.T, local ...string) *doctor {
 	cfg.General.DB = filepath.Join(t.TempDir(), "doc.db")
 	cfg.General.AdminAddr = ""
 	cfg.Account.AccountAddr = "127.0.0.1:0"
-	cfg.Game.GameAddr = "127.0.0.1:0"
+	cfg.Game.GameAddr = "192.0.2.10:0" // listened on as 127.0.0.1:0, see listen below
 	cfg.Account.GameHost = "192.0.2.10"
 	var addrs []net.Addr
 	for _, a := range local {
 		addrs = append(addrs, &net.IPNet{IP: net.ParseIP(a), Mask: net.CIDRMask(24, 32)})
 	}
-	return &doctor{cfg: cfg, role: roleBoth, listen: net.Listen,
+	// The host's "192.0.2.10" is loopback: tests listen on 127.0.0.1 only.
+	listen := func(network, addr string) (net.Listener, error) {
+		if host, port, err := net.SplitHostPort(addr); err == nil && host == "192.0.2.10" {
+			addr = net.JoinHostPort("127.0.0.1", port)
+		}
+		return net.Listen(network, addr)
+	}
+	return &doctor{cfg: cfg, role: roleBoth, listen: listen,
 		interfaceAddrs: func() ([]net.Addr, error) { return addrs, nil },
 		detectHost:     func() (string, error) { return "192.0.2.10", nil },
 		client:         &http.Client{}}
@@ -107,6 +114,12 @@ func TestDoctorAdvertisedAddress(t *testing.T) {
 	d.cfg.Account.GameHost = ""
 	if r, _ := d.result(t, "advertised"); r.status != statusOK || !strings.Contains(r.detail, "detected") {
 		t.Fatalf("detected: %+v", r)
+	}
+	// The game server listens on loopback only, yet clients are sent to
+	// 192.0.2.10.
+	d.cfg.Game.GameAddr = "127.0.0.1:0"
+	if r, code := d.result(t, "game listen address"); r.status != statusFail || code != 1 {
+		t.Fatalf("listen/advertise mismatch: %+v, exit %d", r, code)
 	}
 	d.role = roleGame
 	d.results = nil
