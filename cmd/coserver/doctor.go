@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +62,13 @@ type doctor struct {
 	detectHost func() (string, error)
 	// client asks a taken admin port whether a coserver answers.
 	client *http.Client
+	// dial connects to the advertised game address when a coserver runs
+	// (net.DialTimeout).
+	dial func(network, addr string, timeout time.Duration) (net.Conn, error)
+
+	// running says how the doctor knows a coserver runs with these
+	// settings, or is "".
+	running string
 
 	results []checkResult
 }
@@ -98,7 +106,7 @@ func doctorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	d := &doctor{cfg: cfg, role: r, listen: net.Listen, interfaceAddrs: net.InterfaceAddrs,
-		detectHost: config.DetectHost, client: &http.Client{Timeout: doctorProbeTimeout}}
+		detectHost: config.DetectHost, client: &http.Client{Timeout: doctorProbeTimeout}, dial: net.DialTimeout}
 	d.run(ctx)
 	return d.report(stdout)
 }
@@ -174,6 +182,7 @@ func (d *doctor) report(w io.Writer) int {
 // checkPorts tries each listen address.
 func (d *doctor) checkPorts(ctx context.Context) {
 	ours := d.coserverRunning(ctx)
+	d.running = ours
 	for _, a := range listenAddrs(d.cfg, d.role.app) {
 		name := "port -" + a.flag + " " + a.addr
 		ln, err := d.listen("tcp", a.addr)
@@ -265,6 +274,9 @@ func (d *doctor) checkAdvertised() {
 	}
 	if d.role.app == app.RoleBoth {
 		d.checkGameBind(ip)
+		if d.running != "" {
+			d.checkReachable(ip)
+		}
 	}
 	for _, l := range local {
 		if l == ip {
@@ -292,6 +304,24 @@ func (d *doctor) checkGameBind(advertised netip.Addr) {
 	d.add(statusFail, "game listen address", fmt.Sprintf("-game-addr %s listens on %s only, but clients are sent to %s",
 		d.cfg.Game.GameAddr, bind, advertised), "listen on every interface (-game-addr "+portOf(d.cfg.Game.GameAddr)+
 		") or on the advertised address, or advertise the listen address with -game-host")
+}
+
+// checkReachable connects to the advertised game address, as a client
+// would after logging in, when a coserver is running.
+func (d *doctor) checkReachable(ip netip.Addr) {
+	port := strconv.Itoa(d.cfg.Account.GamePort)
+	if d.cfg.Account.GamePort == 0 {
+		port = strings.TrimPrefix(portOf(d.cfg.Game.GameAddr), ":")
+	}
+	addr := net.JoinHostPort(ip.String(), port)
+	c, err := d.dial("tcp", addr, doctorProbeTimeout)
+	if err != nil {
+		d.add(statusFail, "game address reachable", fmt.Sprintf("%s does not answer from this host: %v", addr, err),
+			"check the firewall (TCP "+port+" must be open), -game-addr and -game-host")
+		return
+	}
+	_ = c.Close()
+	d.add(statusOK, "game address reachable", addr+" answers (from this host; check the firewall for remote clients)", "")
 }
 
 // localIPv4 returns this host's IPv4 addresses.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/store"
@@ -41,7 +42,13 @@ func testDoctor(t *testing.T, local ...string) *doctor {
 	return &doctor{cfg: cfg, role: roleBoth, listen: listen,
 		interfaceAddrs: func() ([]net.Addr, error) { return addrs, nil },
 		detectHost:     func() (string, error) { return "192.0.2.10", nil },
-		client:         &http.Client{}}
+		client:         &http.Client{},
+		dial: func(network, addr string, timeout time.Duration) (net.Conn, error) {
+			if host, port, err := net.SplitHostPort(addr); err == nil && host == "192.0.2.10" {
+				addr = net.JoinHostPort("127.0.0.1", port)
+			}
+			return net.DialTimeout(network, addr, timeout)
+		}}
 }
 
 // result runs the doctor and returns the result whose name starts with
@@ -97,6 +104,15 @@ func TestDoctorPorts(t *testing.T) {
 	d.cfg.General.AdminAddr = ln.Addr().String()
 	if r, _ := d.result(t, "port -game-addr"); r.status != statusOK || !strings.Contains(r.detail, "running coserver") {
 		t.Fatalf("port of a running coserver: %+v", r)
+	}
+	// The running server's game port answers at the advertised address.
+	d.cfg.Game.GameAddr = "192.0.2.10:" + strings.TrimPrefix(portOf(taken), ":")
+	if r, _ := d.result(t, "game address reachable"); r.status != statusOK {
+		t.Fatalf("reachable: %+v", r)
+	}
+	d.cfg.Account.GamePort = 1 // nothing answers there
+	if r, code := d.result(t, "game address reachable"); r.status != statusFail || code != 1 {
+		t.Fatalf("unreachable: %+v, exit %d", r, code)
 	}
 }
 
