@@ -35,6 +35,8 @@ const (
 	// coserverMetric is a metric only a coserver serves: a taken port whose
 	// admin address serves it belongs to a running coserver.
 	coserverMetric = "coserver_connections_open"
+	// doctorMaxMetricsBytes bounds what the doctor reads of /metrics.
+	doctorMaxMetricsBytes = 4 << 20
 )
 
 // Check outcomes.
@@ -224,7 +226,7 @@ func (d *doctor) coserverRunning(ctx context.Context) string {
 		return ""
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, doctorMaxMetricsBytes))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), coserverMetric) {
 		return ""
 	}
