@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -73,6 +74,8 @@ type App struct {
 	adminLn  net.Listener
 	stopGame context.CancelFunc
 	wg       sync.WaitGroup
+	// saved is how many characters the shutdown save wrote.
+	saved atomic.Int64
 }
 
 // Start opens the store and starts the servers of opts.Role, listening on
@@ -142,7 +145,11 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		a.stopGame = cancel
 		a.wg.Go(func() { a.gameSvc.Run(gameCtx) })
 		a.game = server.New(a.listenerConfig("game"), a.gameSvc, metrics, a.gameSvc.Types())
-		a.game.OnShutdown(func(ctx context.Context) error { return a.gameSvc.SaveAll(ctx, "shutdown") })
+		a.game.OnShutdown(func(ctx context.Context) error {
+			n, err := a.gameSvc.SaveAllCount(ctx, "shutdown")
+			a.saved.Store(int64(n))
+			return err
+		})
 		if gameLn, err = net.Listen("tcp", cfg.Game.GameAddr); err != nil {
 			return fmt.Errorf("game server: %w", err)
 		}
@@ -296,6 +303,10 @@ func (a *App) AdminAddr() net.Addr {
 	}
 	return a.adminLn.Addr()
 }
+
+// SavedAtShutdown returns how many characters Shutdown's final save wrote
+// (0 before Shutdown, or without a game server).
+func (a *App) SavedAtShutdown() int { return int(a.saved.Load()) }
 
 // Store returns the process's store (for tests and the CLI).
 func (a *App) Store() *store.DB { return a.db }

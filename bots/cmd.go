@@ -9,13 +9,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 // Exit codes of Main.
 const (
 	exitOK    = 0
-	exitRun   = 1 // the run failed: no bot logged in
+	exitRun   = 1 // the run failed: most bots did not log in
 	exitUsage = 2 // bad flags or settings
 )
 
@@ -30,6 +31,8 @@ admit many connections from one address, for example:
 
   coserver serve -auto-register -password-hash test -game-host 127.0.0.1 \
     -max-conns-per-ip 20000 -max-players 20000
+
+The run fails (exit 1) when fewer than half the bots log in, and says why.
 
 With many bots add -spread (450 for the built-in maps) and keep -rate modest
 (50): every bot appears at the start spot, and a crowd there makes every
@@ -96,9 +99,43 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprint(stdout, rep.String())
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	if err != nil || failedMostly(rep) {
+		fmt.Fprintf(stderr, "bots: only %d of %d bots logged in: %s\n", rep.Logins, rep.Bots, diagnose(rep))
 		return exitRun
 	}
 	return exitOK
+}
+
+// failedMostly reports whether fewer than half the bots logged in.
+func failedMostly(rep Report) bool { return rep.Logins*2 < int64(rep.Bots) }
+
+// diagnose says why logins failed, from the most frequent login error kind,
+// with what to change.
+func diagnose(rep Report) string {
+	kind, most := "", int64(0)
+	for k, n := range rep.Errors {
+		if strings.HasPrefix(k, "login_") && (n > most || n == most && k < kind) {
+			kind, most = k, n
+		}
+	}
+	switch strings.TrimPrefix(kind, "login_") {
+	case "":
+		return "no login error was recorded (the run was too short? raise -duration)"
+	case "eof", "conn_reset", "closed":
+		return "refused: the server closed the connections at once, most likely its per-IP connection cap " +
+			"(every bot comes from one address); raise -max-conns-per-ip on the server above -n"
+	case "conn_refused", "dial":
+		return "nothing accepts connections at -account-addr; start the server or fix the address"
+	case "login_refused", "reject_InvalidPassword":
+		return "the server refused the accounts: start it with -auto-register, or give -password the bots' accounts have"
+	case "reject_ServerDown":
+		return "the server is in maintenance (-maintenance)"
+	case "reject_ServerBusy", "reject_ServerFull", "reject_TryAgainLater", "reject_AccountMaxLoginAttempts":
+		return "the server refused the logins as too many: raise -max-players, -hash-queue or the -login-* limits " +
+			"(or add the bots' address to -login-exempt-ips); lower -rate"
+	case "timeout", "backlog", "cancelled":
+		return "logins timed out: the server is overloaded or throttles this address; lower -rate, " +
+			"start the server with -password-hash test, check -login-exempt-ips"
+	}
+	return "most logins failed with " + kind + " (see the errors in the report; -v logs each)"
 }

@@ -352,17 +352,17 @@ func (r *valueRange) String() string {
 func (c *Config) settings() []setting {
 	g, a, m, l := &c.General, &c.Account, &c.Game, &c.Limits
 	const (
-		general = "General"
-		account = "Account server"
-		game    = "Game server"
-		limits  = "Connection limits (each listener)"
+		general = GroupGeneral
+		account = GroupAccount
+		game    = GroupGame
+		limits  = GroupLimits
 	)
 	return []setting{
 		{general, "config", &c.File, "read settings from this JSON file (keys are flag names); see docs/CONFIG.md", nil},
 		{general, "db", &g.DB, "path of the SQLite database file", nil},
 		{general, "log-level", &g.LogLevel, "minimum log level: debug, info, warn or error", nil},
 		{general, "log-format", &g.LogFormat, "log output format: text or json", nil},
-		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (Prometheus /metrics, /debug/pprof); empty disables it", nil},
+		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (Prometheus /metrics, /debug/pprof); empty disables it; coserver game-server defaults to 127.0.0.1:9101, so that an account-server beside it keeps 9100", nil},
 		{general, "shutdown-timeout", &g.ShutdownTimeout, "time allowed on shutdown to save characters and close connections (duration)", between(ShutdownTimeoutMin, ShutdownTimeoutMax)},
 
 		{account, "account-addr", &a.AccountAddr, "host:port the account (login) server listens on", nil},

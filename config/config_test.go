@@ -466,3 +466,13 @@ func TestExemptIPs(t *testing.T) {
 		t.Error("a bad entry was accepted")
 	}
 }
+
+func TestGroupOf(t *testing.T) {
+	for name, want := range map[string]string{
+		"db": GroupGeneral, "game-host": GroupAccount, "client-dir": GroupGame, "max-conns-per-ip": GroupLimits, "nope": "",
+	} {
+		if got := GroupOf(name); got != want {
+			t.Errorf("GroupOf(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coserver/coserver/bots"
+	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/msg"
 )
 
@@ -130,5 +131,17 @@ func TestBotsCommand(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "logged in 2/2") {
 		t.Errorf("progress on stderr:\n%s", errOut.String())
+	}
+}
+
+// TestBotsCommandPerIPCap: against a server whose per-IP connection cap is
+// below the swarm, the command fails and names the setting to raise.
+func TestBotsCommandPerIPCap(t *testing.T) {
+	srv := startServerWith(t, newDB(t), "", func(c *config.Config) { c.Limits.MaxConnsPerIP = 2 })
+	var out, errOut bytes.Buffer
+	code := bots.Main([]string{"-account-addr", srv.accountAddr(), "-n", "8", "-rate", "50", "-interval", "200ms",
+		"-duration", "2s", "-prefix", "cap", "-password", "cappass"}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "-max-conns-per-ip") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
 }

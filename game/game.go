@@ -172,20 +172,26 @@ func (s *Server) Run(ctx context.Context) {
 // after the maps have stopped too. A snapshot older than one a logout saved
 // meanwhile is left out.
 func (s *Server) SaveAll(ctx context.Context, trigger string) error {
+	_, err := s.SaveAllCount(ctx, trigger)
+	return err
+}
+
+// SaveAllCount is SaveAll that also returns how many characters it saved.
+func (s *Server) SaveAllCount(ctx context.Context, trigger string) (int, error) {
 	ticket := s.saver.begin()
 	defer s.saver.end(ticket)
 	all := s.world.snapshots(s.saver)
 	if len(all) == 0 {
-		return nil
+		return 0, nil
 	}
 	n, err := s.saver.save(ctx, all)
 	if err != nil {
 		s.m.saves.WithLabelValues(trigger, "error").Inc()
-		return fmt.Errorf("game: %s save: %w", trigger, err)
+		return 0, fmt.Errorf("game: %s save: %w", trigger, err)
 	}
 	s.m.saves.WithLabelValues(trigger, "ok").Add(float64(n))
 	s.log.Debug("saved characters", "trigger", trigger, "count", n)
-	return nil
+	return n, nil
 }
 
 // Open starts the session of a new game connection.

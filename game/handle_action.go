@@ -69,7 +69,9 @@ func (s *session) place() error {
 	pl.at.Store(m) // commands the session sends next queue behind the placement
 	s.placed = true
 	s.state = stateWorld
-	s.conn.Log.Info("entered the world", "map", m.id, "x", x, "y", y)
+	// The one line of a completed login (the log carries the account, the
+	// character and the client's address).
+	s.conn.Log.Info("logged in", "map", m.id, "x", x, "y", y)
 	m.do(func(m *Map) {
 		pl.x, pl.y = x, y
 		m.action = msg.Action{Timestamp: timestamp(), ID: pl.id, Data1: m.id, Data2: msg.XY(pl.x, pl.y),

@@ -63,6 +63,7 @@ func (s *session) handleConnect(p []byte) error {
 		return server.Kick(server.ReasonKicked, errors.New("account banned"))
 	}
 	s.gm = account.GM
+	s.conn.Log = s.conn.Log.With("account", account.Name)
 	return s.enter()
 }
 

@@ -63,6 +63,7 @@ type Conn struct {
 	cancel    context.CancelFunc
 	bucket    ratelimit.Bucket       // packets: PacketRate, PacketBurst
 	unknown   map[wire.Type]struct{} // unknown types already logged
+	framed    bool                   // a first packet has been framed (reader goroutine only)
 	reason    atomic.Pointer[Reason]
 	closeOne  sync.Once
 }
@@ -246,6 +247,12 @@ func (c *Conn) readLoop(sess Session) Reason {
 			return ReasonRateLimit
 		}
 		_, t := wire.Header(p)
+		if !c.framed {
+			c.framed = true
+			if _, ok := c.srv.known[t]; !ok && len(c.srv.known) > 0 {
+				c.notGameClient("type", int(t))
+			}
+		}
 		tm := lm.forType(t)
 		tm.packets.Inc()
 		tm.bytes.Add(float64(len(p)))
@@ -260,7 +267,7 @@ func (c *Conn) readLoop(sess Session) Reason {
 			continue
 		}
 		r := reasonFor(err)
-		c.srv.sampled.warn(c.Log, string(r), "closing connection", "type", t, "reason", r, "err", err)
+		c.srv.sampled.logAt(c.Log, closeLevel(r), string(r), "closing connection", "type", t, "reason", r, "err", err)
 		var k *KickError
 		if errors.As(err, &k) {
 			c.drain() // write the answer the handler queued (a rejection) first
@@ -291,7 +298,11 @@ func (c *Conn) readFailed(err error) Reason {
 	case c.srv.shuttingDown():
 		return ReasonShutdown
 	case errors.As(err, &le):
-		c.srv.sampled.warn(c.Log, string(ReasonBadLength), "bad packet length", "length", le.Length)
+		if !c.framed {
+			c.notGameClient("length", le.Length)
+		} else {
+			c.srv.sampled.warn(c.Log, string(ReasonBadLength), "bad packet length", "length", le.Length)
+		}
 		return ReasonBadLength
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		if !c.authed.Load() {
@@ -303,6 +314,34 @@ func (c *Conn) readFailed(err error) Reason {
 	}
 	c.Log.Debug("read failed", "err", err)
 	return ReasonReadError
+}
+
+// closeLevel is the level of the line logged when a handler closes a
+// connection with reason r: the normal ends of an exchange are DEBUG,
+// refusals (a rejected login) INFO, the rest (a client breaking the
+// protocol, a failing handler) WARN. Every one of them is sampled.
+func closeLevel(r Reason) slog.Level {
+	switch r {
+	case ReasonDone, ReasonReplaced:
+		return slog.LevelDebug
+	case ReasonKicked:
+		return slog.LevelInfo
+	}
+	return slog.LevelWarn
+}
+
+// notGameClient logs, at most once per IP address per
+// ForeignClientLogInterval, that the connection's first packet did not
+// decrypt to a packet of this protocol: what a client of another patch, or
+// a program that is no game client at all, sends. what is "length" or
+// "type" and v its value.
+func (c *Conn) notGameClient(what string, v int) {
+	l := c.Log
+	if !l.Enabled(context.Background(), slog.LevelWarn) || !c.srv.foreign.allow(c.remote.String()) {
+		return
+	}
+	l.Warn("not a 5017 client (wrong patch or not a game client)", "first_packet_"+what, v,
+		"hint", "the client must be patch 5017 and its server.dat must point at this server")
 }
 
 // maxUnknownLogged bounds how many distinct unknown types one connection

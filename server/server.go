@@ -104,6 +104,12 @@ type Server struct {
 	next atomic.Uint64
 	// sampled rate-limits the logs of refused and closed connections.
 	sampled *logSampler
+	// foreign rate-limits the "not a 5017 client" line: once per IP
+	// address per ForeignClientLogInterval.
+	foreign *logSampler
+	// known is the set of packet types the service handles; a first
+	// packet of another type is not from a game client of this patch.
+	known map[wire.Type]struct{}
 
 	// buffers lends read buffers to connections with bytes in flight: an
 	// idle connection holds none (wire.NewPooledFramer).
@@ -132,12 +138,20 @@ func New(cfg Config, svc Service, m *Metrics, types []wire.Type) *Server {
 		panic("server: Config.NewCipher is required")
 	}
 	log := cfg.Logger.With("listener", cfg.Name)
+	foreign := newLogSampler(log, time.Now)
+	foreign.burst, foreign.interval, foreign.quiet = 1, ForeignClientLogInterval, true
+	known := make(map[wire.Type]struct{}, len(types))
+	for _, t := range types {
+		known[t] = struct{}{}
+	}
 	return &Server{
 		cfg:     cfg,
 		svc:     svc,
 		lm:      m.forListener(cfg.Name, types),
 		log:     log,
 		sampled: newLogSampler(log, time.Now),
+		foreign: foreign,
+		known:   known,
 		conns:   make(map[*Conn]struct{}),
 		perIP:   make(map[netip.Addr]int),
 		parkedS: make(map[*Conn]Session),
@@ -216,7 +230,8 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 	if limit != "" {
 		s.mu.Unlock()
 		s.lm.rejected.WithLabelValues(limit).Inc()
-		s.sampled.warn(s.log, "refused_"+limit, "connection refused", "remote", ip, "limit", limit)
+		// A refusal: INFO, sampled (the counter stays exact).
+		s.sampled.logAt(s.log, slog.LevelInfo, "refused_"+limit, "connection refused", "remote", ip, "limit", limit)
 		_ = nc.Close()
 		return
 	}
@@ -242,6 +257,7 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 	s.mu.Unlock()
 	s.lm.accepted.Inc()
 	s.lm.open.Inc()
+	c.Log.Debug("connection accepted")
 	go func() {
 		defer s.readers.Done()
 		c.serve(s.svc.Open(c))
@@ -343,7 +359,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if err != nil || ctx.Err() != nil {
 		s.log.Error("shutdown exceeded its deadline", "took", time.Since(start), "err", err)
 	} else {
-		s.log.Info("shutdown complete", "took", time.Since(start), "connections", len(parked))
+		s.log.Debug("shutdown complete", "took", time.Since(start), "connections", len(parked))
 	}
 	return err
 }

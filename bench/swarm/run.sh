@@ -7,6 +7,7 @@
 #   bench/swarm/run.sh                  # sizes 1000 2000 5000 10000, 60 s each
 #   SIZES="500 1000" DURATION=30s bench/swarm/run.sh
 #   BEHAVIOUR=npc SIZES=1000 bench/swarm/run.sh   # bots talk to NPCs and travel
+#   ACCOUNT_ADDR=127.0.0.1:39958 GAME_ADDR=127.0.0.1:35816 ADMIN_ADDR=127.0.0.1:39100 bench/swarm/run.sh
 #
 # Results: bench/out/swarm-<n>.json (the bots' report) and a summary table on
 # stdout. The server core is CPU 0, the bots' core CPU 1.
@@ -23,9 +24,9 @@ SERVER_FLAGS=${SERVER_FLAGS--hash-queue 10000} # extra server flags (the login r
 SERVER_CPU=${SERVER_CPU:-0}
 BOTS_CPU=${BOTS_CPU:-1}
 OUT=${OUT:-bench/out}
-ACCOUNT=127.0.0.1:29958
-GAME=127.0.0.1:25816
-ADMIN=127.0.0.1:29100
+ACCOUNT=${ACCOUNT_ADDR:-127.0.0.1:29958} # the server's listen addresses (loopback only)
+GAME=${GAME_ADDR:-127.0.0.1:25816}
+ADMIN=${ADMIN_ADDR:-127.0.0.1:29100}
 
 mkdir -p "$OUT"
 go build -o "$OUT/coserver" ./cmd/coserver
@@ -52,7 +53,8 @@ for n in $SIZES; do
 	base_rss=$(rss_kib "$srv")
 	t0=$(cpu_ticks "$srv")
 	GOMAXPROCS=1 taskset -c "$BOTS_CPU" /usr/bin/time -f "%U %S" -o "$OUT/swarm-$n.botcpu" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
-		-rate "$RATE" -spread "$SPREAD" -behaviour "$BEHAVIOUR" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress"
+		-rate "$RATE" -spread "$SPREAD" -behaviour "$BEHAVIOUR" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress" ||
+		echo "$n bots: the run failed: $(tail -n 1 "$OUT/swarm-$n.progress")" >&2
 	t1=$(cpu_ticks "$srv")
 	end_rss=$(rss_kib "$srv")
 	hwm=$(hwm_kib "$srv")

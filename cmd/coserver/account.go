@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -16,7 +15,7 @@ import (
 	"github.com/coserver/coserver/store"
 )
 
-const accountUsage = `usage: coserver account [-db file] <action> ...
+const accountUsage = `usage: coserver account [flags] <action> ...
 
   add NAME PASSWORD      create an account ("-" reads the password from stdin)
   passwd NAME PASSWORD   set a new password ("-" reads it from stdin)
@@ -24,28 +23,33 @@ const accountUsage = `usage: coserver account [-db file] <action> ...
   unban NAME             allow them again
   gm NAME on|off         grant or revoke GM commands
   list                   list every account
+  characters NAME        the account's character: level, map, position
+  rename NAME NEWNAME    rename the account (its character keeps its name)
+  delete NAME            delete the account and its character, for good;
+                         refused while a game server runs on the database
 
-The database may be in use by a running server.
+The database is the one serve uses (-db, COSERVER_DB or -config); it must
+exist unless -create is given. Every action but delete is safe while a server
+runs.
 `
+
+// gameLockName is the database lock a running game server holds (app's
+// gameLockName): delete refuses to run while it is held.
+const gameLockName = "game"
 
 // accountCmd manages accounts in the database.
 func accountCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("coserver account", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", store.DefaultPath, "the SQLite database file")
-	fs.Usage = func() { fmt.Fprint(stderr, accountUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	d := newDBCommand("account", accountUsage, stderr)
+	create := d.fs.Bool("create", false, "create the database if it does not exist")
+	rest, code, ok := d.parse(args)
+	if !ok {
+		return code
 	}
-	rest := fs.Args()
 	if len(rest) == 0 {
-		fs.Usage()
+		d.fs.Usage()
 		return 2
 	}
-	db, err := store.Open(ctx, *dbPath)
+	db, err := d.open(ctx, *create, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "coserver account:", err)
 		return 1
@@ -145,6 +149,27 @@ func accountAction(ctx context.Context, db *store.DB, args []string, stdin io.Re
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%v\t%s\t%s\n", a.ID, a.Name, a.Status, a.GM, a.Created.Format(time.DateTime), last)
 		}
 		return tw.Flush()
+	case "characters":
+		if err := want(2); err != nil {
+			return err
+		}
+		return listCharacters(ctx, db, args[1], stdout)
+	case "rename":
+		if err := want(3); err != nil {
+			return err
+		}
+		if !account.ValidAccountName(args[2]) {
+			return errors.New("the account name must be 3 to 15 letters, digits or _")
+		}
+		if err := db.RenameAccount(ctx, args[1], args[2]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "account %s renamed to %s\n", args[1], args[2])
+	case "delete":
+		if err := want(2); err != nil {
+			return err
+		}
+		return deleteAccount(ctx, db, args[1], stdout)
 	default:
 		return fmt.Errorf("unknown action %q: %w", args[0], errUsage)
 	}
@@ -161,4 +186,44 @@ func readPassword(arg string, stdin io.Reader) (string, error) {
 		return "", fmt.Errorf("reading the password: %w", err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// listCharacters prints the character of the account called name.
+func listCharacters(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
+	acc, err := db.AccountByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tLEVEL\tCLASS\tMAP\tX\tY\tLAST SAVED")
+	ch, err := db.CharacterByAccount(ctx, acc.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("account %s has no character yet", acc.Name)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", ch.ID, ch.Name, ch.Level, ch.Class, ch.MapID, ch.X, ch.Y,
+		ch.Saved.Format(time.DateTime))
+	return tw.Flush()
+}
+
+// deleteAccount deletes an account and its character while holding the
+// game server's database lock, so that no game server runs meanwhile (it
+// would save an online character back, or hold one in memory).
+func deleteAccount(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
+	lock, err := db.Lock(ctx, gameLockName)
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("delete refused: a game server is running on this database (its player may be online); "+
+			"stop it first, or ban the account instead: %w", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	if err := db.DeleteAccount(ctx, name); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "account %s and its character deleted\n", name)
+	return nil
 }

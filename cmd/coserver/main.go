@@ -3,11 +3,15 @@
 //	coserver serve            account and game server in one process (the default)
 //	coserver account-server   the account server alone
 //	coserver game-server      the game server alone
-//	coserver account ...      manage accounts in the database (add, passwd, ban, unban, gm, list)
+//	coserver doctor           check what makes clients fail to connect
+//	coserver account ...      manage accounts in the database
+//	coserver backup FILE      a consistent copy of the database, while it runs
 //	coserver bots ...         a swarm of headless clients for load tests
+//	coserver version          module version, VCS commit, Go version
 //
 // Every setting is a flag, a COSERVER_* environment variable or a key of a
-// JSON file given with -config; docs/CONFIG.md lists them all.
+// JSON file given with -config; docs/CONFIG.md lists them all. A command
+// line starting with a flag runs serve.
 package main
 
 import (
@@ -15,20 +19,26 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-const usage = `usage: coserver <command> [flags]
+const usage = `usage: coserver [command] [flags]
 
 commands:
-  serve           run the account and game servers in one process (embedded SQLite)
+  serve           run the account and game servers in one process (embedded SQLite);
+                  the default: "coserver -db x" is "coserver serve -db x"
   account-server  run only the account server (tokens pass through the database)
-  game-server     run only the game server
-  account         manage accounts: add, passwd, ban, unban, gm, list
+  game-server     run only the game server (admin address 127.0.0.1:9101 by default,
+                  so that it and an account-server on one host do not collide)
+  doctor          check ports, advertised address, client files, database, content
+  account         manage accounts: add, passwd, ban, unban, gm, list, delete, rename, characters
+  backup FILE     write a consistent copy of the database to FILE (safe while a server runs)
   bots            run a swarm of headless clients against a server
+  version         print the module version, VCS commit and Go version
   help            show this text
 
 Run "coserver <command> -h" for the flags of a command; docs/CONFIG.md lists every setting.
@@ -39,6 +49,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) == 0 {
 		args = []string{"serve"}
 	}
+	if a := args[0]; strings.HasPrefix(a, "-") && a != "-h" && a != "-help" && a != "--help" {
+		args = append([]string{"serve"}, args...) // coserver -flag ... means serve
+	}
 	switch args[0] {
 	case "serve":
 		return serve(ctx, roleBoth, args[1:], stdout, stderr)
@@ -46,10 +59,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, roleAccount, args[1:], stdout, stderr)
 	case "game-server":
 		return serve(ctx, roleGame, args[1:], stdout, stderr)
+	case "doctor":
+		return doctorCmd(ctx, args[1:], stdout, stderr)
 	case "account":
 		return accountCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
 	case "bots":
 		return botsCmd(args[1:], stdout, stderr)
+	case "version":
+		return versionCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

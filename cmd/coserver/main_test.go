@@ -26,7 +26,8 @@ func TestAccountCommands(t *testing.T) {
 		code  int
 		out   string
 	}{
-		{"", []string{"account", "-db", db, "add", "alice", "pw1"}, 0, "account alice created"},
+		{"", []string{"account", "-db", db, "list"}, 1, ""}, // no database yet: not created
+		{"", []string{"account", "-db", db, "-create", "add", "alice", "pw1"}, 0, "account alice created"},
 		{"", []string{"account", "-db", db, "add", "alice", "pw2"}, 1, ""},
 		{"", []string{"account", "-db", db, "add", "a", "pw"}, 1, ""},
 		{"", []string{"account", "-db", db, "add", "bob", "this password is too long"}, 1, ""},

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/coserver/coserver/app"
 	"github.com/coserver/coserver/config"
@@ -22,22 +24,46 @@ import (
 type role struct {
 	name string
 	app  app.Role
+	// groups are the config groups its -h shows.
+	groups []string
+	// adminAddr is its default -admin-addr.
+	adminAddr string
 }
 
-var (
-	roleBoth    = role{"serve", app.RoleBoth}
-	roleAccount = role{"account-server", app.RoleAccount}
-	roleGame    = role{"game-server", app.RoleGame}
+// Default admin addresses: the two separate servers of one host must not
+// both want the same port.
+const (
+	adminAddrDefault = "127.0.0.1:9100" // serve and account-server
+	adminAddrGame    = "127.0.0.1:9101" // game-server
 )
 
-// loadConfig parses the settings of a command.
-func loadConfig(name string, args []string, stderr io.Writer) (config.Config, *flag.FlagSet, error) {
+var (
+	roleBoth = role{"serve", app.RoleBoth,
+		[]string{config.GroupGeneral, config.GroupAccount, config.GroupGame, config.GroupLimits}, adminAddrDefault}
+	roleAccount = role{"account-server", app.RoleAccount,
+		[]string{config.GroupGeneral, config.GroupAccount, config.GroupLimits}, adminAddrDefault}
+	roleGame = role{"game-server", app.RoleGame,
+		[]string{config.GroupGeneral, config.GroupGame, config.GroupLimits}, adminAddrGame}
+)
+
+// errArgs reports a positional argument where only flags belong.
+var errArgs = errors.New("unexpected argument")
+
+// loadConfig parses the settings of a server role. Every setting is
+// registered, so one config file serves every role, but -h shows only the
+// role's own groups.
+func loadConfig(r role, args []string, stderr io.Writer) (config.Config, *flag.FlagSet, error) {
 	cfg := config.Default()
-	fs := flag.NewFlagSet("coserver "+name, flag.ContinueOnError)
+	cfg.General.AdminAddr = r.adminAddr
+	fs := flag.NewFlagSet("coserver "+r.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.Register(fs)
+	fs.Usage = func() { printGroupedUsage(fs, "usage: coserver "+r.name+" [flags]", r.groups) }
 	if err := config.Load(fs, args, os.Getenv); err != nil {
 		return cfg, fs, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fs, fmt.Errorf("%w %q: flags only (the flags after it would be ignored)", errArgs, fs.Arg(0))
 	}
 	return cfg, fs, cfg.Validate()
 }
@@ -56,7 +82,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // serve runs servers until SIGINT or SIGTERM, then shuts down gracefully.
 // SIGHUP reloads the game server's content pack.
 func serve(ctx context.Context, r role, args []string, stdout, stderr io.Writer) int {
-	cfg, _, err := loadConfig(r.name, args, stderr)
+	cfg, _, err := loadConfig(r, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -65,6 +91,11 @@ func serve(ctx context.Context, r role, args []string, stdout, stderr io.Writer)
 		return 2
 	}
 	log := newLogger(cfg, stderr)
+	if err := checkPorts(listenAddrs(cfg, r.app), net.Listen); err != nil {
+		log.Error("cannot start: listen ports unavailable", "err", err)
+		fmt.Fprintf(stderr, "coserver %s: %v\n", r.name, err)
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -92,12 +123,15 @@ func serve(ctx context.Context, r role, args []string, stdout, stderr io.Writer)
 		}
 	}
 	log.Info("shutting down", "timeout", cfg.General.ShutdownTimeout)
+	start := time.Now()
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.General.ShutdownTimeout)
 	defer cancel()
 	if err := a.Shutdown(shutCtx); err != nil {
 		log.Error("shutdown", "err", err)
+		log.Error("stopped", "characters_saved", a.SavedAtShutdown(), "took", time.Since(start).Round(time.Millisecond))
 		return 1
 	}
+	log.Info("stopped", "characters_saved", a.SavedAtShutdown(), "took", time.Since(start).Round(time.Millisecond))
 	return 0
 }
 
