@@ -22,15 +22,7 @@ func (w *World) Walkable(id uint32, x, y int) bool {
 // (content.World); built-in maps have none.
 func (w *World) HasPassage(id uint32, index int) bool {
 	m := w.maps[id]
-	if m == nil {
-		return false
-	}
-	for _, p := range m.floor.Portals() {
-		if int(p.Index) == index {
-			return true
-		}
-	}
-	return false
+	return m != nil && m.floor.HasPassage(index)
 }
 
 // Reload replaces the world's NPCs, portals and scripts with pack's, whose

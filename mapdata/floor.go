@@ -138,6 +138,12 @@ func (f *Floor) Surface(x, y int) uint16 {
 // Portals returns a copy of the map's portal points in file order.
 func (f *Floor) Portals() []Portal { return slices.Clone(f.portals) }
 
+// HasPassage reports whether the map has a portal (DMap passage) with this
+// index.
+func (f *Floor) HasPassage(index int) bool {
+	return slices.ContainsFunc(f.portals, func(p Portal) bool { return int(p.Index) == index })
+}
+
 // Scenes returns a copy of the map's scenery layers in file order.
 //
 // TODO(scene-placement): the scene files these layers name are not applied

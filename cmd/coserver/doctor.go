@@ -521,12 +521,6 @@ func (w floorWorld) Walkable(id uint32, x, y int) bool {
 }
 
 func (w floorWorld) HasPassage(id uint32, index int) bool {
-	if f := w[id]; f != nil {
-		for _, p := range f.Portals() {
-			if int(p.Index) == index {
-				return true
-			}
-		}
-	}
-	return false
+	f := w[id]
+	return f != nil && f.HasPassage(index)
 }
