@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -46,6 +47,7 @@ flags:
 // Main is the `coserver bots` command: it parses args (without the command
 // name), runs the bots and prints the report. It returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	stderr = &lockedWriter{w: stderr} // the log and the progress lines write from several goroutines
 	cfg := DefaultConfig()
 	fs := flag.NewFlagSet("bots", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -138,4 +140,17 @@ func diagnose(rep Report) string {
 			"start the server with -password-hash test, check -login-exempt-ips"
 	}
 	return "most logins failed with " + kind + " (see the errors in the report; -v logs each)"
+}
+
+// lockedWriter serialises writes to w: a log handler and the progress
+// printer share stderr, which need not be safe for concurrent use.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
