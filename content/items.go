@@ -172,8 +172,9 @@ func itemTypeIDProblem(id int64) string {
 	return ""
 }
 
-// validItemName reports whether s is an acceptable item name.
-func validItemName(s string) error {
+// ValidItemName returns why s is not an acceptable item name (1–MaxItemNameLen
+// bytes of printable ASCII, no leading or trailing space), or nil.
+func ValidItemName(s string) error {
 	if s == "" {
 		return errors.New("name is empty")
 	}
@@ -217,7 +218,7 @@ func (l *loader) parseItems(src []byte) map[uint32]ItemType {
 			}
 		}
 		if name, ok := f.str("name", true); ok {
-			if err := validItemName(name); err != nil {
+			if err := ValidItemName(name); err != nil {
 				f.add(e.keyLine("name"), "%v", err)
 				valid = false
 			}

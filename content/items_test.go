@@ -303,7 +303,7 @@ func FuzzLoadItems(f *testing.F) {
 			return
 		}
 		for id, it := range p.Items {
-			if id != it.ID || itemTypeIDProblem(int64(id)) != "" || validItemName(it.Name) != nil ||
+			if id != it.ID || itemTypeIDProblem(int64(id)) != "" || ValidItemName(it.Name) != nil ||
 				it.Stack == 0 || it.AttackMin > it.AttackMax || it.Dodge > MaxDodge {
 				t.Fatalf("accepted invalid %+v", it)
 			}
