@@ -155,8 +155,11 @@ func Load(fsys fs.FS) (*Pack, error) {
 	l := loader{scriptFiles: map[string]bool{}}
 	p := &Pack{Scripts: map[string][]byte{}, Items: map[uint32]ItemType{}, Shops: map[uint32]Shop{}}
 	l.loadScripts(fsys, p)
+	npcsOK := false
 	if src, ok := l.readFile(fsys, NPCFile, MaxFileSize); ok {
+		before := l.problems()
 		p.NPCs = l.parseNPCs(src, l.scriptFiles)
+		npcsOK = l.problems() == before
 	}
 	if src, ok := l.readFile(fsys, PortalFile, MaxFileSize); ok {
 		p.Portals = l.parsePortals(src)
@@ -165,13 +168,15 @@ func Load(fsys fs.FS) (*Pack, error) {
 	if src, present, ok := l.readOptional(fsys, ItemFile, MaxItemFileSize); present {
 		itemsOK = ok
 		if ok {
-			before := len(l.errs) + l.dropped
+			before := l.problems()
 			p.Items = l.parseItems(src)
-			itemsOK = len(l.errs)+l.dropped == before
+			itemsOK = l.problems() == before
 		}
 	}
 	if src, present, ok := l.readOptional(fsys, ShopFile, MaxFileSize); present && ok {
-		p.Shops = l.parseShops(src, p.NPCs, p.Items, itemsOK)
+		// A shop naming an NPC or item dropped for its own problem is not
+		// reported a second time.
+		p.Shops = l.parseShops(src, shopRefs{npcs: p.NPCs, npcsOK: npcsOK, items: p.Items, itemsOK: itemsOK})
 	}
 	if err := l.err(); err != nil {
 		return nil, err
@@ -206,6 +211,9 @@ func (l *loader) add(src Source, format string, args ...any) {
 	}
 	l.errs = append(l.errs, &Error{Src: src, Msg: fmt.Sprintf(format, args...)})
 }
+
+// problems counts the problems found so far, kept or dropped.
+func (l *loader) problems() int { return len(l.errs) + l.dropped }
 
 // full reports whether no more problems will be kept.
 func (l *loader) full() bool { return len(l.errs) >= MaxErrors }

@@ -270,12 +270,23 @@ func (l *loader) parseItems(src []byte) map[uint32]ItemType {
 	return items
 }
 
+// shopRefs is what shops.toml refers to: the NPCs and item types already
+// loaded, and whether their files loaded without problems (if not, a
+// missing reference is not reported again).
+type shopRefs struct {
+	npcs    []NPC
+	npcsOK  bool
+	items   map[uint32]ItemType
+	itemsOK bool
+}
+
 // parseShops decodes and validates shops.toml against the NPCs and item
-// types already loaded (nil items: items.toml is missing or broken).
-func (l *loader) parseShops(src []byte, npcs []NPC, items map[uint32]ItemType, itemsOK bool) map[uint32]Shop {
+// types already loaded.
+func (l *loader) parseShops(src []byte, refs shopRefs) map[uint32]Shop {
 	entries := l.decodeTable(ShopFile, src, "shop", MaxShops)
-	kind := make(map[uint32]uint16, len(npcs))
-	for _, n := range npcs {
+	items := refs.items
+	kind := make(map[uint32]uint16, len(refs.npcs))
+	for _, n := range refs.npcs {
 		kind[n.ID] = n.Kind
 	}
 	shops := make(map[uint32]Shop, len(entries))
@@ -292,6 +303,8 @@ func (l *loader) parseShops(src []byte, npcs []NPC, items map[uint32]ItemType, i
 		if npcOK {
 			k, exists := kind[s.NPC]
 			switch {
+			case !exists && !refs.npcsOK:
+				valid = false
 			case !exists:
 				f.add(e.keyLine("npc"), "npc %d is not in %s", npcID, NPCFile)
 				valid = false
@@ -330,7 +343,7 @@ func (l *loader) parseShops(src []byte, npcs []NPC, items map[uint32]ItemType, i
 			case id < 0 || id > maxU32:
 				f.add(e.keyLine("items"), "item %d out of range 0–%d", id, int64(maxU32))
 				valid = false
-			case itemsOK:
+			case refs.itemsOK:
 				if _, exists := items[uint32(id)]; !exists {
 					f.add(e.keyLine("items"), "item %d is not in %s", id, ItemFile)
 					valid = false

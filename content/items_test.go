@@ -234,10 +234,16 @@ func TestShopErrors(t *testing.T) {
 		// A broken items.toml is reported once, not again by every shop.
 		{"broken items", item(410301, "price = -1"), good,
 			[]string{"items.toml:4: item 410301: price = -1 out of range 0–4294967295"}},
+		{"broken npcs", items, shop("npc = 20", `money = "silver"`, "items = [410301]"),
+			[]string{"npcs.toml:15: npc 20: unknown key \"bogus\""}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load(itemPack(tc.items, tc.shops))
+			fsys := itemPack(tc.items, tc.shops)
+			if tc.name == "broken npcs" {
+				fsys[NPCFile].Data = []byte(strings.Replace(goodNPCs, "id = 20\n", "id = 20\nbogus = 1\n", 1))
+			}
+			_, err := Load(fsys)
 			wantProblems(t, err, tc.want...)
 		})
 	}
