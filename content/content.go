@@ -1,15 +1,17 @@
 // Package content loads a content pack: the NPCs placed on the maps, the
-// portals between maps and the Lua dialog scripts of the NPCs.
+// portals between maps, the item types, the shops and the Lua dialog
+// scripts of the NPCs.
 //
 // A pack is a directory (any fs.FS) holding npcs.toml, portals.toml,
-// scripts/*.lua and, optionally, items.toml (item types) and shops.toml; docs/CONTENT.md describes every key. The pack under
-// content/default is embedded in the binary and returned by Default. Load
-// validates everything it reads and names the file and line of every
-// problem; Check validates a loaded pack against the maps of a world.
+// scripts/*.lua and, optionally, items.toml and shops.toml; docs/CONTENT.md
+// describes every key. The pack under content/default is embedded in the
+// binary and returned by Default. Load validates everything it reads and
+// names the file and line of every problem; Check validates a loaded pack
+// against the maps of a world.
 //
-// Later kinds of content (monsters.toml…) are further
-// files of the same directory, each read by its own loader into its own
-// field of Pack; a pack without them stays valid.
+// Later kinds of content (monsters.toml…) are further files of the same
+// directory, each read by its own loader into its own field of Pack; a pack
+// without them stays valid.
 package content
 
 import (

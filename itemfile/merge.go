@@ -55,3 +55,57 @@ func MergeNames(items map[uint32]content.ItemType, client []content.ItemType) (m
 	slices.Sort(r.BadNames)
 	return out, r
 }
+
+// ShopMismatch is a shop on which the pack and the client's Shop.dat
+// disagree. The client fills the buy window from its own file, so a
+// mismatch shows players items the server will not sell, or hides some.
+type ShopMismatch struct {
+	NPC          uint32
+	OnlyInPack   []uint32 // item types the pack sells and the client does not show
+	OnlyInClient []uint32 // item types the client shows and the pack does not sell
+	Money        bool     // the currencies differ
+}
+
+// CompareShops lists, by NPC id, the shops of pack and client (as read by
+// ParseShops) that differ; a shop missing on one side differs in all its
+// items. Order within a shop does not matter.
+func CompareShops(pack map[uint32]content.Shop, client []content.Shop) []ShopMismatch {
+	byNPC := make(map[uint32]content.Shop, len(client))
+	for _, s := range client {
+		byNPC[s.NPC] = s
+	}
+	ids := slices.Collect(maps.Keys(pack))
+	for id := range byNPC {
+		if _, ok := pack[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	var out []ShopMismatch
+	for _, id := range ids {
+		p, inPack := pack[id]
+		c, inClient := byNPC[id]
+		m := ShopMismatch{
+			NPC:          id,
+			OnlyInPack:   missingFrom(p.Items, c.Items),
+			OnlyInClient: missingFrom(c.Items, p.Items),
+			Money:        inPack && inClient && p.Money != c.Money,
+		}
+		if len(m.OnlyInPack) > 0 || len(m.OnlyInClient) > 0 || m.Money || inPack != inClient {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// missingFrom returns, sorted and once each, the ids of a that b lacks.
+func missingFrom(a, b []uint32) []uint32 {
+	var out []uint32
+	for _, id := range a {
+		if !slices.Contains(b, id) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

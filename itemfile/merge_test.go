@@ -47,3 +47,34 @@ func TestMergeNames(t *testing.T) {
 		t.Errorf("nil pack: %v, %+v", empty, r)
 	}
 }
+
+func TestCompareShops(t *testing.T) {
+	pack := map[uint32]content.Shop{
+		20: {NPC: 20, Items: []uint32{1, 2, 3}},
+		21: {NPC: 21, Items: []uint32{5}},
+		22: {NPC: 22, Items: []uint32{6}},
+		23: {NPC: 23, Items: []uint32{7}},
+	}
+	client := []content.Shop{
+		{NPC: 30, Items: []uint32{9}},
+		{NPC: 20, Items: []uint32{3, 4, 1, 4}},
+		{NPC: 21, Items: []uint32{5}, Money: content.CPs},
+		{NPC: 22, Items: []uint32{6}},
+	}
+	got := CompareShops(pack, client)
+	want := []ShopMismatch{
+		{NPC: 20, OnlyInPack: []uint32{2}, OnlyInClient: []uint32{4}},
+		{NPC: 21, Money: true},
+		{NPC: 23, OnlyInPack: []uint32{7}},
+		{NPC: 30, OnlyInClient: []uint32{9}},
+	}
+	if !slices.EqualFunc(got, want, func(a, b ShopMismatch) bool {
+		return a.NPC == b.NPC && a.Money == b.Money && slices.Equal(a.OnlyInPack, b.OnlyInPack) &&
+			slices.Equal(a.OnlyInClient, b.OnlyInClient)
+	}) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	if CompareShops(nil, nil) != nil {
+		t.Error("no shops: want no mismatches")
+	}
+}
