@@ -27,7 +27,7 @@ const (
 // Limits of the readers, checked before the data they bound is read.
 const (
 	MaxFileSize  = 16 << 20 // bytes of one file (a 4330 binary itemtype.dat: ~2.3 MB)
-	MaxItemTypes = 100000   // records of an itemtype.dat (4330: 10,955)
+	MaxItemTypes = 80000    // records or lines of an itemtype.dat (4330: 10,955); a binary file of this many fits MaxFileSize
 	MaxLineLen   = 8192     // bytes of one line of a text file
 	MaxShops     = 10000    // shop sections of a Shop.dat
 	MaxShopItems = 1000     // ItemAmount of one Shop.dat section

@@ -63,7 +63,8 @@ func TestCipherKey(t *testing.T) {
 
 func TestCipher(t *testing.T) {
 	plain := []byte("1000000@@Heal~Potion@@0\r\n")
-	// Computed with the Python encryption script of Wiki2 security/tqfile.md.
+	// Computed independently in Python, following the encryption script of
+	// Wiki2 security/tqfile.md step by step.
 	want, _ := hex.DecodeString("9c0b8f7adebe022953a31afe85c6013f29521e36294a04d08a")
 	b := bytes.Clone(plain)
 	Encrypt(b, ItemTypeSeed)
@@ -184,6 +185,12 @@ func TestReadFiles(t *testing.T) {
 	dir := fstest.MapFS{ShopPath + "/x": {Data: nil}}
 	if _, err := ReadShops(dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("directory: %v", err)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	if size := binaryCountSize + MaxItemTypes*(binaryIndexSize+BinaryRecordSize); size > MaxFileSize {
+		t.Errorf("a binary itemtype.dat of MaxItemTypes records is %d bytes, over MaxFileSize", size)
 	}
 }
 
