@@ -1,15 +1,17 @@
 // Package content loads a content pack: the NPCs placed on the maps, the
-// portals between maps and the Lua dialog scripts of the NPCs.
+// portals between maps, the item types, the shops and the Lua dialog
+// scripts of the NPCs.
 //
-// A pack is a directory (any fs.FS) holding npcs.toml, portals.toml and
-// scripts/*.lua; docs/CONTENT.md describes every key. The pack under
-// content/default is embedded in the binary and returned by Default. Load
-// validates everything it reads and names the file and line of every
-// problem; Check validates a loaded pack against the maps of a world.
+// A pack is a directory (any fs.FS) holding npcs.toml, portals.toml,
+// scripts/*.lua and, optionally, items.toml and shops.toml; docs/CONTENT.md
+// describes every key. The pack under content/default is embedded in the
+// binary and returned by Default. Load validates everything it reads and
+// names the file and line of every problem; Check validates a loaded pack
+// against the maps of a world.
 //
-// Later kinds of content (items.toml, shops.toml, monsters.toml) are further
-// files of the same directory, each read by its own loader into its own
-// field of Pack; a pack without them stays valid.
+// Later kinds of content (monsters.toml…) are further files of the same
+// directory, each read by its own loader into its own field of Pack; a pack
+// without them stays valid.
 package content
 
 import (
@@ -141,19 +143,42 @@ type Pack struct {
 	Portals []Portal
 	// Scripts maps a file name in scripts/ ("guide.lua") to its source.
 	Scripts map[string][]byte
+	// Items holds the item types of items.toml by type id; empty when the
+	// pack has no items.toml.
+	Items map[uint32]ItemType
+	// Shops holds the shops of shops.toml by the id of their NPC; empty
+	// when the pack has no shops.toml.
+	Shops map[uint32]Shop
 }
 
 // Load reads and validates the pack in fsys. The error, if any, joins every
 // problem found (each an *Error naming file and line), up to MaxErrors.
 func Load(fsys fs.FS) (*Pack, error) {
 	l := loader{scriptFiles: map[string]bool{}}
-	p := &Pack{Scripts: map[string][]byte{}}
+	p := &Pack{Scripts: map[string][]byte{}, Items: map[uint32]ItemType{}, Shops: map[uint32]Shop{}}
 	l.loadScripts(fsys, p)
+	npcsOK := false
 	if src, ok := l.readFile(fsys, NPCFile, MaxFileSize); ok {
+		before := l.problems()
 		p.NPCs = l.parseNPCs(src, l.scriptFiles)
+		npcsOK = l.problems() == before
 	}
 	if src, ok := l.readFile(fsys, PortalFile, MaxFileSize); ok {
 		p.Portals = l.parsePortals(src)
+	}
+	itemsOK := true
+	if src, present, ok := l.readOptional(fsys, ItemFile, MaxItemFileSize); present {
+		itemsOK = ok
+		if ok {
+			before := l.problems()
+			p.Items = l.parseItems(src)
+			itemsOK = l.problems() == before
+		}
+	}
+	if src, present, ok := l.readOptional(fsys, ShopFile, MaxFileSize); present && ok {
+		// A shop naming an NPC or item dropped for its own problem is not
+		// reported a second time.
+		p.Shops = l.parseShops(src, shopRefs{npcs: p.NPCs, npcsOK: npcsOK, items: p.Items, itemsOK: itemsOK})
 	}
 	if err := l.err(); err != nil {
 		return nil, err
@@ -189,6 +214,9 @@ func (l *loader) add(src Source, format string, args ...any) {
 	l.errs = append(l.errs, &Error{Src: src, Msg: fmt.Sprintf(format, args...)})
 }
 
+// problems counts the problems found so far, kept or dropped.
+func (l *loader) problems() int { return len(l.errs) + l.dropped }
+
 // full reports whether no more problems will be kept.
 func (l *loader) full() bool { return len(l.errs) >= MaxErrors }
 
@@ -211,6 +239,16 @@ func (l *loader) readFile(fsys fs.FS, name string, limit int64) ([]byte, bool) {
 		return nil, false
 	}
 	return b, true
+}
+
+// readOptional reads name like readFile; present is false (and nothing is
+// reported) when the file does not exist.
+func (l *loader) readOptional(fsys fs.FS, name string, limit int64) (b []byte, present, ok bool) {
+	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
+		return nil, false, false
+	}
+	b, ok = l.readFile(fsys, name, limit)
+	return b, true, ok
 }
 
 func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
