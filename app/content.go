@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/coserver/coserver/content"
+	"github.com/coserver/coserver/itemfile"
 	"github.com/coserver/coserver/script"
 )
 
@@ -28,6 +29,9 @@ func (a *App) loadContent(w content.World) (*content.Pack, *script.Library, erro
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("content pack %s:\n%w", where, err)
+	}
+	if dir := a.cfg.Game.ClientDir; dir != "" {
+		a.mergeClientItems(pack, filepath.Clean(dir))
 	}
 	lib, err := script.Compile(pack.Scripts)
 	if err != nil {
@@ -72,4 +76,28 @@ func (a *App) handleReload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fmt.Fprintln(w, "content reloaded")
+}
+
+// mergeClientItems gives the pack's item types the names of the client's
+// ini/itemtype.dat, when it can be read, and logs where the client's files
+// and the pack disagree. The pack stays the source of every number.
+func (a *App) mergeClientItems(pack *content.Pack, dir string) {
+	fsys := os.DirFS(dir)
+	types, err := itemfile.ReadItemTypes(fsys)
+	if err != nil {
+		a.log.Warn("client item types not read: the pack's names are used", "dir", dir, "err", err)
+		return
+	}
+	var rep itemfile.MergeReport
+	pack.Items, rep = itemfile.MergeNames(pack.Items, types.Types)
+	a.log.Info("client item names merged", "form", types.Form, "client_types", len(types.Types),
+		"renamed", rep.Renamed, "missing_in_client", len(rep.Missing), "bad_names", len(rep.BadNames))
+	if len(rep.Missing) > 0 {
+		a.log.Warn("item types the client does not know: it draws no picture for them", "types", rep.Missing)
+	}
+	if shops, err := itemfile.ReadShops(fsys); err == nil {
+		if diff := itemfile.CompareShops(pack.Shops, shops); len(diff) > 0 {
+			a.log.Warn("the client's Shop.dat and the pack's shops differ", "shops", len(diff))
+		}
+	}
 }
