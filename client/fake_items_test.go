@@ -158,6 +158,13 @@ func (inv *fakeInv) item(c *srvConn, ch *fakeChar, p *msg.Item) {
 			inv.attrib(c, ch.id, msg.AttribSilver, uint64(inv.silver))
 			c.send(&msg.Item{ID: p.ID, Data: inv.whMoney, Action: msg.ItemOpQueryMoney})
 		}
+	case msg.ItemOpDrawMoney:
+		if p.ID == fakeWarehouseID && p.Data <= inv.whMoney {
+			inv.whMoney -= p.Data
+			inv.silver += p.Data
+			inv.attrib(c, ch.id, msg.AttribSilver, uint64(inv.silver))
+			c.send(&msg.Item{ID: p.ID, Data: inv.whMoney, Action: msg.ItemOpQueryMoney})
+		}
 	}
 }
 

@@ -212,6 +212,13 @@ func TestWarehouse(t *testing.T) {
 	if c.WarehouseMoney() != 300 || c.Silver() != fakeStartSilver-300 {
 		t.Fatalf("warehouse money %d, silver %d", c.WarehouseMoney(), c.Silver())
 	}
+	if err := c.DrawMoney(fakeWarehouseID, 100); err != nil {
+		t.Fatal(err)
+	}
+	waitPacket(t, c, "the money answer", func(p *msg.Item) bool { return p.Action == msg.ItemOpQueryMoney })
+	if c.WarehouseMoney() != 200 || c.Silver() != fakeStartSilver-200 {
+		t.Fatalf("after draw: warehouse money %d, silver %d", c.WarehouseMoney(), c.Silver())
+	}
 }
 
 // TestItemsState drives the session directly with the server's item

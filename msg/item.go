@@ -61,6 +61,21 @@ func DropPoints(data uint32) (x, y, swappedX, swappedY uint16) {
 	return uint16(data >> 16), uint16(data), uint16(data), uint16(data >> 16)
 }
 
+// DropPoint reads Item.Data of a drop by the policy of world-content.md:
+// the point packed x high (DropPoints' first), unless only the swapped
+// point passes inRange; swapped reports that the swapped point was taken
+// (the caller logs it). ok is false when neither point is in range.
+func DropPoint(data uint32, inRange func(x, y uint16) bool) (x, y uint16, swapped, ok bool) {
+	x, y, sx, sy := DropPoints(data)
+	switch {
+	case inRange(x, y):
+		return x, y, false, true
+	case inRange(sx, sy):
+		return sx, sy, true, true
+	}
+	return 0, 0, false, false
+}
+
 // ItemOp is Item's action (COPS enum with TQ's comments, Wiki2 5017;
 // answers from COPS and WCO). It is not ItemAction, the action of
 // MsgItemInfo. "C→S" is client to server, "S→C" the reverse.

@@ -23,6 +23,36 @@ func TestDropXY(t *testing.T) {
 	}
 }
 
+func TestDropPoint(t *testing.T) {
+	// In range: within 9 tiles of (61, 109) on each axis.
+	near := func(x, y uint16) bool { return absDiff(x, 61) <= 9 && absDiff(y, 109) <= 9 }
+	cases := []struct {
+		data        uint32
+		x, y        uint16
+		swapped, ok bool
+	}{
+		{msg.DropXY(61, 109), 61, 109, false, true}, // x high, as the policy reads it
+		{msg.XY(62, 108), 62, 108, true, true},      // x low: only the swapped point is near
+		{msg.DropXY(100, 61), 61, 100, true, true},  // swapped (61, 100): 9 rows off, in range
+		{msg.DropXY(500, 500), 0, 0, false, false},  // neither
+		{msg.DropXY(109, 109), 0, 0, false, false},  // x 109 is too far either way
+	}
+	for _, tc := range cases {
+		x, y, swapped, ok := msg.DropPoint(tc.data, near)
+		if x != tc.x || y != tc.y || swapped != tc.swapped || ok != tc.ok {
+			t.Errorf("DropPoint(%#x) = %d, %d, %v, %v; want %d, %d, %v, %v", tc.data, x, y, swapped, ok,
+				tc.x, tc.y, tc.swapped, tc.ok)
+		}
+	}
+}
+
+func absDiff(a, b uint16) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
+
 func TestItemOps(t *testing.T) {
 	ops := map[msg.ItemOp]uint32{
 		msg.ItemOpBuy: 1, msg.ItemOpSell: 2, msg.ItemOpDrop: 3, msg.ItemOpUse: 4, msg.ItemOpEquip: 5,
