@@ -91,14 +91,7 @@ func (n Items) String() string {
 
 // shopItems returns how many items of the shop type b holds in its
 // inventory, and one of them.
-func (r *runner) shopItems(b *bot) (n int, uid uint32) {
-	for _, it := range b.c.Inventory() {
-		if it.ItemType == r.cfg.ShopItem {
-			n, uid = n+1, it.UID
-		}
-	}
-	return n, uid
-}
+func (r *runner) shopItems(b *bot) (n int, uid uint32) { return b.c.CountItems(r.cfg.ShopItem) }
 
 // actItems is the items behaviour's part of b's turn: it waits for the
 // answer to its last request and sends the next, or heads for the shop.
@@ -155,11 +148,9 @@ func (r *runner) itemAnswered(b *bot) bool {
 		return held && it.Position == msg.PositionRightHand
 	case itemDropping:
 		pos := c.Position()
-		for _, e := range c.FloorItems() {
-			if e.ItemType == r.cfg.ShopItem && e.X == pos.X && e.Y == pos.Y {
-				st.floorID = e.ID
-				return true
-			}
+		if e, ok := c.FloorItemAt(pos.X, pos.Y); ok && e.ItemType == r.cfg.ShopItem {
+			st.floorID = e.ID
+			return true
 		}
 	case itemPicking:
 		_, onFloor := c.Entity(st.floorID)

@@ -166,6 +166,22 @@ func (c *Client) Inventory() []msg.ItemInfo {
 	return c.s.heldWhere(func(p msg.ItemPosition) bool { return p == msg.PositionInventory })
 }
 
+// CountItems returns how many items of itemType the inventory holds, and
+// the uid of one of them (the lowest). It does not allocate.
+func (c *Client) CountItems(itemType uint32) (n int, uid uint32) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	for _, it := range c.s.w.items.held {
+		if it.ItemType == itemType && it.Position == msg.PositionInventory {
+			if n == 0 || it.UID < uid {
+				uid = it.UID
+			}
+			n++
+		}
+	}
+	return n, uid
+}
+
 // Equipment returns the equipped items, by position.
 func (c *Client) Equipment() []msg.ItemInfo {
 	return c.s.heldWhere(msg.ItemPosition.IsEquipment)
@@ -208,6 +224,21 @@ func (c *Client) WarehouseMoney() uint32 {
 func (c *Client) FloorItems() []Entity {
 	all := c.s.screenCopy()
 	return slices.DeleteFunc(all, func(e Entity) bool { return e.Kind != EntityFloorItem })
+}
+
+// FloorItemAt returns the floor item on the screen at (x, y) (the lowest
+// id when several lie there). It does not allocate.
+func (c *Client) FloorItemAt(x, y uint16) (Entity, bool) {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	var best Entity
+	found := false
+	for _, e := range c.s.w.screen {
+		if e.Kind == EntityFloorItem && e.X == x && e.Y == y && (!found || e.ID < best.ID) {
+			best, found = e, true
+		}
+	}
+	return best, found
 }
 
 // heldWhere returns the held items whose position matches, by position

@@ -83,6 +83,12 @@ func TestBuyUseSell(t *testing.T) {
 	if got := potions(c); len(got) != 3 {
 		t.Fatalf("potions %v", got)
 	}
+	if n, uid := c.CountItems(fakePotionType); n != 3 || uid != fakeFirstItemUID {
+		t.Fatalf("CountItems = %d, %d", n, uid)
+	}
+	if n, _ := c.CountItems(fakeBladeType); n != 0 {
+		t.Fatalf("CountItems counts equipment: %d", n)
+	}
 	if c.Silver() != fakeStartSilver-2*fakePotionPrice {
 		t.Fatalf("silver %d", c.Silver())
 	}
@@ -147,6 +153,12 @@ func TestDropAndPickUp(t *testing.T) {
 	}
 	if c.PlayersInView() != 0 {
 		t.Error("a floor item counts as a player")
+	}
+	if e, ok := c.FloorItemAt(fakeX+1, fakeY); !ok || e != want {
+		t.Fatalf("FloorItemAt = %+v, %v", e, ok)
+	}
+	if _, ok := c.FloorItemAt(fakeX, fakeY); ok {
+		t.Fatal("FloorItemAt found an item on an empty tile")
 	}
 	if err := c.PickUp(m.ID); err != nil {
 		t.Fatal(err)
