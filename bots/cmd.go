@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,7 +27,7 @@ const usageHeader = `usage: coserver bots [flags]
 
 Runs a swarm of bots against a 5017 account server and reports logins/s and
 the walk round trip; with -behaviour npc also the NPC click → first dialog
-page time, dialogs and teleports. Each bot n logs in to account <prefix><n> and plays
+page time, dialogs and teleports; with -behaviour items the item requests. Each bot n logs in to account <prefix><n> and plays
 character <prefix><n>. The server must create accounts on first login and
 admit many connections from one address, for example:
 
@@ -68,7 +69,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.JumpEvery, "jump-every", cfg.JumpEvery, "every n-th action is a jump (0: never)")
 	fs.IntVar(&cfg.ChatEvery, "chat-every", cfg.ChatEvery, "every n-th action is a chat line (0: never)")
 	fs.StringVar(&cfg.Behaviour, "behaviour", cfg.Behaviour,
-		"what the bots do: walk (walk, jump, chat) or npc (walk, and talk to NPCs, answer their dialogs, travel by them)")
+		"what the bots do: walk (walk, jump, chat), npc (walk, and talk to NPCs, answer their dialogs, travel by them) "+
+			"or items (walk, and buy from -shop-npc, use, re-equip, drop and pick up -shop-item)")
+	fs.Func("shop-npc", fmt.Sprintf("shop NPC id of -behaviour items (default %d)", DefaultShopNPC), func(v string) error {
+		return parseID(v, &cfg.ShopNPC)
+	})
+	fs.Func("shop-item", fmt.Sprintf("item type -behaviour items buys (default %d)", DefaultShopItem), func(v string) error {
+		return parseID(v, &cfg.ShopItem)
+	})
 	fs.Uint64Var(&cfg.Seed, "seed", 0, "random seed of the bots' choices (0: random)")
 	jsonOut := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "log the bots' errors to stderr")
@@ -153,4 +161,14 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// parseID parses a positive u32 id flag into v.
+func parseID(s string, v *uint32) error {
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil || n == 0 {
+		return fmt.Errorf("want a positive 32-bit number, got %q", s)
+	}
+	*v = uint32(n)
+	return nil
 }

@@ -111,8 +111,16 @@ type Config struct {
 	Timeout time.Duration
 	// Behaviour is what the bots do: BehaviourWalk ("walk", the default when
 	// empty) or BehaviourNPC ("npc": walk, and talk to NPCs, answer their
-	// dialogs at random and travel where the answers teleport).
+	// dialogs at random and travel where the answers teleport) or
+	// BehaviourItems ("items": walk, and buy, use, re-equip, drop and pick
+	// up items).
 	Behaviour string
+	// ShopNPC is the shop NPC the items behaviour buys from (default
+	// DefaultShopNPC).
+	ShopNPC uint32
+	// ShopItem is the item type the items behaviour buys (default
+	// DefaultShopItem).
+	ShopItem uint32
 	// Seed seeds the bots' choices; 0 picks one at random.
 	Seed uint64
 	// Logger receives the run's logs; nil discards them.
@@ -133,6 +141,8 @@ func DefaultConfig() Config {
 		ChatEvery:   DefaultChatEvery,
 		Timeout:     DefaultTimeout,
 		Behaviour:   BehaviourWalk,
+		ShopNPC:     DefaultShopNPC,
+		ShopItem:    DefaultShopItem,
 	}
 }
 
@@ -162,6 +172,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Behaviour == "" {
 		c.Behaviour = d.Behaviour
+	}
+	if c.ShopNPC == 0 {
+		c.ShopNPC = d.ShopNPC
+	}
+	if c.ShopItem == 0 {
+		c.ShopItem = d.ShopItem
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -213,8 +229,8 @@ func (c Config) validate() error {
 	if c.Spread < 0 || c.Spread > MaxSpread {
 		bad("Spread must be 0 to %d tiles, got %d", MaxSpread, c.Spread)
 	}
-	if c.Behaviour != BehaviourWalk && c.Behaviour != BehaviourNPC {
-		bad("Behaviour must be %q or %q, got %q", BehaviourWalk, BehaviourNPC, c.Behaviour)
+	if c.Behaviour != BehaviourWalk && c.Behaviour != BehaviourNPC && c.Behaviour != BehaviourItems {
+		bad("Behaviour must be %q, %q or %q, got %q", BehaviourWalk, BehaviourNPC, BehaviourItems, c.Behaviour)
 	}
 	if c.JumpEvery < 0 || c.ChatEvery < 0 || c.Timeout < 0 {
 		bad("JumpEvery, ChatEvery and Timeout must not be negative")

@@ -30,6 +30,9 @@ type npcWorld struct {
 	teleports map[uint32]int // per character
 	travelled chan struct{}  // closed when a character has been teleported travelGoal times
 	arrived   bool           // travelled is closed
+	items     bool           // a shop and items (fake_items_test.go)
+	picked    chan struct{}  // with items: closed when a character has picked up itemRoundsGoal items
+	pickedOK  bool           // picked is closed
 }
 
 // The fake world: maps, arrival points, NPCs.
@@ -79,7 +82,7 @@ func (c *fakeConn) recv(p wire.Packet) error {
 func newNPCWorld(t *testing.T) *npcWorld {
 	t.Helper()
 	w := &npcWorld{t: t, tokens: make(map[uint64]bool), nextID: npcFirstID, teleports: make(map[uint32]int),
-		travelled: make(chan struct{})}
+		travelled: make(chan struct{}), picked: make(chan struct{})}
 	var err error
 	if w.acct, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 		t.Fatal(err)
@@ -157,13 +160,30 @@ func (w *npcWorld) play(c *fakeConn) {
 		return
 	}
 	c.send(msg.SystemMessage(msg.ChannelLogin, msg.AnswerOK))
-	c.send(&msg.UserInfo{ID: id, Mesh: 11003, Level: 1, Class: 10, ShowName: 1, Name: "bot", Spouse: "None"})
+	w.mu.Lock()
+	var items *fakeItems
+	if w.items {
+		items = newFakeItems(id)
+	}
+	w.mu.Unlock()
+	var silver uint32
+	if items != nil {
+		silver = items.silver
+	}
+	c.send(&msg.UserInfo{ID: id, Mesh: 11003, Level: 1, Class: 10, ShowName: 1, Name: "bot", Spouse: "None",
+		Silver: silver})
 	m, x, y := uint32(npcMapA), uint16(npcArriveX), uint16(npcArriveY)
 	page := 0
 	for {
 		b, err := c.framer.Next()
 		if err != nil {
 			return
+		}
+		if items != nil {
+			if !items.packet(c, b, x, y) {
+				return
+			}
+			w.picks(items)
 		}
 		switch _, typ := wire.Header(b); typ {
 		case wire.TypeAction:
@@ -177,6 +197,9 @@ func (w *npcWorld) play(c *fakeConn) {
 				c.send(&msg.MapInfo{UID: m, MapID: m})
 				n := npcOf[m]
 				c.send(&n)
+				if items != nil && m == npcMapA {
+					items.login(c)
+				}
 			case msg.ActionJump:
 				x, y = msg.UnpackXY(a.Data1)
 				c.send(&a)
@@ -243,5 +266,16 @@ func (w *npcWorld) teleported(id uint32) {
 	if w.teleports[id] == travelGoal && !w.arrived {
 		w.arrived = true
 		close(w.travelled)
+	}
+}
+
+// picks closes picked when the character of f has picked up
+// itemRoundsGoal items.
+func (w *npcWorld) picks(f *fakeItems) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if f.picks >= itemRoundsGoal && !w.pickedOK {
+		w.pickedOK = true
+		close(w.picked)
 	}
 }

@@ -47,6 +47,8 @@ type Report struct {
 	MoveRTTHistogram []Bucket `json:"move_rtt_histogram"`
 	// NPCs counts the NPC behaviour's clicks, pages, answers and travels.
 	NPCs NPCs `json:"npcs"`
+	// Items counts the items behaviour's requests and rounds.
+	Items Items `json:"items"`
 	// ClickRTT is the time from clicking an NPC (MsgNpc) to reading the
 	// create (MsgTaskDialog 100) of its first dialog page.
 	ClickRTT Latency `json:"click_rtt"`
@@ -157,6 +159,9 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "npcs:        %s\n", r.NPCs)
 		fmt.Fprintf(&b, "click RTT:   %s\n", r.ClickRTT)
 		writeHistogram(&b, r.ClickRTTHistogram)
+	}
+	if r.Items != (Items{}) {
+		fmt.Fprintf(&b, "items:       %s\n", r.Items)
 	}
 	if len(r.Errors) == 0 {
 		b.WriteString("errors:      none\n")

@@ -5,7 +5,8 @@
 // With BehaviourNPC the bots also talk to NPCs: each walks to the nearest
 // NPC it sees, clicks it, answers every dialog page at random, and so
 // travels between maps when an answer teleports it; the run then measures
-// the time from a click to the first dialog page too.
+// the time from a click to the first dialog page too. With BehaviourItems
+// they trade items: buy from a shop NPC, use, re-equip, drop and pick up.
 //
 // The server must create accounts on their first login: run coserver with
 // -auto-register (and -password-hash test, so that registering thousands
@@ -85,6 +86,7 @@ type bot struct {
 	lastJump     time.Time
 	actions      uint32
 	npc          npcState
+	items        itemState
 }
 
 // moveStats counts one kind of move.
@@ -97,6 +99,7 @@ type stats struct {
 	chats                                                    atomic.Int64
 	rtt, steadyRTT, loginTime                                Histogram
 	npc                                                      npcStats
+	items                                                    itemStats
 	lastFirstLogin                                           atomic.Int64 // ns after the start
 
 	errMu sync.Mutex
@@ -294,6 +297,7 @@ func (r *runner) loginBot(b *bot) {
 		r.setHome(b, c.Position())
 	}
 	b.npc = npcState{lastMap: c.Position().Map}
+	b.items = itemState{}
 	b.c = c
 	r.st.active.Add(1)
 	b.state.Store(stateActive)
@@ -331,13 +335,16 @@ func (r *runner) lost(b *bot, now time.Time) {
 }
 
 // act takes one action for b: with BehaviourNPC the NPC's turn first (see
-// actNPC); else head home when away from it, chat, jump or step about.
+// actNPC), with BehaviourItems the items' (actItems); else head home when away from it, chat, jump or step about.
 func (r *runner) act(b *bot, now time.Time, rng *rand.Rand) {
 	c := b.c
 	if c.Pending() >= MaxPendingMoves {
 		return // the server is behind; wait for it
 	}
 	if r.cfg.Behaviour == BehaviourNPC && r.actNPC(b, now, rng) {
+		return
+	}
+	if r.cfg.Behaviour == BehaviourItems && r.actItems(b, now) {
 		return
 	}
 	b.actions++
@@ -449,6 +456,9 @@ func (r *runner) progress(w io.Writer) {
 				fmt.Fprintf(w, "  clicks %d  pages %d  teleports %d  click p99 %s", r.st.npc.clicks.Load(),
 					r.st.npc.pages.Load(), r.st.npc.teleports.Load(), fmtMs(r.st.clickRTT().quantile(0.99)))
 			}
+			if r.cfg.Behaviour == BehaviourItems {
+				fmt.Fprintf(w, "  item rounds %d  unanswered %d", r.st.items.rounds.Load(), r.st.items.unanswered.Load())
+			}
 			fmt.Fprintln(w)
 			prev, prevWalks = cur, walks
 		}
@@ -478,6 +488,7 @@ func (r *runner) report(end time.Time) Report {
 		SteadyMoveRTT:    latency(r.st.steadyRTT.snapshot()),
 		MoveRTTHistogram: powerBuckets(rtt),
 		NPCs:             r.st.npc.report(),
+		Items:            r.st.items.report(),
 		Errors:           make(map[string]int64),
 	}
 	click := r.st.clickRTT()

@@ -33,7 +33,7 @@ func (t Ticket) Addr() string { return net.JoinHostPort(t.Host, strconv.Itoa(int
 // One reader goroutine decodes the server's packets, keeps the client's
 // position and screen up to date and delivers every packet as an Event.
 // The action methods (Walk, Jump, Talk, ClickNPC, Answer, TakePortal,
-// Send) may be called from any
+// the item methods, Send) may be called from any
 // goroutine; they are serialised, so moves reach the server in the order
 // their calls return. The accessors are safe at any time.
 type Client struct {
@@ -49,6 +49,10 @@ type Client struct {
 	talkOut msg.Talk
 	npcOut  msg.Npc
 	dlgOut  msg.TaskDialog
+	// Reused items packets.
+	itemOut    msg.Item
+	mapItemOut msg.MapItem
+	pkgOut     msg.Package
 
 	done    chan struct{} // closed when the reader has stopped
 	errMu   sync.Mutex

@@ -35,7 +35,18 @@
 // NPCs and portals: ClickNPC opens an NPC's dialog, Answer picks an option
 // of the open page (or closes it), TakePortal steps into a portal; a
 // teleport to another map (MsgAction 86, then MsgMapInfo) empties the
-// screen and closes the dialog. The reader never blocks on the
+// screen and closes the dialog.
+//
+// Items: the client keeps the items it holds (MsgItemInfo add and update;
+// MsgItem 3 and 18 remove, 5 and 6 move between the inventory and the
+// equipment), its silver and CPs (MsgUserInfo, then MsgUserAttrib), the
+// last warehouse list (MsgPackage) and the floor items on its screen
+// (MsgMapItem create and delete, as entities of kind EntityFloorItem).
+// Buy, Sell, UseItem, Equip, Unequip, DropItem, DropMoney, PickUp,
+// QueryWarehouse, CheckIn, CheckOut and the warehouse-money methods send
+// the requests; the server's answers update the state.
+//
+// The reader never blocks on the
 // consumer: a full event buffer drops its oldest event and counts it. A
 // malformed packet stops the client with an error wrapping the
 // *wire.FieldError that names the packet and field.

@@ -78,6 +78,7 @@ type fakeChar struct {
 	name string
 	m    uint32
 	x, y uint16
+	inv  *fakeInv // with fake.items
 }
 
 // fake is a tiny 5017 account and game server for the client's tests. Its
@@ -99,6 +100,7 @@ type fake struct {
 	conns       []*srvConn
 	flood       int  // packets sent right after login
 	npcs        bool // an NPC with a dialog, and a portal, on fakeMap
+	items       bool // items, money, shop and warehouse (fake_items_test.go)
 	wg          sync.WaitGroup
 }
 
@@ -230,8 +232,18 @@ func (f *fake) gameConn(c *srvConn) {
 		f.create(c, acct, con.Token)
 		return
 	}
+	f.mu.Lock()
+	if f.items && ch.inv == nil {
+		ch.inv = newFakeInv()
+	}
+	f.mu.Unlock()
+	var silver, cps uint32
+	if ch.inv != nil {
+		silver, cps = ch.inv.silver, ch.inv.cps
+	}
 	c.send(msg.SystemMessage(msg.ChannelLogin, msg.AnswerOK))
-	c.send(&msg.UserInfo{ID: ch.id, Mesh: 11003, Level: 1, Class: 10, ShowName: 1, Name: ch.name, Spouse: "None"})
+	c.send(&msg.UserInfo{ID: ch.id, Mesh: 11003, Level: 1, Class: 10, ShowName: 1, Name: ch.name, Spouse: "None",
+		Silver: silver, CPs: cps})
 	c.send(msg.ServerTime(time.Now()))
 	f.world(c, ch)
 }
@@ -264,6 +276,9 @@ func (f *fake) world(c *srvConn, ch *fakeChar) {
 	for {
 		b, err := c.framer.Next()
 		if err != nil {
+			return
+		}
+		if !f.itemPacket(c, ch, b) {
 			return
 		}
 		switch _, t := wire.Header(b); t {
@@ -352,6 +367,11 @@ func (f *fake) teleport(c *srvConn, ch *fakeChar) {
 
 func (f *fake) action(c *srvConn, ch *fakeChar, a *msg.Action) {
 	switch a.Subtype {
+	case msg.ActionSendItems:
+		if ch.inv != nil {
+			ch.inv.sendAll(c)
+		}
+		c.send(a)
 	case msg.ActionSendLocation:
 		c.send(&msg.Action{ID: ch.id, Data1: ch.m, Data2: msg.XY(ch.x, ch.y), Subtype: msg.ActionSendLocation})
 		c.send(&msg.MapInfo{UID: ch.m, MapID: ch.m})

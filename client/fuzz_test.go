@@ -36,6 +36,18 @@ func FuzzClientEvents(f *testing.F) {
 		&msg.Npc{ID: 4, Action: msg.NpcLeaveMap},
 		&msg.MapInfo{UID: 1002, MapID: 1002},
 		&msg.Action{ID: 7, Data1: 1010, Data2: msg.XY(61, 109), Subtype: msg.ActionTeleport},
+		&msg.ItemInfo{UID: 1, ItemType: 410301, Action: msg.ItemAdd, Position: msg.PositionRightHand},
+		&msg.ItemInfo{UID: 2, ItemType: 1000000, Action: msg.ItemAdd},
+		&msg.Item{ID: 2, Data: 4, Action: msg.ItemOpEquip},
+		&msg.Item{ID: 1, Data: 4, Action: msg.ItemOpUnequip},
+		&msg.Item{ID: 2, Action: msg.ItemOpDrop},
+		&msg.Item{ID: 1, Data: 7, Action: msg.ItemOpDurability},
+		&msg.Item{ID: 8, Data: 300, Action: msg.ItemOpQueryMoney},
+		&msg.UserAttrib{ID: 7, Count: 2, Attribs: [msg.MaxUserAttribs]msg.Attrib{
+			{Type: msg.AttribSilver, Value: 10}, {Type: msg.AttribCPs, Value: 1 << 40}}},
+		&msg.MapItem{ID: 900001, ItemType: msg.MoneyGold, X: 62, Y: 109, Action: msg.MapItemCreate},
+		&msg.MapItem{ID: 900001, Action: msg.MapItemDelete},
+		&msg.Package{ID: 8, Count: 1, Items: [msg.MaxPackageItems]msg.PackageItem{{UID: 2, ItemType: 1000000}}},
 		&msg.ConnectEx{Identity: 0, Code: 1},
 	} {
 		seed, _ = codec.Encode(seed, p)
@@ -67,6 +79,10 @@ func FuzzClientEvents(f *testing.F) {
 			}
 			_ = s.screenCopy()
 			_, _ = s.nearestNPC()
+			if len(s.w.items.held) > MaxHeldItems {
+				t.Fatalf("%d items held", len(s.w.items.held))
+			}
+			_ = s.heldWhere(msg.ItemPosition.IsEquipment)
 		}
 	})
 }

@@ -81,8 +81,9 @@ func TestNPCDialogAndTeleport(t *testing.T) {
 	if err := c.Answer(1, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := c.Dialog(); ok {
-		t.Error("the dialog is still open after Answer")
+	// Page 2 may already have come: only page 1 must be gone.
+	if d, ok := c.Dialog(); ok && d.Text == p1.Text {
+		t.Error("page 1 is still open after Answer")
 	}
 	p2 := nextPage(t, c, pages)
 	if p2.Text != fakePage2Text || p2.Click || p2.Face != 0 || len(p2.Options) != 2 ||

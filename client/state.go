@@ -55,22 +55,27 @@ type EntityKind uint8
 
 // Entity kinds.
 const (
-	EntityPlayer EntityKind = iota // a player or monster, spawned by MsgPlayer
-	EntityNPC                      // an NPC, spawned by MsgNpcInfo
+	EntityPlayer    EntityKind = iota // a player or monster, spawned by MsgPlayer
+	EntityNPC                         // an NPC, spawned by MsgNpcInfo
+	EntityFloorItem                   // an item or money on the floor, created by MsgMapItem
 )
 
-// String returns "player" or "npc".
+// String returns "player", "npc" or "floor item".
 func (k EntityKind) String() string {
 	switch k {
 	case EntityPlayer:
 		return "player"
 	case EntityNPC:
 		return "npc"
+	case EntityFloorItem:
+		return "floor item"
 	}
 	return fmt.Sprintf("EntityKind(%d)", uint8(k))
 }
 
-// Entity is another player, monster or NPC on the client's screen.
+// Entity is another player, monster or NPC, or a floor item, on the
+// client's screen, keyed by id: a server gives floor items ids apart from
+// those of other entities.
 type Entity struct {
 	ID   uint32
 	Kind EntityKind
@@ -87,6 +92,11 @@ type Entity struct {
 	// Sort): type × 10 + direction, its role (1 shopkeeper, 2 task, ...) and
 	// its sort flags.
 	Look, NPCType, Sort uint16
+	// ItemType and Colour are a floor item's (msg.MapItem's): the item
+	// type it shows (a money type for money, msg.IsMoneyItemType) and its
+	// colour.
+	ItemType uint32
+	Colour   uint16
 }
 
 // MoveKind says which action a pending move was.
@@ -204,8 +214,9 @@ type world struct {
 	placed      bool
 	pos         Position
 	px, py      uint16            // predicted position: pos with the pending moves applied
-	screen      map[uint32]Entity // the NPCs, and the players when keepPlayers
+	screen      map[uint32]Entity // the NPCs and floor items, and the players when keepPlayers
 	keepPlayers bool
+	items       items
 
 	building dialogBuilder // the page being received
 	dialog   *Dialog       // the open page: shown and not yet answered
@@ -243,6 +254,7 @@ type session struct {
 func newSession(eventBuffer int, keepScreen bool, onAck func(Ack)) *session {
 	s := &session{onAck: onAck, other: make(map[wire.Type]wire.Packet)}
 	s.w.screen = make(map[uint32]Entity)
+	s.w.items.held = make(map[uint32]msg.ItemInfo)
 	s.w.keepPlayers = keepScreen
 	if eventBuffer > 0 {
 		s.events = make(chan Event, eventBuffer)
@@ -298,6 +310,10 @@ func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
 	}
 	s.mu.Lock()
 	ack, acked := s.w.apply(p, now)
+	if err := s.w.applyItems(p); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	var page *Dialog
 	if td, ok := p.(*msg.TaskDialog); ok {
 		var err error

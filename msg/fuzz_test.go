@@ -96,3 +96,7 @@ func FuzzTaskDialog(f *testing.F)     { fuzzPacket[msg.TaskDialog](f) }
 func FuzzData(f *testing.F)           { fuzzPacket[msg.Data](f) }
 func FuzzWeather(f *testing.F)        { fuzzPacket[msg.Weather](f) }
 func FuzzMapInfo(f *testing.F)        { fuzzPacket[msg.MapInfo](f) }
+func FuzzItem(f *testing.F)           { fuzzPacket[msg.Item](f) }
+func FuzzMapItem(f *testing.F)        { fuzzPacket[msg.MapItem](f) }
+func FuzzPackage(f *testing.F)        { fuzzPacket[msg.Package](f) }
+func FuzzUserAttrib(f *testing.F)     { fuzzPacket[msg.UserAttrib](f) }

@@ -301,23 +301,118 @@ var goldens = []golden{
 		name: "ItemInfo",
 		pkt: &msg.ItemInfo{
 			UID: 100001, ItemType: 730001, Durability: 50, MaxDurability: 100, Action: msg.ItemAdd,
-			Position: 3, Gem1: 13, Gem2: 255, Plus: 1, Bless: 3, Enchant: 50, Restrain: 4,
+			Status: msg.ItemFixedDurability, Position: msg.PositionArmor, SocketProgress: 1000,
+			Gem1: 13, Gem2: 255, Plus: 1, Bless: 3, Enchant: 50, Restrain: 4, Colour: 3,
 		},
 		hex: `
 			2c00 f003                                       // length 44, type 1008
 			a1860100                                        // uid 100001
 			91230b00                                        // type 730001
 			3200 6400                                       // durability 50 of 100
-			01 00 03                                        // add, reserved, position 3
-			00000000 00                                     // reserved
+			01 04 03 00                                     // add, fixed durability, position 3, reserved
+			e8030000                                        // socket progress 1000
 			0d ff 00 00                                     // gems 13, 255, reborn effect, magic
 			01 03 32 00                                     // plus 1, bless 3, enchant 50, reserved
 			04000000                                        // restrain 4
-			00000000 00000000                               // reserved
+			00000000                                        // reserved
+			03 000000                                       // colour 3, reserved
 		`,
-		layout: "4 UID 8 ItemType 12 Durability 14 MaxDurability 16 Action 17 Reserved 18 Position " +
-			"19 Reserved 24 Gem1 25 Gem2 26 RebornEffect 27 Magic 28 Plus 29 Bless 30 Enchant " +
-			"31 Reserved 32 Restrain 36 Reserved",
+		layout: "4 UID 8 ItemType 12 Durability 14 MaxDurability 16 Action 17 Status 18 Position " +
+			"19 Reserved 20 SocketProgress 24 Gem1 25 Gem2 26 RebornEffect 27 Magic 28 Plus 29 Bless " +
+			"30 Enchant 31 Reserved 32 Restrain 36 Reserved 40 Colour 41 Reserved",
+	},
+	{
+		name: "Item/buy",
+		pkt:  &msg.Item{ID: 20, Data: 1000000, Action: msg.ItemOpBuy, Timestamp: 123456, Amount: 1},
+		hex: `
+			1800 f103                                       // length 24, type 1009
+			14000000                                        // NPC 20
+			40420f00                                        // item type 1000000
+			01000000                                        // buy
+			40e20100                                        // timestamp 123456
+			01000000                                        // amount 1
+		`,
+		layout: "4 ID 8 Data 12 Action 16 Timestamp 20 Amount",
+		okLens: []int{20},
+	},
+	{
+		name: "Item/cops-drop",
+		pkt:  &msg.Item{ID: 100001, Data: msg.DropXY(61, 109), Action: msg.ItemOpDrop},
+		// COPS, Java: 20 bytes, no amount. Point 61, 109 with x high.
+		hex:     `1400 f103 a1860100 6d003d00 03000000 00000000`,
+		encoded: `1800 f103 a1860100 6d003d00 03000000 00000000 00000000`,
+		layout:  "4 ID 8 Data 12 Action 16 Timestamp",
+	},
+	{
+		name: "MapItem",
+		pkt: &msg.MapItem{ID: 7, ItemType: msg.MoneyGold, X: 61, Y: 109, Colour: msg.DefaultItemColour,
+			Action: msg.MapItemCreate},
+		hex: `
+			1400 4d04                                       // length 20, type 1101
+			07000000                                        // floor item 7
+			e4a11000                                        // type 1090020, gold
+			3d00 6d00                                       // x 61, y 109
+			0300                                            // colour 3
+			0100                                            // create
+		`,
+		layout: "4 ID 8 ItemType 12 X 14 Y 16 Colour 18 Action",
+	},
+	{
+		name:   "MapItem/pick",
+		pkt:    &msg.MapItem{ID: 7, X: 61, Y: 109, Action: msg.MapItemPick},
+		hex:    `1400 4d04 07000000 00000000 3d00 6d00 0000 0300`,
+		layout: "4 ID 8 ItemType 12 X 14 Y 16 Colour 18 Action",
+	},
+	{
+		name: "Package/list",
+		pkt: &msg.Package{ID: 8, Action: msg.PackageQuery, Kind: msg.PackageWarehouse, Count: 2,
+			Items: [msg.MaxPackageItems]msg.PackageItem{
+				{UID: 100001, ItemType: 410301, Gem1: 13, Gem2: 255, Plus: 1, Bless: 3, Enchant: 50, Colour: 3},
+				{UID: 100002, ItemType: 1000000},
+			}},
+		hex: `
+			4000 4e04                                       // length 64, type 1102
+			08000000                                        // NPC 8
+			00 0a 0000                                      // query, warehouse, reserved
+			02000000                                        // 2 records
+			a1860100 bd420600                               // uid 100001, type 410301
+			00 0d ff 0000                                   // reserved, gems 13 and 255, reserved
+			01 03 00 32                                     // plus 1, bless 3, reserved, enchant 50
+			000000000000 03                                 // reserved, colour 3
+			a2860100 40420f00                               // uid 100002, type 1000000
+			00 00 00 0000 00 00 00 00 000000000000 00
+		`,
+		layout: "4 ID 8 Action 9 Kind 10 Reserved 12 Count " +
+			"16 ItemUID 20 ItemType 24 ItemReserved 25 ItemGem1 26 ItemGem2 27 ItemReserved 29 ItemPlus " +
+			"30 ItemBless 31 ItemReserved 32 ItemEnchant 33 ItemReserved 39 ItemColour " +
+			"40 ItemUID 44 ItemType 48 ItemReserved 49 ItemGem1 50 ItemGem2 51 ItemReserved 53 ItemPlus " +
+			"54 ItemBless 55 ItemReserved 56 ItemEnchant 57 ItemReserved 63 ItemColour",
+	},
+	{
+		name:   "Package/query",
+		pkt:    &msg.Package{ID: 8, Action: msg.PackageQuery, Kind: msg.PackageWarehouse},
+		hex:    `1000 4e04 08000000 00 0a 0000 00000000`, // the client asks: no records
+		layout: "4 ID 8 Action 9 Kind 10 Reserved 12 Count",
+	},
+	{
+		name:   "Package/check-in",
+		pkt:    &msg.Package{ID: 8, Action: msg.PackageCheckIn, Kind: msg.PackageWarehouse, UID: 100001},
+		hex:    `1000 4e04 08000000 01 0a 0000 a1860100`,
+		layout: "4 ID 8 Action 9 Kind 10 Reserved 12 UID",
+	},
+	{
+		name: "UserAttrib",
+		pkt: &msg.UserAttrib{ID: 1000001, Count: 2, Attribs: [msg.MaxUserAttribs]msg.Attrib{
+			{Type: msg.AttribSilver, Value: 1234}, {Type: msg.AttribCPs, Value: 56},
+		}},
+		hex: `
+			2400 f903                                       // length 36, type 1017
+			41420f00                                        // role 1000001
+			02000000                                        // 2 attributes
+			04000000 d204000000000000                       // silver 1234
+			1e000000 3800000000000000                       // CPs 56
+		`,
+		layout: "4 ID 8 Count 12 AttribType 16 AttribValue 24 AttribType 28 AttribValue",
 	},
 	{
 		name: "NpcInfo",

@@ -39,6 +39,14 @@ func New(t wire.Type) wire.Packet {
 		return new(UserInfo)
 	case wire.TypeItemInfo:
 		return new(ItemInfo)
+	case wire.TypeItem:
+		return new(Item)
+	case wire.TypeUserAttrib:
+		return new(UserAttrib)
+	case wire.TypeMapItem:
+		return new(MapItem)
+	case wire.TypePackage:
+		return new(Package)
 	case wire.TypeAction:
 		return new(Action)
 	case wire.TypePlayer:

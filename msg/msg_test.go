@@ -18,7 +18,7 @@ func allPackets() []wire.Packet {
 		&msg.Account{}, &msg.ConnectEx{}, &msg.Connect{}, &msg.ConnectAccount{}, &msg.Talk{},
 		&msg.Register{}, &msg.UserInfo{}, &msg.Action{}, &msg.Walk{}, &msg.Player{},
 		&msg.ItemInfo{}, &msg.NpcInfo{}, &msg.Data{}, &msg.Weather{}, &msg.MapInfo{}, &msg.Npc{},
-		&msg.TaskDialog{},
+		&msg.TaskDialog{}, &msg.Item{}, &msg.MapItem{}, &msg.Package{}, &msg.UserAttrib{},
 	}
 }
 
@@ -35,7 +35,7 @@ func TestNew(t *testing.T) {
 			t.Errorf("New(%v).Type() = %v", p.Type(), got.Type())
 		}
 	}
-	for _, typ := range []wire.Type{0, 1000, 1002, 1009, 2033, 0xffff} {
+	for _, typ := range []wire.Type{0, 1000, 1002, 1003, 1103, 2033, 0xffff} {
 		if p := msg.New(typ); p != nil {
 			t.Errorf("New(%d) = %T, want nil", typ, p)
 		}
@@ -70,6 +70,8 @@ func TestEncodeErrors(t *testing.T) {
 		{&msg.Player{Name: long}, "Name"},
 		{&msg.NpcInfo{Name: long}, "Name"},
 		{&msg.TaskDialog{Action: msg.DialogText, Text: long}, "Text"},
+		{&msg.Package{Action: msg.PackageQuery, Count: msg.MaxPackageItems + 1}, "Count"},
+		{&msg.UserAttrib{Count: msg.MaxUserAttribs + 1}, "Count"},
 	}
 	var c wire.Codec
 	for _, tc := range cases {

@@ -9,13 +9,17 @@ const (
 	TypeWalk       Type = 1005 // MsgWalk: one step
 	TypeUserInfo   Type = 1006 // MsgUserInfo: the player's own character
 	TypeItemInfo   Type = 1008 // MsgItemInfo: one item
+	TypeItem       Type = 1009 // MsgItem: a request about an item or money, and its answers
 	TypeAction     Type = 1010 // MsgAction: general actions (jump, login chain, ...)
 	TypePlayer     Type = 1014 // MsgPlayer: another entity's spawn
 	TypeWeather    Type = 1016 // MsgWeather
+	TypeUserAttrib Type = 1017 // MsgUserAttrib: attribute changes (HP, money, level...)
 	TypeData       Type = 1033 // MsgData: server time
 	TypeAccount    Type = 1051 // MsgAccount: account-server login
 	TypeConnect    Type = 1052 // MsgConnect: game-server login with the token
 	TypeConnectEx  Type = 1055 // MsgConnectEx: account-server answer
+	TypeMapItem    Type = 1101 // MsgMapItem: a floor item appears, disappears or is picked up
+	TypePackage    Type = 1102 // MsgPackage: the warehouse
 	TypeMapInfo    Type = 1110 // MsgMapInfo
 	TypeNpcInfo    Type = 2030 // MsgNpcInfo: an NPC's spawn
 	TypeNpc        Type = 2031 // MsgNpc: a click on an NPC, or an NPC change
@@ -47,12 +51,16 @@ func (t Type) name() string {
 		return "MsgUserInfo"
 	case TypeItemInfo:
 		return "MsgItemInfo"
+	case TypeItem:
+		return "MsgItem"
 	case TypeAction:
 		return "MsgAction"
 	case TypePlayer:
 		return "MsgPlayer"
 	case TypeWeather:
 		return "MsgWeather"
+	case TypeUserAttrib:
+		return "MsgUserAttrib"
 	case TypeData:
 		return "MsgData"
 	case TypeAccount:
@@ -61,6 +69,10 @@ func (t Type) name() string {
 		return "MsgConnect"
 	case TypeConnectEx:
 		return "MsgConnectEx"
+	case TypeMapItem:
+		return "MsgMapItem"
+	case TypePackage:
+		return "MsgPackage"
 	case TypeMapInfo:
 		return "MsgMapInfo"
 	case TypeNpcInfo:
