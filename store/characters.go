@@ -5,19 +5,19 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 )
 
 // Character id range. The 5017 client treats entity ids from 1,000,000 up
 // as players (lower ids are NPCs, monsters and other entities), so the
-// store hands out character ids from FirstCharacterID upwards.
+// store hands out character ids from FirstCharacterID upwards, up to
+// COPS's bound, below the item uids (FirstItemID).
 const (
 	// FirstCharacterID is the id of the first character created.
 	FirstCharacterID uint32 = 1_000_000
 	// LastCharacterID is the largest id CreateCharacter assigns.
-	LastCharacterID uint32 = math.MaxUint32
+	LastCharacterID uint32 = 1_999_999_999
 )
 
 // Character is a player character. An account has at most one (5017).
