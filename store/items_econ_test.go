@@ -48,13 +48,13 @@ type econ struct {
 	totalSilver int64
 }
 
-// newEcon creates the characters and their items in a fresh db and saves
-// the initial state.
-func newEcon(t testing.TB, db *DB) *econ {
+// newEcon creates the characters (names from prefix) and their items in db
+// and saves the initial state.
+func newEcon(t testing.TB, db *DB, prefix string) *econ {
 	t.Helper()
 	ctx := context.Background()
 	e := &econ{db: db, items: make(map[uint32]Item)}
-	e.chars = bulkCharacters(t, db, "econ", econChars)
+	e.chars = bulkCharacters(t, db, prefix, econChars)
 	v, err := db.LatestVersion(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -246,7 +246,7 @@ func TestConservation(t *testing.T) {
 		saveOne = 8   // a worker saves after one step in saveOne
 	)
 	db, _ := openTest(t)
-	e := newEcon(t, db)
+	e := newEcon(t, db, "econ")
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for w := range workers {
