@@ -490,3 +490,57 @@ func TestSaveVarsVersioned(t *testing.T) {
 		t.Fatalf("vars = %v, %v; want quest=2", got.Vars, err)
 	}
 }
+
+// FuzzSaveItem saves arbitrary item states into one database: a save
+// either fails and changes nothing, or stores the state exactly when it is
+// newer than the stored one and leaves the stored one otherwise. Never a
+// panic.
+func FuzzSaveItem(f *testing.F) {
+	const ids = 4 // uids handed out; the fuzzer also tries the next ones
+	db, _ := openTest(f)
+	ctx := context.Background()
+	owner := bulkCharacters(f, db, "fz", 1)[0].ID
+	first, err := db.NewItemIDs(ctx, ids)
+	if err != nil {
+		f.Fatal(err)
+	}
+	// uid offset, type, owner kind, owner id (0: the character), position,
+	// warehouse, version, amount.
+	f.Add(uint32(0), uint32(410301), uint8(OwnerCharacter), uint32(0), uint8(PosInventory), uint32(0), uint64(1), uint16(30))
+	f.Add(uint32(0), uint32(410301), uint8(OwnerCharacter), uint32(0), uint8(PosHelmet), uint32(0), uint64(2), uint16(30))
+	f.Add(uint32(1), uint32(1000000), uint8(OwnerCharacter), uint32(0), uint8(PosWarehouse), uint32(8), uint64(3), uint16(1))
+	f.Add(uint32(2), uint32(1088000), uint8(OwnerFloor), uint32(1002), uint8(PosFloor), uint32(0), uint64(4), uint16(1))
+	f.Add(uint32(3), uint32(1088000), uint8(OwnerNone), uint32(0), uint8(PosNone), uint32(0), uint64(5), uint16(1))
+	f.Add(uint32(0), uint32(410301), uint8(OwnerCharacter), uint32(0), uint8(PosInventory), uint32(0), uint64(1), uint16(31)) // stale
+	f.Add(uint32(ids), uint32(410301), uint8(OwnerCharacter), uint32(0), uint8(PosInventory), uint32(0), uint64(9), uint16(1))
+	f.Add(uint32(0), uint32(410301), uint8(OwnerCharacter), uint32(7), uint8(PosInventory), uint32(0), uint64(9), uint16(1))
+	f.Add(uint32(0), uint32(0), uint8(9), uint32(0), uint8(200), uint32(0), uint64(1)<<63, uint16(1))
+	f.Fuzz(func(t *testing.T, off, typ uint32, kind uint8, ownerID uint32, pos uint8, warehouse uint32, version uint64, amount uint16) {
+		if ownerID == 0 && OwnerKind(kind) == OwnerCharacter {
+			ownerID = owner
+		}
+		it := Item{ID: first + off%(ids+2), Type: typ, Owner: OwnerKind(kind), OwnerID: ownerID,
+			Position: Position(pos), Warehouse: warehouse, Amount: amount, Version: version}
+		row := func() (Item, bool) {
+			got, err := scanItem(db.r.QueryRow(`SELECT `+itemCols+` FROM items WHERE id = ?`, it.ID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return Item{}, false
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got, true
+		}
+		before, had := row()
+		err := db.SaveItems(ctx, it)
+		after, has := row()
+		switch {
+		case err != nil && (has != had || after != before):
+			t.Fatalf("failed save (%v) changed %+v to %+v", err, before, after)
+		case err == nil && (!had || version > before.Version) && after != it:
+			t.Fatalf("saved %+v, stored %+v", it, after)
+		case err == nil && had && version <= before.Version && after != before:
+			t.Fatalf("stale %+v changed %+v to %+v", it, before, after)
+		}
+	})
+}

@@ -1,12 +1,19 @@
-// Package store is the server's persistent store: accounts, characters and
-// one-time login tokens, kept in an embedded SQLite database through the
-// pure-Go driver modernc.org/sqlite.
+// Package store is the server's persistent store: accounts, characters,
+// items and one-time login tokens, kept in an embedded SQLite database
+// through the pure-Go driver modernc.org/sqlite.
+//
+// # Items and money
+//
+// Item instances and money transfers are versioned (Save): a change is
+// applied only if it is newer than what is stored, and a money move exactly
+// once, so an item is never in two places and no coin is made or lost
+// whatever order the game's saves arrive in (docs/ITEMS-STORE.md).
 //
 // # Durability
 //
 // The database runs in WAL mode with synchronous=FULL: when a write method
 // returns nil the change has been fsynced and survives a crash of the
-// process or the machine. Multi-row changes (SaveCharacters) are one
+// process or the machine. Multi-row changes (SaveCharacters, Save) are one
 // transaction: all rows or none.
 //
 // # Concurrency
