@@ -393,14 +393,15 @@ func (db *DB) DeleteItems(ctx context.Context, ds ...ItemDeletion) error {
 // and each character has its newest snapshot plus the money transfers
 // newer than it.
 //
-// It fails, writing nothing, if an entry is invalid (ErrNotFound for a
-// character that does not exist), an item uid was not handed out by
-// NewItemIDs, money would leave 0 … 2^32-1, or the items of a character
-// would break a limit (MaxInventoryItems, MaxWarehouseItems, one item per
-// equipment slot).
+// It fails, writing nothing, with ErrNotFound if a character does not
+// exist, and with ErrInvalid if an entry is invalid, an item uid was not
+// handed out by NewItemIDs, money would leave 0 … 2^32-1, or the items of
+// a character would break a limit (MaxInventoryItems, MaxWarehouseItems,
+// one item per equipment slot). Saving the same batch again would fail
+// again; any other error may be transient.
 func (db *DB) Save(ctx context.Context, b Batch) error {
 	if err := b.check(); err != nil {
-		return fmt.Errorf("store: save: %w", err)
+		return fmt.Errorf("store: save: %w: %w", ErrInvalid, err)
 	}
 	if b.entries() == 0 {
 		return nil
@@ -463,7 +464,7 @@ func saveItemStates(ctx context.Context, tx *sql.Tx, items []Item, deleted []Ite
 		defer stmt.Close()
 		for _, it := range items {
 			if int64(it.ID) >= next {
-				return nil, fmt.Errorf("item %d: uid not handed out: %w", it.ID, ErrNotFound)
+				return nil, fmt.Errorf("item %d: uid not handed out: %w", it.ID, ErrInvalid)
 			}
 			res, err := stmt.ExecContext(ctx, it.ID, it.Type, it.Owner, it.OwnerID, it.Position, it.Warehouse,
 				it.Slot, it.Amount, it.AmountLimit, it.Plus, it.Bless, it.Gem1, it.Gem2, it.Enchant, int64(it.Version))
@@ -489,7 +490,7 @@ func saveItemStates(ctx context.Context, tx *sql.Tx, items []Item, deleted []Ite
 		defer stmt.Close()
 		for _, d := range deleted {
 			if int64(d.ID) >= next {
-				return nil, fmt.Errorf("deleting item %d: uid not handed out: %w", d.ID, ErrNotFound)
+				return nil, fmt.Errorf("deleting item %d: uid not handed out: %w", d.ID, ErrInvalid)
 			}
 			if _, err := stmt.ExecContext(ctx, d.ID, int64(d.Version)); err != nil {
 				return nil, fmt.Errorf("deleting item %d: %w", d.ID, err)
@@ -576,7 +577,7 @@ func applyMove(ctx context.Context, tx *sql.Tx, v uint64, m MoneyMove) error {
 // setMoney stores a character's money, refusing amounts a u32 cannot hold.
 func setMoney(ctx context.Context, tx *sql.Tx, id uint32, silver, cps int64) error {
 	if silver < 0 || silver > math.MaxUint32 || cps < 0 || cps > math.MaxUint32 {
-		return fmt.Errorf("character %d: money would be %d silver, %d CPs", id, silver, cps)
+		return fmt.Errorf("character %d: money would be %d silver, %d CPs: %w", id, silver, cps, ErrInvalid)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE characters SET silver = ?, cps = ? WHERE id = ?`, silver, cps, id); err != nil {
 		return fmt.Errorf("character %d: money: %w", id, err)
@@ -609,11 +610,11 @@ func checkOwner(ctx context.Context, tx *sql.Tx, id uint32) error {
 		}
 		switch {
 		case pos == PosInventory && n > MaxInventoryItems:
-			return fmt.Errorf("character %d: %d items in the inventory, at most %d", id, n, MaxInventoryItems)
+			return fmt.Errorf("character %d: %d items in the inventory, at most %d: %w", id, n, MaxInventoryItems, ErrInvalid)
 		case pos.isEquipment() && n > 1:
-			return fmt.Errorf("character %d: %d items at equipment position %d", id, n, pos)
+			return fmt.Errorf("character %d: %d items at equipment position %d: %w", id, n, pos, ErrInvalid)
 		case pos.isStorage() && n > MaxWarehouseItems:
-			return fmt.Errorf("character %d: %d items in warehouse %d, at most %d", id, n, warehouse, MaxWarehouseItems)
+			return fmt.Errorf("character %d: %d items in warehouse %d, at most %d: %w", id, n, warehouse, MaxWarehouseItems, ErrInvalid)
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -210,15 +210,19 @@ func TestItemsRefused(t *testing.T) {
 		"missing character":     mod(func(it *Item) { it.OwnerID = 42 }),
 	}
 	for name, it := range bad {
-		if err := db.SaveItems(ctx, it); err == nil {
-			t.Errorf("%s: SaveItems(%+v) succeeded", name, it)
+		want := ErrInvalid
+		if name == "missing character" {
+			want = ErrNotFound
+		}
+		if err := db.SaveItems(ctx, it); !errors.Is(err, want) {
+			t.Errorf("%s: SaveItems(%+v) = %v, want %v", name, it, err, want)
 		}
 	}
 	if err := db.DeleteItems(ctx, ItemDeletion{ID: id, Version: 0}); err == nil {
 		t.Error("DeleteItems with version 0 succeeded")
 	}
-	if err := db.DeleteItems(ctx, ItemDeletion{ID: ids[len(ids)-1] + 1, Version: 1}); !errors.Is(err, ErrNotFound) {
-		t.Errorf("DeleteItems of a uid not handed out = %v, want ErrNotFound", err)
+	if err := db.DeleteItems(ctx, ItemDeletion{ID: ids[len(ids)-1] + 1, Version: 1}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("DeleteItems of a uid not handed out = %v, want ErrInvalid", err)
 	}
 
 	// Limits: 41 items in the inventory, two helmets, too many in a warehouse.
@@ -226,14 +230,14 @@ func TestItemsRefused(t *testing.T) {
 	for i, id := range ids[:MaxInventoryItems+1] {
 		full = append(full, testItem(id, a, uint64(i+1)))
 	}
-	if err := db.SaveItems(ctx, full...); err == nil {
+	if err := db.SaveItems(ctx, full...); !errors.Is(err, ErrInvalid) {
 		t.Error("41 inventory items saved")
 	}
 	helmets := []Item{
 		mod(func(it *Item) { it.Position = PosHelmet }),
 		mod(func(it *Item) { it.ID, it.Position = ids[1], PosHelmet }),
 	}
-	if err := db.SaveItems(ctx, helmets...); err == nil {
+	if err := db.SaveItems(ctx, helmets...); !errors.Is(err, ErrInvalid) {
 		t.Error("two helmets saved")
 	}
 	var stored []Item
@@ -241,7 +245,7 @@ func TestItemsRefused(t *testing.T) {
 		stored = append(stored, Item{ID: id, Type: 1000000, Owner: OwnerCharacter, OwnerID: a,
 			Position: PosWarehouse, Warehouse: 8, Version: uint64(i + 1)})
 	}
-	if err := db.SaveItems(ctx, stored...); err == nil {
+	if err := db.SaveItems(ctx, stored...); !errors.Is(err, ErrInvalid) {
 		t.Error("warehouse over MaxWarehouseItems saved")
 	}
 	// The limits hold per warehouse: the same items split over two NPCs fit.

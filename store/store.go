@@ -36,7 +36,7 @@
 //
 // # Errors
 //
-// Methods return ErrNotFound, ErrExists or ErrNameTaken (test with
+// Methods return ErrNotFound, ErrExists, ErrNameTaken or ErrInvalid (test with
 // errors.Is) for the expected failures, and wrap every other error with
 // the operation that failed.
 package store
@@ -75,6 +75,10 @@ var (
 	ErrExists = errors.New("already exists")
 	// ErrNameTaken: another character has this name (case-insensitive).
 	ErrNameTaken = errors.New("name taken")
+	// ErrInvalid: Save refused a batch that cannot be stored as it is (a
+	// bad field, an item uid not handed out, money out of range, a broken
+	// item limit); saving it again fails again.
+	ErrInvalid = errors.New("invalid")
 )
 
 // Connection settings.
