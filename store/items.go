@@ -127,11 +127,12 @@ type CharacterSnapshot struct {
 	Version   uint64
 }
 
-// MoneyMove is one character's side of a MoneyTransfer: Silver and CPs
-// are added (negative: taken).
+// MoneyMove is one character's side of a MoneyTransfer: Silver, CPs and
+// WarehouseSilver are added (negative: taken). A warehouse deposit is one
+// move of -n Silver and +n WarehouseSilver.
 type MoneyMove struct {
-	CharacterID uint32
-	Silver, CPs int64
+	CharacterID                  uint32
+	Silver, CPs, WarehouseSilver int64
 }
 
 // MoneyTransfer moves money between characters (or, with one move, between
@@ -250,9 +251,10 @@ func (b *Batch) check() error {
 				return fmt.Errorf("money transfer %d: character %d moves twice", t.Version, m.CharacterID)
 			}
 			seen[m.CharacterID] = true
-			if m.Silver < -math.MaxUint32 || m.Silver > math.MaxUint32 || m.CPs < -math.MaxUint32 || m.CPs > math.MaxUint32 {
-				return fmt.Errorf("money transfer %d: character %d: %d silver, %d CPs out of range",
-					t.Version, m.CharacterID, m.Silver, m.CPs)
+			for _, n := range []int64{m.Silver, m.CPs, m.WarehouseSilver} {
+				if n < -math.MaxUint32 || n > math.MaxUint32 {
+					return fmt.Errorf("money transfer %d: character %d: %d out of range", t.Version, m.CharacterID, n)
+				}
 			}
 		}
 	}
@@ -508,11 +510,11 @@ func saveSnapshot(ctx context.Context, tx *sql.Tx, s *CharacterSnapshot, saved i
 	res, err := tx.ExecContext(ctx, `UPDATE characters SET
 		body = ?, avatar = ?, hair = ?, class = ?, prev_class = ?, rebirths = ?, level = ?, exp = ?,
 		silver = ?, cps = ?, strength = ?, agility = ?, vitality = ?, spirit = ?, attr_points = ?,
-		hp = ?, mp = ?, pk_points = ?, map_id = ?, x = ?, y = ?, saved_at = ?, version = ?
+		hp = ?, mp = ?, pk_points = ?, map_id = ?, x = ?, y = ?, saved_at = ?, warehouse_silver = ?, version = ?
 		WHERE id = ? AND version < ?`,
 		c.Body, c.Avatar, c.Hair, c.Class, c.PrevClass, c.Rebirths, c.Level, int64(c.Exp),
 		c.Silver, c.CPs, c.Strength, c.Agility, c.Vitality, c.Spirit, c.AttrPoints,
-		c.HP, c.MP, c.PKPoints, c.MapID, c.X, c.Y, saved, int64(s.Version), c.ID, int64(s.Version))
+		c.HP, c.MP, c.PKPoints, c.MapID, c.X, c.Y, saved, c.WarehouseSilver, int64(s.Version), c.ID, int64(s.Version))
 	if err != nil {
 		return fmt.Errorf("character %d: %w", c.ID, err)
 	}
@@ -530,13 +532,17 @@ func saveSnapshot(ctx context.Context, tx *sql.Tx, s *CharacterSnapshot, saved i
 		}
 		return nil
 	}
-	var silver, cps int64
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(silver), 0), COALESCE(SUM(cps), 0)
-		FROM money_log WHERE character_id = ? AND version > ?`, c.ID, int64(s.Version)).Scan(&silver, &cps); err != nil {
+	var m money
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(silver), 0), COALESCE(SUM(cps), 0),
+		COALESCE(SUM(warehouse_silver), 0) FROM money_log WHERE character_id = ? AND version > ?`,
+		c.ID, int64(s.Version)).Scan(&m.silver, &m.cps, &m.warehouse); err != nil {
 		return fmt.Errorf("character %d: money log: %w", c.ID, err)
 	}
-	if silver != 0 || cps != 0 {
-		if err := setMoney(ctx, tx, c.ID, int64(c.Silver)+silver, int64(c.CPs)+cps); err != nil {
+	if m != (money{}) {
+		m.silver += int64(c.Silver)
+		m.cps += int64(c.CPs)
+		m.warehouse += int64(c.WarehouseSilver)
+		if err := setMoney(ctx, tx, c.ID, m); err != nil {
 			return err
 		}
 	}
@@ -551,17 +557,19 @@ func saveSnapshot(ctx context.Context, tx *sql.Tx, s *CharacterSnapshot, saved i
 // snapshot of the character already includes it (it is older than the
 // snapshot) or it was applied before (it is in the log).
 func applyMove(ctx context.Context, tx *sql.Tx, v uint64, m MoneyMove) error {
-	var stored, silver, cps int64
-	err := tx.QueryRowContext(ctx, `SELECT version, silver, cps FROM characters WHERE id = ?`, m.CharacterID).
-		Scan(&stored, &silver, &cps)
+	var stored int64
+	var cur money
+	err := tx.QueryRowContext(ctx, `SELECT version, silver, cps, warehouse_silver FROM characters WHERE id = ?`,
+		m.CharacterID).Scan(&stored, &cur.silver, &cur.cps, &cur.warehouse)
 	if err != nil {
 		return fmt.Errorf("character %d: %w", m.CharacterID, notFound(err))
 	}
 	if int64(v) <= stored {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO money_log (character_id, version, silver, cps)
-		VALUES (?, ?, ?, ?) ON CONFLICT (character_id, version) DO NOTHING`, m.CharacterID, int64(v), m.Silver, m.CPs)
+	res, err := tx.ExecContext(ctx, `INSERT INTO money_log (character_id, version, silver, cps, warehouse_silver)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (character_id, version) DO NOTHING`,
+		m.CharacterID, int64(v), m.Silver, m.CPs, m.WarehouseSilver)
 	if err != nil {
 		return fmt.Errorf("character %d: money log: %w", m.CharacterID, err)
 	}
@@ -571,15 +579,25 @@ func applyMove(ctx context.Context, tx *sql.Tx, v uint64, m MoneyMove) error {
 		}
 		return nil // applied before
 	}
-	return setMoney(ctx, tx, m.CharacterID, silver+m.Silver, cps+m.CPs)
+	cur.silver += m.Silver
+	cur.cps += m.CPs
+	cur.warehouse += m.WarehouseSilver
+	return setMoney(ctx, tx, m.CharacterID, cur)
 }
 
+// money is a character's purses, wide enough to add to without overflow.
+type money struct{ silver, cps, warehouse int64 }
+
 // setMoney stores a character's money, refusing amounts a u32 cannot hold.
-func setMoney(ctx context.Context, tx *sql.Tx, id uint32, silver, cps int64) error {
-	if silver < 0 || silver > math.MaxUint32 || cps < 0 || cps > math.MaxUint32 {
-		return fmt.Errorf("character %d: money would be %d silver, %d CPs: %w", id, silver, cps, ErrInvalid)
+func setMoney(ctx context.Context, tx *sql.Tx, id uint32, m money) error {
+	for _, n := range []int64{m.silver, m.cps, m.warehouse} {
+		if n < 0 || n > math.MaxUint32 {
+			return fmt.Errorf("character %d: money would be %d silver, %d CPs, %d in the warehouse: %w",
+				id, m.silver, m.cps, m.warehouse, ErrInvalid)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE characters SET silver = ?, cps = ? WHERE id = ?`, silver, cps, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE characters SET silver = ?, cps = ?, warehouse_silver = ? WHERE id = ?`,
+		m.silver, m.cps, m.warehouse, id); err != nil {
 		return fmt.Errorf("character %d: money: %w", id, err)
 	}
 	return nil

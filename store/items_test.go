@@ -548,3 +548,39 @@ func FuzzSaveItem(f *testing.F) {
 		}
 	})
 }
+
+// TestWarehouseSilver: a deposit is one move between a character's purses,
+// applied on top of an older snapshot and contained in a newer one.
+func TestWarehouseSilver(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	c := createCharacters(t, db, "wh", 1)[0]
+	deposit := func(v uint64, n int64) Batch {
+		return Batch{Transfers: []MoneyTransfer{{Version: v, Moves: []MoneyMove{
+			{CharacterID: c.ID, Silver: -n, WarehouseSilver: n}}}}}
+	}
+	if err := db.Save(ctx, deposit(2, 400)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Save(ctx, Batch{Characters: []CharacterSnapshot{snapshotOf(c, 1)}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.CharacterByName(ctx, c.Name)
+	if err != nil || got.Silver != c.Silver-400 || got.WarehouseSilver != 400 {
+		t.Fatalf("after deposit and older snapshot: %d silver, %d in the warehouse (%v)", got.Silver, got.WarehouseSilver, err)
+	}
+	c3 := c
+	c3.Silver, c3.WarehouseSilver = c.Silver-400, 400
+	if err := db.Save(ctx, Batch{Characters: []CharacterSnapshot{snapshotOf(c3, 3)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Save(ctx, deposit(4, -401)); !errors.Is(err, ErrInvalid) {
+		t.Errorf("withdrawing more than the warehouse holds = %v, want ErrInvalid", err)
+	}
+	if err := db.Save(ctx, deposit(4, math.MaxUint32+1)); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a move out of range = %v, want ErrInvalid", err)
+	}
+	if got, err := db.CharacterByName(ctx, c.Name); err != nil || got.Silver != c3.Silver || got.WarehouseSilver != 400 {
+		t.Fatalf("final: %d silver, %d in the warehouse (%v)", got.Silver, got.WarehouseSilver, err)
+	}
+}

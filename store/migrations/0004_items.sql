@@ -16,6 +16,8 @@
 --     versions above 2^63-1.
 
 ALTER TABLE characters ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+-- Silver kept in the warehouses (MsgItem 9-11): one purse per character.
+ALTER TABLE characters ADD COLUMN warehouse_silver INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE items (
     id           INTEGER PRIMARY KEY CHECK (id >= 2000000000 AND id <= 3999999999),
@@ -48,5 +50,6 @@ CREATE TABLE money_log (
     version      INTEGER NOT NULL,
     silver       INTEGER NOT NULL,
     cps          INTEGER NOT NULL,
+    warehouse_silver INTEGER NOT NULL,
     PRIMARY KEY (character_id, version)
 );
