@@ -60,3 +60,40 @@ func benchTransfer(b *testing.B, full bool) {
 
 func BenchmarkTransfer(b *testing.B)                { benchTransfer(b, false) }
 func BenchmarkTransferFullInventories(b *testing.B) { benchTransfer(b, true) }
+
+// BenchmarkItemsOf loads a character with a full inventory, every
+// equipment slot and a warehouse of 20, as at login.
+func BenchmarkItemsOf(b *testing.B) {
+	db, _ := openTest(b)
+	ctx := context.Background()
+	c := bulkCharacters(b, db, "login", 1)[0]
+	const warehouse = 20
+	n := MaxInventoryItems + int(PosGarment) + warehouse
+	first, err := db.NewItemIDs(ctx, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var items []Item
+	for i := range n {
+		it := testItem(first+uint32(i), c.ID, uint64(i+1))
+		switch {
+		case i < MaxInventoryItems:
+			it.Slot = uint16(i)
+		case i < MaxInventoryItems+int(PosGarment):
+			it.Position = Position(i - MaxInventoryItems + 1)
+		default:
+			it.Position, it.Warehouse = PosWarehouse, 8
+		}
+		items = append(items, it)
+	}
+	if err := db.SaveItems(ctx, items...); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := db.ItemsOf(ctx, c.ID)
+		if err != nil || len(got) != n {
+			b.Fatalf("ItemsOf: %d items, %v", len(got), err)
+		}
+	}
+}
