@@ -5,19 +5,19 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 )
 
 // Character id range. The 5017 client treats entity ids from 1,000,000 up
 // as players (lower ids are NPCs, monsters and other entities), so the
-// store hands out character ids from FirstCharacterID upwards.
+// store hands out character ids from FirstCharacterID upwards, up to
+// COPS's bound, below the item uids (FirstItemID).
 const (
 	// FirstCharacterID is the id of the first character created.
 	FirstCharacterID uint32 = 1_000_000
 	// LastCharacterID is the largest id CreateCharacter assigns.
-	LastCharacterID uint32 = math.MaxUint32
+	LastCharacterID uint32 = 1_999_999_999
 )
 
 // Character is a player character. An account has at most one (5017).
@@ -46,6 +46,9 @@ type Character struct {
 	Exp uint64
 	// Silver and CPs are the two currencies.
 	Silver, CPs uint32
+	// WarehouseSilver is the silver kept in the warehouses (MsgItem 9–11),
+	// one purse for all warehouse NPCs.
+	WarehouseSilver uint32
 	// Strength, Agility, Vitality, Spirit and AttrPoints (unassigned
 	// points) are the attributes.
 	Strength, Agility, Vitality, Spirit, AttrPoints uint16
@@ -68,7 +71,7 @@ type Character struct {
 // characterCols are the columns scanCharacter reads, in order.
 const characterCols = `id, account_id, name, body, avatar, hair, class, prev_class, rebirths, level, exp,
 	silver, cps, strength, agility, vitality, spirit, attr_points, hp, mp, pk_points,
-	map_id, x, y, created_at, saved_at`
+	map_id, x, y, created_at, saved_at, warehouse_silver`
 
 // scanCharacter scans one row of characterCols. database/sql range-checks
 // every narrow integer, so a corrupt value is an error, not a truncation.
@@ -78,7 +81,7 @@ func scanCharacter(row interface{ Scan(...any) error }) (Character, error) {
 	err := row.Scan(&c.ID, &c.AccountID, &c.Name, &c.Body, &c.Avatar, &c.Hair,
 		&c.Class, &c.PrevClass, &c.Rebirths, &c.Level, &exp,
 		&c.Silver, &c.CPs, &c.Strength, &c.Agility, &c.Vitality, &c.Spirit, &c.AttrPoints,
-		&c.HP, &c.MP, &c.PKPoints, &c.MapID, &c.X, &c.Y, &created, &saved)
+		&c.HP, &c.MP, &c.PKPoints, &c.MapID, &c.X, &c.Y, &created, &saved, &c.WarehouseSilver)
 	if err != nil {
 		return Character{}, err
 	}
@@ -126,12 +129,12 @@ func (db *DB) CreateCharacter(ctx context.Context, c Character) (Character, erro
 		_, err := tx.ExecContext(ctx, `INSERT INTO characters (id, account_id, name, name_key,
 			body, avatar, hair, class, prev_class, rebirths, level, exp,
 			silver, cps, strength, agility, vitality, spirit, attr_points, hp, mp, pk_points,
-			map_id, x, y, created_at, saved_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			map_id, x, y, created_at, saved_at, warehouse_silver)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.AccountID, c.Name, key,
 			c.Body, c.Avatar, c.Hair, c.Class, c.PrevClass, c.Rebirths, c.Level, int64(c.Exp),
 			c.Silver, c.CPs, c.Strength, c.Agility, c.Vitality, c.Spirit, c.AttrPoints, c.HP, c.MP, c.PKPoints,
-			c.MapID, c.X, c.Y, timeToDB(c.Created), timeToDB(c.Saved))
+			c.MapID, c.X, c.Y, timeToDB(c.Created), timeToDB(c.Saved), c.WarehouseSilver)
 		switch {
 		case err == nil:
 		case isForeignKey(err):
@@ -178,8 +181,8 @@ func (db *DB) CharacterByName(ctx context.Context, name string) (Character, erro
 }
 
 // SaveCharacters writes the mutable state of every character in cs —
-// appearance, class, level, experience, currencies, attributes, HP/MP, PK
-// points and position — in one transaction, and sets their saved time.
+// appearance, class, level, experience, currencies (warehouse silver too),
+// attributes, HP/MP, PK points and position — in one transaction, and sets their saved time.
 // ID, AccountID, Name and Created are not changed. It is all or nothing:
 // if any character does not exist (ErrNotFound) or any write fails, no
 // character is saved.
@@ -197,7 +200,7 @@ func (db *DB) SaveCharacters(ctx context.Context, cs ...Character) error {
 		stmt, err := tx.PrepareContext(ctx, `UPDATE characters SET
 			body = ?, avatar = ?, hair = ?, class = ?, prev_class = ?, rebirths = ?, level = ?, exp = ?,
 			silver = ?, cps = ?, strength = ?, agility = ?, vitality = ?, spirit = ?, attr_points = ?,
-			hp = ?, mp = ?, pk_points = ?, map_id = ?, x = ?, y = ?, saved_at = ?
+			hp = ?, mp = ?, pk_points = ?, map_id = ?, x = ?, y = ?, saved_at = ?, warehouse_silver = ?
 			WHERE id = ?`)
 		if err != nil {
 			return err
@@ -207,7 +210,7 @@ func (db *DB) SaveCharacters(ctx context.Context, cs ...Character) error {
 			res, err := stmt.ExecContext(ctx,
 				c.Body, c.Avatar, c.Hair, c.Class, c.PrevClass, c.Rebirths, c.Level, int64(c.Exp),
 				c.Silver, c.CPs, c.Strength, c.Agility, c.Vitality, c.Spirit, c.AttrPoints,
-				c.HP, c.MP, c.PKPoints, c.MapID, c.X, c.Y, saved, c.ID)
+				c.HP, c.MP, c.PKPoints, c.MapID, c.X, c.Y, saved, c.WarehouseSilver, c.ID)
 			if err != nil {
 				return fmt.Errorf("character %d: %w", c.ID, err)
 			}

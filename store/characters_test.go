@@ -130,7 +130,7 @@ func TestSaveCharacters(t *testing.T) {
 	for i := range cs {
 		c := &cs[i]
 		c.MapID, c.X, c.Y = 1015, uint16(100+i), uint16(200+i)
-		c.Level, c.Exp, c.Silver, c.CPs = 130, 1<<40, 1<<31, 77
+		c.Level, c.Exp, c.Silver, c.CPs, c.WarehouseSilver = 130, 1<<40, 1<<31, 77, 1<<32-1
 		c.Class, c.PrevClass, c.Rebirths = 15, 25, 2
 		c.Strength, c.Agility, c.Vitality, c.Spirit, c.AttrPoints = 1, 2, 3, 4, 5
 		c.HP, c.MP, c.PKPoints = 65535, 1, 30

@@ -1,12 +1,19 @@
-// Package store is the server's persistent store: accounts, characters and
-// one-time login tokens, kept in an embedded SQLite database through the
-// pure-Go driver modernc.org/sqlite.
+// Package store is the server's persistent store: accounts, characters,
+// items and one-time login tokens, kept in an embedded SQLite database
+// through the pure-Go driver modernc.org/sqlite.
+//
+// # Items and money
+//
+// Item instances and money transfers are versioned (Save): a change is
+// applied only if it is newer than what is stored, and a money move exactly
+// once, so an item is never in two places and no coin is made or lost
+// whatever order the game's saves arrive in (docs/ITEMS-STORE.md).
 //
 // # Durability
 //
 // The database runs in WAL mode with synchronous=FULL: when a write method
 // returns nil the change has been fsynced and survives a crash of the
-// process or the machine. Multi-row changes (SaveCharacters) are one
+// process or the machine. Multi-row changes (SaveCharacters, Save) are one
 // transaction: all rows or none.
 //
 // # Concurrency
@@ -29,7 +36,7 @@
 //
 // # Errors
 //
-// Methods return ErrNotFound, ErrExists or ErrNameTaken (test with
+// Methods return ErrNotFound, ErrExists, ErrNameTaken or ErrInvalid (test with
 // errors.Is) for the expected failures, and wrap every other error with
 // the operation that failed.
 package store
@@ -68,6 +75,10 @@ var (
 	ErrExists = errors.New("already exists")
 	// ErrNameTaken: another character has this name (case-insensitive).
 	ErrNameTaken = errors.New("name taken")
+	// ErrInvalid: Save refused a batch that cannot be stored as it is (a
+	// bad field, an item uid not handed out, money out of range, a broken
+	// item limit); saving it again fails again.
+	ErrInvalid = errors.New("invalid")
 )
 
 // Connection settings.

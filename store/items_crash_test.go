@@ -1,0 +1,135 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Item crash test settings.
+const (
+	// itemCrashEnv names the environment variable that turns
+	// TestItemCrashChild into the trading process; its value is the db
+	// path.
+	itemCrashEnv = "COSERVER_STORE_ITEM_CRASH_CHILD_DB"
+	// itemCrashAcks is how many committed saves the parent waits for
+	// before killing the child.
+	itemCrashAcks = 60
+	// itemCrashWorkers is the number of trading goroutines in the child.
+	itemCrashWorkers = 3
+)
+
+// TestItemCrashChild is not a test on its own: TestItemKillMidTransfer runs
+// the test binary again with only this test selected and itemCrashEnv set.
+// It runs the conservation economy (econ) with concurrent workers that save
+// often, printing a line after every commit, until it is killed.
+func TestItemCrashChild(t *testing.T) {
+	path := os.Getenv(itemCrashEnv)
+	if path == "" {
+		t.Skip("helper process for TestItemKillMidTransfer")
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEcon(t, db, "econ")
+	deadline := time.Now().Add(crashChildLimit)
+	var wg sync.WaitGroup
+	for w := range itemCrashWorkers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
+			for time.Now().Before(deadline) {
+				e.step(rng)
+				if rng.IntN(2) == 0 {
+					continue
+				}
+				if err := e.save(rng); err != nil {
+					fmt.Fprintln(os.Stderr, "child save:", err)
+					os.Exit(3)
+				}
+				fmt.Fprintf(os.Stdout, "%s%d\n", crashAckPrefix, w)
+			}
+		})
+	}
+	wg.Wait()
+	t.Fatal("not killed within", crashChildLimit)
+}
+
+// TestItemKillMidTransfer kills (SIGKILL) a process in the middle of a
+// burst of item and silver transfers and checks that the database reopens
+// intact, with every item exactly once and every coin: integrity_check is
+// ok, and the totals are the initial ones.
+func TestItemKillMidTransfer(t *testing.T) {
+	if os.Getenv(itemCrashEnv) != "" {
+		t.Skip("inside the child")
+	}
+	path := filepath.Join(t.TempDir(), "itemcrash.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestItemCrashChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), itemCrashEnv+"="+path)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	defer func() {
+		if !killed {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}()
+	acks := 0
+	sc := bufio.NewScanner(stdout)
+	for acks < itemCrashAcks && sc.Scan() {
+		if strings.HasPrefix(sc.Text(), crashAckPrefix) {
+			acks++
+		}
+	}
+	if acks < itemCrashAcks {
+		t.Fatalf("child stopped after %d commits: %v", acks, sc.Err())
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed = true
+	cmd.Wait() // "signal: killed"; reaps the child
+
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("reopen after kill: %v", err)
+	}
+	defer db.Close()
+	var check string
+	if err := db.r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check = %q, %v", check, err)
+	}
+	var fkViolations int
+	if err := db.r.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fkViolations); err != nil || fkViolations != 0 {
+		t.Fatalf("foreign_key_check: %d violations, %v", fkViolations, err)
+	}
+	silver := int64(econChars) * int64(testCharacter(0, "").Silver)
+	if err := db.checkTotals(econChars*econItemsPer, silver); err != nil {
+		t.Fatalf("after kill: %v", err)
+	}
+	var version int64
+	if err := db.r.QueryRow(`SELECT MAX(version) FROM items`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	// The store still works: a new economy on top of the old one.
+	e := newEcon(t, db, "after")
+	if err := db.checkTotals(2*econChars*econItemsPer, 2*silver); err != nil {
+		t.Fatalf("after a new economy: %v", err)
+	}
+	t.Logf("killed after %d commits; newest item version on disk %d; restarted at %d", acks, version, e.version)
+}
