@@ -7,37 +7,45 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/coserver/coserver/account"
+	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/password"
 	"github.com/coserver/coserver/store"
 )
 
-const accountUsage = `usage: coserver account [-db file] <action> ...
+const accountUsage = `usage: coserver account [-config file] [-db file] <action> ...
 
   add NAME PASSWORD      create an account ("-" reads the password from stdin)
   passwd NAME PASSWORD   set a new password ("-" reads it from stdin)
-  ban NAME               refuse the account's logins
+  ban NAME               refuse the account's logins; the running server, if any,
+                         disconnects its character at once
   unban NAME             allow them again
   gm NAME on|off         grant or revoke GM commands
   list                   list every account
+  unlock NAME            clear the running server's login lockouts of the account
 
-The database may be in use by a running server.
+The database may be in use by a running server. ban and unlock reach the
+running server through its admin address (-admin-addr, -admin-token), read
+from the same -config file and COSERVER_* variables as the server's.
 `
 
 // accountCmd manages accounts in the database.
 func accountCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg := config.Default()
 	fs := flag.NewFlagSet("coserver account", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", store.DefaultPath, "the SQLite database file")
-	fs.Usage = func() { fmt.Fprint(stderr, accountUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
+	cfg.Register(fs) // the server's settings: the same file and variables name the same database and server
+	fs.Usage = func() { fmt.Fprint(stderr, accountUsage); printFlags(fs, stderr, accountFlags...) }
+	if err := config.Load(fs, args, os.Getenv); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		fmt.Fprintln(stderr, "coserver account:", err) // a bad file or variable; a bad flag printed itself
 		return 2
 	}
 	rest := fs.Args()
@@ -45,7 +53,18 @@ func accountCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fs.Usage()
 		return 2
 	}
-	db, err := store.Open(ctx, *dbPath)
+	if rest[0] == "unlock" { // the running server's memory, not the database
+		if len(rest) != 2 {
+			fmt.Fprint(stderr, accountUsage)
+			return 2
+		}
+		if err := unlockAccount(ctx, cfg, rest[1], stdout); err != nil {
+			fmt.Fprintln(stderr, "coserver account:", err)
+			return 1
+		}
+		return 0
+	}
+	db, err := store.Open(ctx, cfg.General.DB)
 	if err != nil {
 		fmt.Fprintln(stderr, "coserver account:", err)
 		return 1
@@ -59,7 +78,25 @@ func accountCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 		return 1
 	}
+	if rest[0] == "ban" {
+		if err := disconnectBanned(ctx, cfg, rest[1], stdout); err != nil {
+			fmt.Fprintln(stderr, "coserver account:", err)
+			return 1
+		}
+	}
 	return 0
+}
+
+// accountFlags are the settings the account command uses.
+var accountFlags = []string{"config", "db", "admin-addr", "admin-token"}
+
+// printFlags prints the usage of the named flags of fs.
+func printFlags(fs *flag.FlagSet, w io.Writer, names ...string) {
+	for _, n := range names {
+		if f := fs.Lookup(n); f != nil {
+			fmt.Fprintf(w, "  -%s\t%s (default %q)\n", f.Name, f.Usage, f.DefValue)
+		}
+	}
 }
 
 var errUsage = errors.New("wrong arguments")
