@@ -134,7 +134,10 @@ func (h *Handler) handlePlayers(w http.ResponseWriter, r *http.Request) {
 // mapView is the answer of GET map/{id}: the map, the URL of its floor and
 // the players on it.
 type mapView struct {
-	Map
+	ID      uint32   `json:"id"`
+	Name    string   `json:"name"`
+	Width   int      `json:"width"`
+	Height  int      `json:"height"`
 	Floor   string   `json:"floor"`
 	Players []Player `json:"players"`
 }
@@ -163,8 +166,8 @@ func (h *Handler) handleMap(w http.ResponseWriter, r *http.Request) {
 	if ps == nil {
 		ps = []Player{}
 	}
-	v := mapView{Map: Map{ID: id, Width: f.Width(), Height: f.Height(), Players: len(ps)},
-		Floor: fmt.Sprintf("/admin/api/map/%d/floor.png", id), Players: ps}
+	v := mapView{ID: id, Width: f.Width(), Height: f.Height(), Floor: fmt.Sprintf("/admin/api/map/%d/floor.png", id),
+		Players: ps}
 	for _, m := range h.p.Status().Maps {
 		if m.ID == id {
 			v.Name = m.Name
