@@ -70,3 +70,14 @@ func TestAdminAPI(t *testing.T) {
 		t.Errorf("unlock: %d", code)
 	}
 }
+
+// TestAdminOffLoopbackNeedsToken: Start refuses an admin address open to
+// other hosts without a token, whoever skipped config.Validate.
+func TestAdminOffLoopbackNeedsToken(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.General.AdminAddr = ":0"
+	_, err := Start(context.Background(), cfg, Options{HashParams: password.TestParams, Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "-admin-token") {
+		t.Fatalf("Start = %v, want a refusal naming -admin-token", err)
+	}
+}

@@ -271,6 +271,10 @@ func (a *App) startAdmin() error {
 	if a.cfg.General.AdminAddr == "" {
 		return nil
 	}
+	if a.cfg.General.AdminToken == "" && !config.LoopbackAddr(a.cfg.General.AdminAddr) {
+		return fmt.Errorf("-admin-addr %s is reachable from other hosts: set -admin-token, or listen on 127.0.0.1",
+			a.cfg.General.AdminAddr)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
 	mux.Handle("/admin/", admin.New(adminProcess{a}, a.log.With("server", "admin")))

@@ -79,7 +79,7 @@ func (s *Server) Kick(name string) bool {
 	if ss == nil {
 		return false
 	}
-	s.log.Info("admin kick", "character", ss.player.name)
+	s.log.Debug("admin kick", "character", ss.player.name)
 	ss.conn.Kick(server.ReasonKicked)
 	return true
 }
@@ -93,7 +93,7 @@ func (s *Server) KickAccount(id int64) bool {
 	if ss == nil {
 		return false
 	}
-	s.log.Info("admin kick", "account_id", id)
+	s.log.Debug("admin kick", "account_id", id)
 	ss.conn.Kick(server.ReasonKicked)
 	return true
 }
