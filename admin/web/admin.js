@@ -96,13 +96,11 @@ async function refresh() {
 
 // --- live map ---
 
-const floor = { id: null, img: null, scale: 1 };
+const floor = { id: null, img: null, w: 1, h: 1 };
 window.adminMap = { dots: [], scale: 1 }; // for tests: what was drawn last
 
 function loadFloor(id, url, w, h) {
-  floor.id = id;
-  floor.img = null;
-  floor.scale = Math.min(canvasSide / w, canvasSide / h);
+  Object.assign(floor, { id, img: null, w, h });
   const img = new Image();
   img.onload = () => { if (floor.id === id) { floor.img = img; drawMap(); } };
   img.src = url;
@@ -110,24 +108,43 @@ function loadFloor(id, url, w, h) {
 
 let mapPlayers = [];
 
+// view returns the part of the map drawn: its top-left tile and the pixels
+// per tile. Zoomed in, it follows the players' centre.
+function view() {
+  const zoom = Number($("zoom").value) || 1;
+  const s = Math.min(canvasSide / floor.w, canvasSide / floor.h) * zoom;
+  const span = canvasSide / s; // tiles across the canvas
+  let cx = floor.w / 2, cy = floor.h / 2;
+  if (zoom > 1 && mapPlayers.length) {
+    cx = mapPlayers.reduce((a, p) => a + p.x, 0) / mapPlayers.length;
+    cy = mapPlayers.reduce((a, p) => a + p.y, 0) / mapPlayers.length;
+  }
+  const clamp = (v, hi) => Math.max(0, Math.min(v, Math.max(0, hi)));
+  return { x0: Math.floor(clamp(cx - span / 2, floor.w - span)), y0: Math.floor(clamp(cy - span / 2, floor.h - span)), s, span };
+}
+
 function drawMap() {
   const c = $("map");
   const ctx = c.getContext("2d");
   ctx.imageSmoothingEnabled = false;
   ctx.fillStyle = "#888";
   ctx.fillRect(0, 0, c.width, c.height);
-  const s = floor.scale;
-  if (floor.img) ctx.drawImage(floor.img, 0, 0, floor.img.width * s, floor.img.height * s);
+  const v = view();
+  if (floor.img) {
+    const sw = Math.min(v.span, floor.w - v.x0), sh = Math.min(v.span, floor.h - v.y0);
+    ctx.drawImage(floor.img, v.x0, v.y0, sw, sh, 0, 0, sw * v.s, sh * v.s);
+  }
   ctx.fillStyle = "#e0201a";
   const dots = [];
   for (const p of mapPlayers) {
-    const x = Math.floor(p.x * s), y = Math.floor(p.y * s);
+    const x = Math.floor((p.x - v.x0 + 0.5) * v.s), y = Math.floor((p.y - v.y0 + 0.5) * v.s);
+    if (x < 0 || y < 0 || x >= c.width || y >= c.height) continue;
     ctx.beginPath();
-    ctx.arc(x, y, 4, 0, 2 * Math.PI);
+    ctx.arc(x, y, Math.max(3, v.s / 2), 0, 2 * Math.PI);
     ctx.fill();
     dots.push({ name: p.name, x, y });
   }
-  window.adminMap = { dots, scale: s, floor: !!floor.img };
+  window.adminMap = { dots, scale: v.s, floor: !!floor.img };
   c.dataset.dots = dots.length;
 }
 
@@ -182,6 +199,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("reload").addEventListener("click", () => act("reload-content", {}, () => "content reloaded"));
   $("map-select").addEventListener("change", refreshMap);
+  $("zoom").addEventListener("change", drawMap);
 
   refresh();
   refreshMap();
