@@ -57,8 +57,8 @@ type General struct {
 	LogLevel string
 	// LogFormat is the log output format: text or json.
 	LogFormat string
-	// AdminAddr is the listen address of the admin HTTP server (Prometheus
-	// /metrics and /debug/pprof); empty disables it.
+	// AdminAddr is the listen address of the admin HTTP server (the admin
+	// page and API, Prometheus /metrics and /debug/pprof); empty disables it.
 	AdminAddr string
 	// AdminToken is the bearer token the admin HTTP server requires from
 	// clients that are not on loopback; empty allows loopback clients only.
@@ -365,7 +365,7 @@ func (c *Config) settings() []setting {
 		{general, "db", &g.DB, "path of the SQLite database file", nil},
 		{general, "log-level", &g.LogLevel, "minimum log level: debug, info, warn or error", nil},
 		{general, "log-format", &g.LogFormat, "log output format: text or json", nil},
-		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (Prometheus /metrics, /debug/pprof); empty disables it", nil},
+		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (web page and API /admin/, Prometheus /metrics, /debug/pprof; docs/ADMIN.md); empty disables it", nil},
 		{general, "admin-token", &g.AdminToken, "bearer token the admin HTTP server requires from non-loopback clients (Authorization: Bearer TOKEN); empty = loopback clients only; required when -admin-addr is not a loopback address", nil},
 		{general, "shutdown-timeout", &g.ShutdownTimeout, "time allowed on shutdown to save characters and close connections (duration)", between(ShutdownTimeoutMin, ShutdownTimeoutMax)},
 
