@@ -27,10 +27,13 @@ type pageData struct {
 	Players []Player
 	// MapID is the map the live map shows first: the busiest one.
 	MapID uint32
+	// MaxText and MaxName are the inputs' limits (MaxBroadcastLen,
+	// MaxNameLen).
+	MaxText, MaxName int
 }
 
 func (h *Handler) handlePage(w http.ResponseWriter, r *http.Request) {
-	d := pageData{Status: h.p.Status(), Players: h.p.Players()}
+	d := pageData{Status: h.p.Status(), Players: h.p.Players(), MaxText: MaxBroadcastLen, MaxName: MaxNameLen}
 	best := -1
 	for _, m := range d.Status.Maps {
 		if m.Players > best {
