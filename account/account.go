@@ -12,11 +12,13 @@ import (
 	"log/slog"
 	"net/netip"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/names"
 	"github.com/coserver/coserver/password"
 	"github.com/coserver/coserver/rc5"
 	"github.com/coserver/coserver/server"
@@ -50,7 +52,8 @@ type Config struct {
 	// AutoRegister creates an unknown account on its first login, with the
 	// password given: for test servers and bot runs.
 	AutoRegister bool
-	// Maintenance refuses every login with the server-down code.
+	// Maintenance refuses every login with the server-down code from the
+	// start; SetMaintenance changes it while the server runs.
 	Maintenance bool
 	// Full, when set, reports that the game server has no room: logins are
 	// refused with code 20, which COPS sends with "server full" text (21 is
@@ -89,6 +92,9 @@ type Server struct {
 	hashes   prometheus.Counter
 	ctx      context.Context // ends at Close: every login's context derives from it
 	close    context.CancelFunc
+
+	maintenance atomic.Bool   // logins refused with the server-down code
+	accepted    atomic.Uint64 // logins answered with a token
 }
 
 // Login results, the label of coserver_account_logins_total.
@@ -144,6 +150,7 @@ func New(cfg Config, accounts Accounts, tokens Tokens, reg prometheus.Registerer
 		ctx:   ctx,
 		close: cancel,
 	}
+	s.maintenance.Store(cfg.Maintenance)
 	s.routes()
 	waiting := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "coserver_account_logins_waiting",
 		Help: "Logins waiting for a password-hash slot."}, func() float64 { return float64(s.Waiting()) })
@@ -161,6 +168,31 @@ func (s *Server) Waiting() int {
 	s.gate.mu.Lock()
 	defer s.gate.mu.Unlock()
 	return len(s.gate.waiters)
+}
+
+// SetMaintenance turns maintenance on or off: while it is on, every new
+// login is refused with the server-down code. Players already in the game
+// stay.
+func (s *Server) SetMaintenance(on bool) {
+	if s.maintenance.Swap(on) != on {
+		s.cfg.Logger.Info("maintenance", "on", on)
+	}
+}
+
+// Maintenance reports whether new logins are refused for maintenance.
+func (s *Server) Maintenance() bool { return s.maintenance.Load() }
+
+// Accepted returns how many logins have been answered with a token since
+// the server started.
+func (s *Server) Accepted() uint64 { return s.accepted.Load() }
+
+// Unlock forgets the login failures and lockouts of the account called name
+// (any case): from every IP, and the account's own ceiling. The IPs' own
+// failure counts stay. It returns how many records it cleared.
+func (s *Server) Unlock(name string) int {
+	n := s.throttle.forget(names.Key(name))
+	s.cfg.Logger.Info("login lockouts cleared", "account", name, "records", n)
+	return n
 }
 
 // Close ends every login in progress: logins waiting for a hash slot give

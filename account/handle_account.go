@@ -60,6 +60,7 @@ func (ss *session) handleAccount(p []byte) error {
 	if err := s.accounts.RecordLogin(ctx, v.acc.ID, now); err != nil {
 		log.Warn("recording login time", "err", err) // not worth refusing the player
 	}
+	s.accepted.Add(1)
 	log.Info("login accepted", "result", v.result)
 	ss.conn.Send(msg.AcceptLogin(tok, s.cfg.GameHost, s.cfg.GamePort))
 	ss.state = stateAnswered
@@ -83,7 +84,7 @@ func (s *Server) authenticate(ctx context.Context, ip netip.Addr, name, pw strin
 	switch {
 	case s.ctx.Err() != nil:
 		return verdict{result: resultShutdown, code: msg.RejectServerDown}
-	case s.cfg.Maintenance:
+	case s.maintenance.Load():
 		return verdict{result: resultMaintenance, code: msg.RejectServerDown}
 	case s.cfg.Full != nil && s.cfg.Full():
 		return verdict{result: resultFull, code: msg.RejectServerBusy}

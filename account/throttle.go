@@ -319,3 +319,22 @@ func (t *throttle) end(a attempt, o outcome, now time.Time) {
 		}
 	}
 }
+
+// forget drops every record of account (a names.Key): its (account, IP)
+// pairs and its own ceiling. It returns how many it dropped.
+func (t *throttle) forget(account string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for k := range t.pairs {
+		if k.account == account {
+			delete(t.pairs, k)
+			n++
+		}
+	}
+	if _, ok := t.accounts[account]; ok {
+		delete(t.accounts, account)
+		n++
+	}
+	return n
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/coserver/coserver/account"
+	"github.com/coserver/coserver/admin"
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/mapdata"
@@ -56,6 +57,14 @@ type Options struct {
 	Now func() time.Time
 }
 
+// Limits of the admin HTTP server.
+const (
+	adminReadHeaderTimeout = 5 * time.Second
+	adminReadTimeout       = 10 * time.Second
+	adminIdleTimeout       = 2 * time.Minute
+	adminMaxHeaderBytes    = 16 << 10
+)
+
 // gameLockName names the database lock a game server holds (store.DB.Lock).
 const gameLockName = "game"
 
@@ -73,6 +82,7 @@ type App struct {
 	admin    *http.Server
 	adminLn  net.Listener
 	stopGame context.CancelFunc
+	started  time.Time
 	wg       sync.WaitGroup
 	// saved is how many characters the shutdown save wrote.
 	saved atomic.Int64
@@ -89,7 +99,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, reg: prometheus.NewRegistry()}
+	a := &App{cfg: cfg, log: log, db: db, reg: prometheus.NewRegistry(), started: time.Now()}
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if err := a.start(ctx, opts); err != nil {
 		shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -262,14 +272,19 @@ func (a *App) serve(ctx context.Context, s *server.Server, ln net.Listener) {
 	}
 }
 
-// startAdmin serves /metrics and /debug/pprof on the admin address.
+// startAdmin serves the admin page and API (/admin/), /metrics and
+// /debug/pprof on the admin address, all behind admin.Guard.
 func (a *App) startAdmin() error {
 	if a.cfg.General.AdminAddr == "" {
 		return nil
 	}
+	if a.cfg.General.AdminToken == "" && !config.LoopbackAddr(a.cfg.General.AdminAddr) {
+		return fmt.Errorf("-admin-addr %s is reachable from other hosts: set -admin-token, or listen on 127.0.0.1",
+			a.cfg.General.AdminAddr)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/admin/reload-content", a.handleReload)
+	mux.Handle("/admin/", admin.New(adminProcess{a}, a.log.With("server", "admin")))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -280,13 +295,15 @@ func (a *App) startAdmin() error {
 		return fmt.Errorf("admin listener: %w", err)
 	}
 	a.adminLn = ln
-	a.admin = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	a.admin = &http.Server{Handler: admin.Guard(a.cfg.General.AdminToken, mux), ReadHeaderTimeout: adminReadHeaderTimeout,
+		ReadTimeout: adminReadTimeout, IdleTimeout: adminIdleTimeout, MaxHeaderBytes: adminMaxHeaderBytes}
 	a.wg.Go(func() {
 		if err := a.admin.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.log.Error("admin listener stopped", "err", err)
 		}
 	})
-	a.log.Info("admin endpoint: /metrics, /debug/pprof", "addr", ln.Addr().String())
+	a.log.Info("admin endpoint: /admin/ (web page and API), /metrics, /debug/pprof", "addr", ln.Addr().String(),
+		"token", a.cfg.General.AdminToken != "")
 	return nil
 }
 

@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 
@@ -62,20 +61,6 @@ func (a *App) ReloadContent() error {
 	}
 	a.log.Info("content reloaded")
 	return nil
-}
-
-// handleReload is the admin endpoint POST /admin/reload-content.
-func (a *App) handleReload(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "POST to reload the content pack", http.StatusMethodNotAllowed)
-		return
-	}
-	if err := a.ReloadContent(); err != nil {
-		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
-		return
-	}
-	fmt.Fprintln(w, "content reloaded")
 }
 
 // mergeClientItems gives the pack's item types the names of the client's

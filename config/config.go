@@ -57,9 +57,12 @@ type General struct {
 	LogLevel string
 	// LogFormat is the log output format: text or json.
 	LogFormat string
-	// AdminAddr is the listen address of the admin HTTP server (Prometheus
-	// /metrics and /debug/pprof); empty disables it.
+	// AdminAddr is the listen address of the admin HTTP server (the admin
+	// page and API, Prometheus /metrics and /debug/pprof); empty disables it.
 	AdminAddr string
+	// AdminToken is the bearer token the admin HTTP server requires from
+	// clients that are not on loopback; empty allows loopback clients only.
+	AdminToken string
 	// ShutdownTimeout bounds a graceful shutdown: saving the online
 	// characters and flushing and closing connections.
 	ShutdownTimeout time.Duration
@@ -362,7 +365,8 @@ func (c *Config) settings() []setting {
 		{general, "db", &g.DB, "path of the SQLite database file", nil},
 		{general, "log-level", &g.LogLevel, "minimum log level: debug, info, warn or error", nil},
 		{general, "log-format", &g.LogFormat, "log output format: text or json", nil},
-		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (Prometheus /metrics, /debug/pprof); empty disables it; coserver game-server defaults to 127.0.0.1:9101, so that an account-server beside it keeps 9100", nil},
+		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (web page and API /admin/, Prometheus /metrics, /debug/pprof; docs/ADMIN.md); empty disables it; coserver game-server defaults to 127.0.0.1:9101, so that an account-server beside it keeps 9100", nil},
+		{general, "admin-token", &g.AdminToken, "bearer token the admin HTTP server requires from non-loopback clients (Authorization: Bearer TOKEN); empty = loopback clients only; required when -admin-addr is not a loopback address", nil},
 		{general, "shutdown-timeout", &g.ShutdownTimeout, "time allowed on shutdown to save characters and close connections (duration)", between(ShutdownTimeoutMin, ShutdownTimeoutMax)},
 
 		{account, "account-addr", &a.AccountAddr, "host:port the account (login) server listens on", nil},
@@ -429,6 +433,9 @@ func (c Config) Validate() error {
 	}
 	if g.AdminAddr != "" {
 		listen("admin-addr", g.AdminAddr)
+		if g.AdminToken == "" && !LoopbackAddr(g.AdminAddr) {
+			bad("admin-addr", "%s is reachable from other hosts: set -admin-token (COSERVER_ADMIN_TOKEN) to a secret, or listen on 127.0.0.1", g.AdminAddr)
+		}
 	}
 
 	a := c.Account
@@ -455,6 +462,21 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// LoopbackAddr reports whether the host of the listen address addr is a
+// loopback IP address or "localhost": an empty host (every interface) is
+// not.
+func LoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // ExemptIPs parses -login-exempt-ips: comma-separated addresses or

@@ -55,7 +55,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := map[string]string{
 		"config": "", "db": "data/coserver.db", "log-level": "info", "log-format": "text",
-		"admin-addr": "127.0.0.1:9100", "shutdown-timeout": "20s",
+		"admin-addr": "127.0.0.1:9100", "admin-token": "", "shutdown-timeout": "20s",
 		"account-addr": ":9958", "game-host": "", "game-port": "0", "auto-register": "false",
 		"token-ttl": "30s", "login-failures-per-ip": "10", "login-failures-per-account": "5",
 		"login-lockout": "5m0s", "maintenance": "false", "password-hash": "default",
@@ -473,6 +473,31 @@ func TestGroupOf(t *testing.T) {
 	} {
 		if got := GroupOf(name); got != want {
 			t.Errorf("GroupOf(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestAdminTokenRequiredOffLoopback(t *testing.T) {
+	for _, tc := range []struct {
+		addr, token string
+		ok          bool
+	}{
+		{"127.0.0.1:9100", "", true},
+		{"[::1]:9100", "", true},
+		{"localhost:9100", "", true},
+		{":9100", "", false},
+		{"0.0.0.0:9100", "", false},
+		{"192.0.2.7:9100", "", false},
+		{":9100", "s3cret", true},
+	} {
+		c := Default()
+		c.General.AdminAddr, c.General.AdminToken = tc.addr, tc.token
+		err := c.Validate()
+		if tc.ok != (err == nil) {
+			t.Errorf("admin %q token %q: Validate() = %v", tc.addr, tc.token, err)
+		}
+		if err != nil && (!strings.Contains(err.Error(), "-admin-addr:") || !strings.Contains(err.Error(), "-admin-token")) {
+			t.Errorf("admin %q: error %q does not name both flags", tc.addr, err)
 		}
 	}
 }

@@ -4,4 +4,7 @@
 // no code of its own; run it with `go test ./e2e/`.
 //
 // Environment: COSERVER_E2E_LOG=1 prints the servers' logs.
+// TestAdminPageKick drives the admin page in headless Chromium
+// (/usr/bin/chromium); without it the test skips, unless
+// COSERVER_REQUIRE_BROWSER=1 (as in CI), which makes it fail.
 package e2e

@@ -62,7 +62,7 @@ func (s *session) handleConnect(p []byte) error {
 		s.system(msg.ChannelLogin, textLoginInvalid)
 		return server.Kick(server.ReasonKicked, errors.New("account banned"))
 	}
-	s.gm = account.GM
+	s.gm, s.account = account.GM, account.Name
 	s.conn.Log = s.conn.Log.With("account", account.Name)
 	return s.enter()
 }

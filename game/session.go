@@ -30,6 +30,7 @@ type session struct {
 
 	token     uint64 // the login token presented in MsgConnect
 	accountID int64
+	account   string // the account's name, for the operator
 	gm        bool
 	player    *Player // set once the character is loaded
 	listed    bool    // claimed its account in the world's directory

@@ -27,10 +27,13 @@ const accountUsage = `usage: coserver account [flags] <action> ...
   rename NAME NEWNAME    rename the account (its character keeps its name)
   delete NAME            delete the account and its character, for good;
                          refused while a game server runs on the database
+  unlock NAME            clear the running server's login lockouts of the account
 
 The database is the one serve uses (-db, COSERVER_DB or -config); it must
 exist unless -create is given. Every action but delete is safe while a server
-runs.
+runs. ban and unlock reach the running server through its admin address
+(-admin-addr, -admin-token, from the same -config file and COSERVER_*
+variables as the server's): ban disconnects the character at once.
 `
 
 // gameLockName is the database lock a running game server holds (app's
@@ -49,6 +52,17 @@ func accountCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		d.fs.Usage()
 		return 2
 	}
+	if rest[0] == "unlock" { // the running server's memory, not the database
+		if len(rest) != 2 {
+			fmt.Fprint(stderr, accountUsage)
+			return 2
+		}
+		if err := unlockAccount(ctx, d.cfg, rest[1], stdout); err != nil {
+			fmt.Fprintln(stderr, "coserver account:", err)
+			return 1
+		}
+		return 0
+	}
 	db, err := d.open(ctx, *create, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "coserver account:", err)
@@ -62,6 +76,12 @@ func accountCmd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return 2
 		}
 		return 1
+	}
+	if rest[0] == "ban" {
+		if err := disconnectBanned(ctx, d.cfg, rest[1], stdout); err != nil {
+			fmt.Fprintln(stderr, "coserver account:", err)
+			return 1
+		}
 	}
 	return 0
 }

@@ -32,7 +32,7 @@ func TestAccountCommands(t *testing.T) {
 		{"", []string{"account", "-db", db, "add", "a", "pw"}, 1, ""},
 		{"", []string{"account", "-db", db, "add", "bob", "this password is too long"}, 1, ""},
 		{"newpass\n", []string{"account", "-db", db, "passwd", "alice", "-"}, 0, "password of alice changed"},
-		{"", []string{"account", "-db", db, "ban", "alice"}, 0, "banned"},
+		{"", []string{"account", "-db", db, "-admin-addr", "", "ban", "alice"}, 0, "banned"}, // no server to ask
 		{"", []string{"account", "-db", db, "gm", "alice", "on"}, 0, "gm on"},
 		{"", []string{"account", "-db", db, "gm", "alice", "maybe"}, 2, ""},
 		{"", []string{"account", "-db", db, "list"}, 0, "alice"},
