@@ -107,11 +107,18 @@ func fields(p wire.Packet) []Field {
 }
 
 // Name returns the packet's type name ("MsgWalk") or "type 1234".
-func (d *Decoded) Name() string {
-	if d.Type.Known() {
-		return d.Type.String()
+func (d *Decoded) Name() string { return typeName(d.Type) }
+
+// typeName names t: msg's names, MsgItem for the disputed 1009 that msg
+// does not define yet, else "type 1234".
+func typeName(t wire.Type) string {
+	switch {
+	case t.Known():
+		return t.String()
+	case t == TypeItem:
+		return "MsgItem"
 	}
-	return "type " + strconv.Itoa(int(d.Type))
+	return "type " + strconv.Itoa(int(t))
 }
 
 // FieldsText returns the fields as "Name=value" pairs separated by spaces,

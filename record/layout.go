@@ -100,7 +100,7 @@ type Finding struct {
 // String describes the finding in one line.
 func (f Finding) String() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%v (%d bytes): field %s: %s", f.Type, f.Length, f.Field, f.Problem)
+	fmt.Fprintf(&sb, "%s (%d bytes): field %s: %s", typeName(f.Type), f.Length, f.Field, f.Problem)
 	if len(f.Fits) == 0 {
 		sb.WriteString("; no documented alternative fits")
 	}

@@ -133,7 +133,7 @@ func NewWriter(w io.Writer, now func() time.Time) (*Writer, error) {
 		now = time.Now
 	}
 	rw := &Writer{w: bufio.NewWriter(w), now: now, start: now()}
-	h := Header{Format: Format, Version: Version, Patch: Patch, Start: rw.start.UTC().Round(time.Second)}
+	h := Header{Format: Format, Version: Version, Patch: Patch, Start: rw.start.UTC()}
 	b, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("record: header: %w", err)

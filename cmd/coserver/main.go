@@ -5,6 +5,8 @@
 //	coserver game-server      the game server alone
 //	coserver account ...      manage accounts in the database (add, passwd, ban, unban, gm, list)
 //	coserver bots ...         a swarm of headless clients for load tests
+//	coserver proxy ...        a decrypting proxy that prints every packet
+//	coserver replay FILE      print a recording decoded, check layouts, replay it
 //
 // Every setting is a flag, a COSERVER_* environment variable or a key of a
 // JSON file given with -config; docs/CONFIG.md lists them all.
@@ -29,6 +31,8 @@ commands:
   game-server     run only the game server
   account         manage accounts: add, passwd, ban, unban, gm, list
   bots            run a swarm of headless clients against a server
+  proxy           a decrypting proxy in front of a 5017 server: prints every packet, records
+  replay          print a recording decoded with layout checks; -against replays it
   help            show this text
 
 Run "coserver <command> -h" for the flags of a command; docs/CONFIG.md lists every setting.
@@ -50,6 +54,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return accountCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "bots":
 		return botsCmd(args[1:], stdout, stderr)
+	case "proxy":
+		return proxyCmd(ctx, args[1:], stdout, stderr)
+	case "replay":
+		return replayCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
