@@ -29,6 +29,7 @@ import (
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/token"
+	"github.com/coserver/coserver/trace"
 	"github.com/coserver/coserver/tq"
 )
 
@@ -73,6 +74,7 @@ type App struct {
 	adminLn  net.Listener
 	stopGame context.CancelFunc
 	wg       sync.WaitGroup
+	tracer   *trace.Tracer // -trace and /admin/trace (trace.go)
 }
 
 // Start opens the store and starts the servers of opts.Role, listening on
@@ -143,6 +145,9 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		a.wg.Go(func() { a.gameSvc.Run(gameCtx) })
 		a.game = server.New(a.listenerConfig("game"), a.gameSvc, metrics, a.gameSvc.Types())
 		a.game.OnShutdown(func(ctx context.Context) error { return a.gameSvc.SaveAll(ctx, "shutdown") })
+		if err := a.attachTrace(a.game); err != nil {
+			return err
+		}
 		if gameLn, err = net.Listen("tcp", cfg.Game.GameAddr); err != nil {
 			return fmt.Errorf("game server: %w", err)
 		}
@@ -187,6 +192,9 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		}
 		a.acctSvc = svc
 		a.acct = server.New(a.listenerConfig("account"), svc, metrics, svc.Types())
+		if err := a.attachTrace(a.acct); err != nil {
+			return err
+		}
 		ln, err := net.Listen("tcp", cfg.Account.AccountAddr)
 		if err != nil {
 			return fmt.Errorf("account server: %w", err)
@@ -263,6 +271,7 @@ func (a *App) startAdmin() error {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/admin/reload-content", a.handleReload)
+	mux.Handle("/admin/trace", a.tracer)
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

@@ -63,6 +63,10 @@ type General struct {
 	// ShutdownTimeout bounds a graceful shutdown: saving the online
 	// characters and flushing and closing connections.
 	ShutdownTimeout time.Duration
+	// Trace lists the accounts, characters or IP addresses (comma
+	// separated) whose every packet is logged, decoded; empty traces
+	// nothing. POST /admin/trace changes it at runtime (docs/PROXY.md).
+	Trace string
 }
 
 // Account holds the settings of the account (login) server.
@@ -363,6 +367,7 @@ func (c *Config) settings() []setting {
 		{general, "log-level", &g.LogLevel, "minimum log level: debug, info, warn or error", nil},
 		{general, "log-format", &g.LogFormat, "log output format: text or json", nil},
 		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (Prometheus /metrics, /debug/pprof); empty disables it", nil},
+		{general, "trace", &g.Trace, "log every packet, decoded, of these accounts, characters or IP addresses (comma-separated; POST /admin/trace changes it at runtime); empty traces nothing", nil},
 		{general, "shutdown-timeout", &g.ShutdownTimeout, "time allowed on shutdown to save characters and close connections (duration)", between(ShutdownTimeoutMin, ShutdownTimeoutMax)},
 
 		{account, "account-addr", &a.AccountAddr, "host:port the account (login) server listens on", nil},

@@ -63,6 +63,7 @@ func (s *session) handleConnect(p []byte) error {
 		return server.Kick(server.ReasonKicked, errors.New("account banned"))
 	}
 	s.gm = account.GM
+	s.conn.SetAccount(account.Name)
 	return s.enter()
 }
 
@@ -101,6 +102,7 @@ func (s *session) enter() error {
 		return server.Kick(server.ReasonKicked, err)
 	}
 	s.conn.Log = s.conn.Log.With("character", ch.Name)
+	s.conn.SetCharacter(ch.Name)
 	s.srv.m.logins.WithLabelValues("ok").Inc()
 	s.system(msg.ChannelLogin, msg.AnswerOK)
 	s.conn.Send(userInfo(&ch))

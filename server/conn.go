@@ -65,6 +65,8 @@ type Conn struct {
 	unknown   map[wire.Type]struct{} // unknown types already logged
 	reason    atomic.Pointer[Reason]
 	closeOne  sync.Once
+	tap       atomic.Pointer[tapBox]   // nil unless traced (tap.go)
+	ident     atomic.Pointer[identity] // account and character, for traces
 }
 
 // ID returns the connection's process-unique id.
@@ -176,8 +178,12 @@ func (c *Conn) writeLoop() {
 			return
 		}
 		iov = iov[:0]
+		tb := c.tap.Load()
 		for i := range batch {
 			b := batch[i].bytes()
+			if tb != nil {
+				tapOut(tb.t, c, b)
+			}
 			c.cipher.Encrypt(b)
 			iov = append(iov, b)
 		}
@@ -246,6 +252,9 @@ func (c *Conn) readLoop(sess Session) Reason {
 			return ReasonRateLimit
 		}
 		_, t := wire.Header(p)
+		if tb := c.tap.Load(); tb != nil {
+			tb.t.Packet(c, false, p)
+		}
 		tm := lm.forType(t)
 		tm.packets.Inc()
 		tm.bytes.Add(float64(len(p)))
