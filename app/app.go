@@ -29,8 +29,8 @@ import (
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/token"
-	"github.com/coserver/coserver/trace"
 	"github.com/coserver/coserver/tq"
+	"github.com/coserver/coserver/trace"
 )
 
 // Role says which servers a process runs.
