@@ -271,7 +271,7 @@ func (pr *pair) observe(d record.Dir, b []byte) {
 	if cfg.Recorder != nil {
 		_ = cfg.Recorder.Record(pr.id, pr.kind, d, b)
 	}
-	if cfg.Printer != nil {
+	if _, t := wire.Header(b); cfg.Printer != nil && cfg.Printer.Wants(t) {
 		_ = cfg.Printer.Print(record.Event{Time: cfg.Now(), Conn: pr.id, Kind: pr.kind, Dir: d, Bytes: b})
 	}
 }
@@ -461,13 +461,13 @@ func (p *Proxy) serveGame(c net.Conn) {
 // pump forwards packets from src to dst until either ends: decrypt with
 // dec, observe, let inspect check or rewrite the plaintext in place (an
 // error ends the pair), encrypt with enc, write.
-func (pr *pair) pump(src, dst net.Conn, dec, enc *tq.Cipher, d record.Dir, inspect func([]byte) error) {
+func (pr *pair) pump(src net.Conn, dst io.Writer, dec, enc *tq.Cipher, d record.Dir, inspect func([]byte) error) {
 	fr := &flushReader{r: src}
 	pr.pumpFramer(wire.NewFramer(fr, dec, nil), fr, dst, enc, d, inspect)
 }
 
 // pumpFramer is pump with a framer already reading through fr.
-func (pr *pair) pumpFramer(f *wire.Framer, fr *flushReader, dst net.Conn, enc *tq.Cipher, d record.Dir, inspect func([]byte) error) {
+func (pr *pair) pumpFramer(f *wire.Framer, fr *flushReader, dst io.Writer, enc *tq.Cipher, d record.Dir, inspect func([]byte) error) {
 	// The framer reads only when it has no whole packet: fr flushes what
 	// is queued before blocking.
 	w := bufio.NewWriterSize(dst, writeBufferSize)
