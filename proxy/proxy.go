@@ -248,7 +248,9 @@ type pair struct {
 	once     sync.Once
 	why      string
 
-	account string // account name from MsgAccount (account pairs)
+	// account is the name in MsgAccount (account pairs), written by the
+	// client's pump and read by the upstream's.
+	account atomic.Pointer[string]
 }
 
 func (pr *pair) label() string { return pr.kind + "#" + strconv.FormatUint(uint64(pr.id), 10) }
@@ -336,7 +338,7 @@ func (pr *pair) checkAccount(b []byte) error {
 	var a msg.Account
 	var codec wire.Codec
 	if err := codec.Decode(b, &a); err == nil {
-		pr.account = a.Account
+		pr.account.Store(&a.Account)
 	}
 	return nil
 }
@@ -360,7 +362,11 @@ func (pr *pair) rewriteConnectEx(b []byte) error {
 		return fmt.Errorf("upstream accept MsgConnectEx of %d bytes carries no game address", len(b))
 	}
 	up := net.JoinHostPort(cx.Host, strconv.FormatUint(uint64(cx.Port), 10))
-	pr.p.remember(cx.Token(), login{upstream: up, account: pr.account, conn: pr.id, at: pr.p.cfg.Now()})
+	var account string
+	if a := pr.account.Load(); a != nil {
+		account = *a
+	}
+	pr.p.remember(cx.Token(), login{upstream: up, account: account, conn: pr.id, at: pr.p.cfg.Now()})
 	host := b[hostField : hostField+hostFieldLen]
 	clear(host)
 	copy(host, pr.p.gameHost)

@@ -245,6 +245,19 @@ func TestBadInputClosesThePair(t *testing.T) {
 			}
 			waitClosed(t, nc)
 		}},
+		{"other packet first on account", "not MsgAccount", func(t *testing.T, p *proxy.Proxy) {
+			cc, err := client.Dial(t.Context(), p.AccountAddr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cc.Close()
+			if err := cc.Send(&msg.Walk{ID: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cc.Next(); err == nil {
+				t.Fatal("proxy answered a client that did not start with MsgAccount")
+			}
+		}},
 		{"other patch on game", "client build 5065 is not patch 5017", func(t *testing.T, p *proxy.Proxy) {
 			cc, err := client.Dial(t.Context(), p.GameAddr().String())
 			if err != nil {

@@ -88,6 +88,19 @@ func (p *Printer) write(b []byte) error {
 	return p.err
 }
 
+// Flush flushes the writer when it buffers (has a Flush() error method),
+// so a buffered printer can be flushed from another goroutine safely.
+func (p *Printer) Flush() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if f, ok := p.w.(interface{ Flush() error }); ok && p.err == nil {
+		if err := f.Flush(); err != nil {
+			p.err = fmt.Errorf("record: output: %w", err)
+		}
+	}
+	return p.err
+}
+
 // ParseTypes parses a comma-separated list of packet types, by number
 // (1005) or name (MsgWalk); "" is no filter.
 func ParseTypes(s string) ([]wire.Type, error) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/coserver/coserver/proxy"
 	"github.com/coserver/coserver/record"
@@ -50,7 +52,10 @@ func proxyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 		defer f.Close()
-		w = f
+		// A line per packet is a syscall per packet unbuffered: buffer the
+		// file and flush it every outputFlushInterval and at the end.
+		bw := bufio.NewWriterSize(f, outputBufferSize)
+		w = bw
 	}
 	pr, err := record.NewPrinter(w, *format, ts)
 	if err != nil {
@@ -78,9 +83,36 @@ func proxyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := p.Serve(ctx); err != nil {
+	if *out != "" {
+		go flushEvery(ctx, pr, outputFlushInterval)
+	}
+	err = p.Serve(ctx)
+	if ferr := pr.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "coserver proxy: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// Output buffering of "coserver proxy -out FILE".
+const (
+	outputBufferSize    = 256 << 10
+	outputFlushInterval = 500 * time.Millisecond
+)
+
+// flushEvery flushes pr every d until ctx ends.
+func flushEvery(ctx context.Context, pr *record.Printer, d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			_ = pr.Flush()
+		case <-ctx.Done():
+			return
+		}
+	}
 }
