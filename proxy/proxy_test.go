@@ -134,6 +134,15 @@ func TestLoginWalkChatThroughProxy(t *testing.T) {
 	if err := c.Talk(msg.ChannelTalk, msg.AllUsers, "hello through the proxy"); err != nil {
 		t.Fatal(err)
 	}
+	// An answered move after the chat: the chat has passed the proxy.
+	if err := c.Walk(4, msg.WalkModeWalk); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-acks:
+	case <-time.After(waitTimeout):
+		t.Fatal("no answer to the second walk")
+	}
 	c.Close()
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
