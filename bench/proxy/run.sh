@@ -2,7 +2,8 @@
 # Proxy overhead (issue 15): the same bot swarm against coserver directly and
 # through `coserver proxy` (every packet printed, decoded, to a file and
 # recorded), compared by the bots' walk round trip. Separate processes,
-# loopback only: the server and the proxy on CPU 0, the bots on CPU 1.
+# loopback only: the server on CPU 0, the bots and the proxy on CPU 1
+# (PROXY_CPU=0 puts the proxy beside the server instead).
 #
 #   bench/proxy/run.sh                      # 200 bots, 30 s per run
 #   N=500 DURATION=60s bench/proxy/run.sh
@@ -20,6 +21,7 @@ RATE=${RATE:-100}
 SPREAD=${SPREAD:-450}  # as bench/swarm: homes spread round the start; SPREAD=0 puts all in one view
 SERVER_CPU=${SERVER_CPU:-0}
 BOTS_CPU=${BOTS_CPU:-1}
+PROXY_CPU=${PROXY_CPU:-$BOTS_CPU} # the proxy stands on the bots' side of the wire
 OUT=${OUT:-bench/out}
 ACCOUNT=127.0.0.1:29958
 GAME=127.0.0.1:25816
@@ -47,7 +49,7 @@ run() { # run <label> <account address the bots use> [proxy]
 		sleep 0.1
 	done
 	if [ -n "$with_proxy" ]; then
-		GOMAXPROCS=1 taskset -c "$SERVER_CPU" "$OUT/coserver" proxy -account-addr "$PROXY_ACCOUNT" \
+		GOMAXPROCS=1 taskset -c "$PROXY_CPU" "$OUT/coserver" proxy -account-addr "$PROXY_ACCOUNT" \
 			-game-addr "$PROXY_GAME" -game-host 127.0.0.1 -upstream "$ACCOUNT" \
 			-out "$OUT/proxy-trace.txt" -record "$OUT/proxy-recording.jsonl" 2>"$dir/proxy.err" &
 		px=$!
