@@ -75,6 +75,7 @@ type App struct {
 	stopGame context.CancelFunc
 	wg       sync.WaitGroup
 	tracer   *trace.Tracer // -trace and /admin/trace (trace.go)
+	traceOut *traceOutput  // -trace-record, nil when unset
 }
 
 // Start opens the store and starts the servers of opts.Role, listening on
@@ -347,6 +348,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 				errs = append(errs, err)
 			}
 		}
+	}
+	if err := a.closeTrace(); err != nil {
+		errs = append(errs, err)
 	}
 	if a.stopGame != nil {
 		a.stopGame()

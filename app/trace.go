@@ -2,7 +2,9 @@ package app
 
 import (
 	"fmt"
+	"os"
 
+	"github.com/coserver/coserver/record"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/trace"
 )
@@ -17,8 +19,45 @@ func (a *App) attachTrace(s *server.Server) error {
 			return fmt.Errorf("-trace: %w", err)
 		}
 		a.tracer = t
+		if path := a.cfg.General.TraceRecord; path != "" {
+			f, err := os.Create(path)
+			if err != nil {
+				return fmt.Errorf("-trace-record: %w", err)
+			}
+			w, err := record.NewWriter(f, nil)
+			if err != nil {
+				f.Close()
+				return fmt.Errorf("-trace-record: %w", err)
+			}
+			t.RecordTo(w)
+			a.traceOut = &traceOutput{w: w, f: f}
+		}
 	}
 	a.tracer.Attach(s)
+	return nil
+}
+
+// traceOutput is the -trace-record file and its writer.
+type traceOutput struct {
+	w *record.Writer
+	f *os.File
+}
+
+// closeTrace flushes and closes the -trace-record file, after the servers
+// have stopped.
+func (a *App) closeTrace() error {
+	if a.traceOut == nil {
+		return nil
+	}
+	a.tracer.RecordTo(nil)
+	err := a.traceOut.w.Flush()
+	if cerr := a.traceOut.f.Close(); err == nil {
+		err = cerr
+	}
+	a.traceOut = nil
+	if err != nil {
+		return fmt.Errorf("-trace-record: %w", err)
+	}
 	return nil
 }
 

@@ -85,6 +85,7 @@ func (l *list) matches(c *server.Conn) bool {
 type Tracer struct {
 	log  *slog.Logger
 	cur  atomic.Pointer[list]
+	rec  atomic.Pointer[record.Writer] // nil: log only
 	mu   sync.Mutex
 	srvs []*server.Server
 }
@@ -127,6 +128,11 @@ func (t *Tracer) Set(s string) error {
 	return nil
 }
 
+// RecordTo makes t also write every traced packet to w, a recording
+// (package record; passwords masked) that coserver replay reads; nil stops.
+// Connection numbers in it are the server's connection ids.
+func (t *Tracer) RecordTo(w *record.Writer) { t.rec.Store(w) }
+
 // List returns the current list, normalised.
 func (t *Tracer) List() string { return t.cur.Load().text }
 
@@ -145,6 +151,9 @@ func (t *Tracer) Packet(c *server.Conn, out bool, p []byte) {
 	dir := record.ClientToServer
 	if out {
 		dir = record.ServerToClient
+	}
+	if w := t.rec.Load(); w != nil {
+		_ = w.Record(uint32(c.ID()), c.Listener(), dir, p)
 	}
 	t.log.Info("packet", "listener", c.Listener(), "conn", c.ID(), "remote", c.RemoteAddr(),
 		"account", c.Account(), "character", c.Character(), "dir", dir.String(),

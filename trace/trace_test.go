@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,7 +18,9 @@ import (
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/password"
+	"github.com/coserver/coserver/record"
 	"github.com/coserver/coserver/trace"
+	"github.com/coserver/coserver/wire"
 )
 
 const (
@@ -108,6 +111,8 @@ func TestTraceByAccountAndAtRuntime(t *testing.T) {
 	cfg.General.DB = filepath.Join(t.TempDir(), "trace.db")
 	cfg.General.AdminAddr = loopback + ":0"
 	cfg.General.Trace = "tracedone"
+	recPath := filepath.Join(t.TempDir(), "trace.rec")
+	cfg.General.TraceRecord = recPath
 	cfg.Account.AccountAddr = loopback + ":0"
 	cfg.Account.GameHost = loopback
 	cfg.Account.AutoRegister = true
@@ -120,10 +125,13 @@ func TestTraceByAccountAndAtRuntime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stopped := false
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
-		defer cancel()
-		_ = a.Shutdown(ctx)
+		if !stopped {
+			ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+			defer cancel()
+			_ = a.Shutdown(ctx)
+		}
 	})
 	loginAndWalk(t, a, "tracedone")
 	loginAndWalk(t, a, "untraced")
@@ -170,5 +178,30 @@ func TestTraceByAccountAndAtRuntime(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a bad list: %s", resp.Status)
+	}
+	c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	stopped = true
+	if err := a.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(recPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, packets, err := record.ReadAll(f)
+	if err != nil {
+		t.Fatalf("-trace-record file: %v", err)
+	}
+	var walks int
+	for _, p := range packets {
+		if _, typ := wire.Header(p.Bytes); typ == wire.TypeWalk && p.Kind == record.KindGame {
+			walks++
+		}
+	}
+	if walks < 4 { // two traced walks, each sent and echoed
+		t.Errorf("the recording holds %d walks of %d packets, want at least 4", walks, len(packets))
 	}
 }

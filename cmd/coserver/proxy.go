@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/coserver/coserver/proxy"
 	"github.com/coserver/coserver/record"
@@ -52,10 +50,11 @@ func proxyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 		defer f.Close()
-		// A line per packet is a syscall per packet unbuffered: buffer the
-		// file and flush it every outputFlushInterval and at the end.
-		bw := bufio.NewWriterSize(f, outputBufferSize)
-		w = bw
+		// The file is written in the background: a disk that stalls must
+		// not stall the game.
+		aw := record.NewAsyncWriter(f, 0)
+		defer aw.Close()
+		w = aw
 	}
 	pr, err := record.NewPrinter(w, *format, ts)
 	if err != nil {
@@ -71,7 +70,9 @@ func proxyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 		defer f.Close()
-		if cfg.Recorder, err = record.NewWriter(f, nil); err != nil {
+		aw := record.NewAsyncWriter(f, 0)
+		defer aw.Close()
+		if cfg.Recorder, err = record.NewWriter(aw, nil); err != nil {
 			fmt.Fprintf(stderr, "coserver proxy: %v\n", err)
 			return 1
 		}
@@ -83,9 +84,6 @@ func proxyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if *out != "" {
-		go flushEvery(ctx, pr, outputFlushInterval)
-	}
 	err = p.Serve(ctx)
 	if ferr := pr.Flush(); err == nil {
 		err = ferr
@@ -95,24 +93,4 @@ func proxyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return 0
-}
-
-// Output buffering of "coserver proxy -out FILE".
-const (
-	outputBufferSize    = 256 << 10
-	outputFlushInterval = 500 * time.Millisecond
-)
-
-// flushEvery flushes pr every d until ctx ends.
-func flushEvery(ctx context.Context, pr *record.Printer, d time.Duration) {
-	t := time.NewTicker(d)
-	defer t.Stop()
-	for {
-		select {
-		case <-t.C:
-			_ = pr.Flush()
-		case <-ctx.Done():
-			return
-		}
-	}
 }
