@@ -475,39 +475,62 @@ func (pr *pair) pump(src net.Conn, dst io.Writer, dec, enc *tq.Cipher, d record.
 // pumpFramer is pump with a framer already reading through fr.
 func (pr *pair) pumpFramer(f *wire.Framer, fr *flushReader, dst io.Writer, enc *tq.Cipher, d record.Dir, inspect func([]byte) error) {
 	// The framer reads only when it has no whole packet: fr flushes what
-	// is queued before blocking.
+	// is queued before blocking, and only then are the packets of the
+	// batch printed and recorded, so decoding never delays forwarding.
 	w := bufio.NewWriterSize(dst, writeBufferSize)
 	fr.w = w
+	observing := pr.p.cfg.Printer != nil || pr.p.cfg.Recorder != nil
+	fr.after = func() { pr.observeBatch(d, fr) }
 	side := "client"
 	if d == record.ServerToClient {
 		side = "upstream"
 	}
+	stop := func(why string) {
+		_ = w.Flush()
+		fr.after()
+		pr.end(why)
+	}
 	for {
 		b, err := f.Next()
 		if err != nil {
-			_ = w.Flush()
-			pr.end(describeReadError(side, err))
+			stop(describeReadError(side, err))
 			return
 		}
-		pr.observe(d, b)
+		if observing {
+			fr.pending = append(fr.pending, b...) // plaintext as it came, before any rewrite
+		}
 		if inspect != nil {
 			if err := inspect(b); err != nil {
-				pr.end(side + ": " + err.Error())
+				stop(side + ": " + err.Error())
 				return
 			}
 		}
 		enc.Encrypt(b)
 		if _, err := w.Write(b); err != nil {
-			pr.end("writing to the other side: " + err.Error())
+			stop("writing to the other side: " + err.Error())
 			return
 		}
 	}
 }
 
-// flushReader flushes w (when set) before each read of r.
+// observeBatch prints and records the packets waiting in fr.pending.
+func (pr *pair) observeBatch(d record.Dir, fr *flushReader) {
+	b := fr.pending
+	for len(b) >= wire.HeaderSize {
+		n, _ := wire.Header(b)
+		pr.observe(d, b[:n])
+		b = b[n:]
+	}
+	fr.pending = fr.pending[:0]
+}
+
+// flushReader flushes w (when set) before each read of r, then runs after
+// (when set): the framer reads only when it has no whole packet left.
 type flushReader struct {
-	r io.Reader
-	w *bufio.Writer
+	r       io.Reader
+	w       *bufio.Writer
+	after   func()
+	pending []byte // plaintext packets forwarded but not yet observed
 }
 
 func (fr *flushReader) Read(b []byte) (int, error) {
@@ -515,6 +538,9 @@ func (fr *flushReader) Read(b []byte) (int, error) {
 		if err := fr.w.Flush(); err != nil {
 			return 0, err
 		}
+	}
+	if fr.after != nil && len(fr.pending) > 0 {
+		fr.after()
 	}
 	return fr.r.Read(b)
 }
