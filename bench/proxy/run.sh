@@ -8,6 +8,8 @@
 #   bench/proxy/run.sh                      # 200 bots, 30 s per run
 #   N=500 DURATION=60s bench/proxy/run.sh
 #   SPREAD=0 bench/proxy/run.sh             # every bot sees every other: n² packets
+#   TOGETHER=1 bench/proxy/run.sh           # both swarms at once on one server: the
+#                                           # same machine noise for both (shared hosts)
 #
 # Results: bench/out/proxy-{direct,proxy}.json (the bots' reports), the
 # proxy's trace and recording sizes, and a summary on stdout. The walk p99
@@ -83,8 +85,44 @@ PY
 	rm -rf "$dir"
 }
 
-run direct "$ACCOUNT"
-run proxy "$PROXY_ACCOUNT" yes
+if [ -n "${TOGETHER:-}" ]; then
+	# One server and one proxy; N bots direct and N bots through the proxy
+	# at the same time, so that both see the same host load. Each swarm
+	# logs in at RATE/2 so the two together do not trip the login limits.
+	RATE=$((RATE / 2))
+	dir=$(mktemp -d)
+	GOMAXPROCS=1 taskset -c "$SERVER_CPU" "$OUT/coserver" serve -db "$dir/bench.db" \
+		-account-addr "$ACCOUNT" -game-addr "$GAME" -game-host 127.0.0.1 -admin-addr "$ADMIN" \
+		-auto-register -password-hash test -log-level warn -max-conns-per-ip 40000 >"$dir/server.out" 2>"$dir/server.err" &
+	srv=$!
+	for _ in $(seq 100); do curl -sf "http://$ADMIN/metrics" >/dev/null && break; sleep 0.1; done
+	GOMAXPROCS=1 taskset -c "$PROXY_CPU" "$OUT/coserver" proxy -account-addr "$PROXY_ACCOUNT" \
+		-game-addr "$PROXY_GAME" -game-host 127.0.0.1 -upstream "$ACCOUNT" \
+		-out "$OUT/proxy-trace.txt" -record "$OUT/proxy-recording.jsonl" 2>"$dir/proxy.err" &
+	px=$!
+	sleep 1
+	GOMAXPROCS=1 taskset -c "$BOTS_CPU" "$OUT/coserver" bots -account-addr "$ACCOUNT" -prefix direct -n "$N" \
+		-rate "$RATE" -spread "$SPREAD" -duration "$DURATION" -json >"$OUT/proxy-direct.json" 2>"$OUT/proxy-direct.progress" &
+	b1=$!
+	GOMAXPROCS=1 taskset -c "$BOTS_CPU" "$OUT/coserver" bots -account-addr "$PROXY_ACCOUNT" -prefix proxied -n "$N" \
+		-rate "$RATE" -spread "$SPREAD" -duration "$DURATION" -json >"$OUT/proxy-proxy.json" 2>"$OUT/proxy-proxy.progress"
+	wait "$b1" || true
+	kill -TERM "$px"; wait "$px" || true
+	kill -TERM "$srv"; wait "$srv" || true
+	rm -rf "$dir"
+	python3 - "$OUT" <<'PY'
+import json, sys
+for label in ("direct", "proxy"):
+    r = json.load(open(f"{sys.argv[1]}/proxy-{label}.json"))
+    a, s = r["move_rtt"], r["steady_move_rtt"]
+    errors = sum(r.get("errors", {}).values())
+    print(f'{label:<7} walk p50/p99 all {a["p50_ms"]:.2f}/{a["p99_ms"]:.2f} ms, '
+          f'steady {s["p50_ms"]:.2f}/{s["p99_ms"]:.2f} ms, errors {errors}')
+PY
+else
+	run direct "$ACCOUNT"
+	run proxy "$PROXY_ACCOUNT" yes
+fi
 echo "trace: $(wc -l <"$OUT/proxy-trace.txt") lines, $(du -h "$OUT/proxy-trace.txt" | cut -f1); recording: $(du -h "$OUT/proxy-recording.jsonl" | cut -f1)"
 python3 - "$OUT/proxy-direct.json" "$OUT/proxy-proxy.json" <<'PY'
 import json, sys
