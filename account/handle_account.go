@@ -29,6 +29,7 @@ func (ss *session) handleAccount(p []byte) error {
 	pw := s.rc5.DecryptPassword(ss.req.Password)
 	log := ss.conn.Log.With("account", name)
 	ss.conn.Log = log
+	ss.conn.SetAccount(name)
 
 	// The login ends with the server (Close) or the connection (closed, or
 	// a shutdown deadline passed), or after loginTimeout.

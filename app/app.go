@@ -32,6 +32,7 @@ import (
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/token"
 	"github.com/coserver/coserver/tq"
+	"github.com/coserver/coserver/trace"
 )
 
 // Role says which servers a process runs.
@@ -85,7 +86,9 @@ type App struct {
 	started  time.Time
 	wg       sync.WaitGroup
 	// saved is how many characters the shutdown save wrote.
-	saved atomic.Int64
+	saved    atomic.Int64
+	tracer   *trace.Tracer // -trace and /admin/trace (trace.go)
+	traceOut *traceOutput  // -trace-record, nil when unset
 }
 
 // Start opens the store and starts the servers of opts.Role, listening on
@@ -160,6 +163,9 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			a.saved.Store(int64(n))
 			return err
 		})
+		if err := a.attachTrace(a.game); err != nil {
+			return err
+		}
 		if gameLn, err = net.Listen("tcp", cfg.Game.GameAddr); err != nil {
 			return fmt.Errorf("game server: %w", err)
 		}
@@ -204,6 +210,9 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		}
 		a.acctSvc = svc
 		a.acct = server.New(a.listenerConfig("account"), svc, metrics, svc.Types())
+		if err := a.attachTrace(a.acct); err != nil {
+			return err
+		}
 		ln, err := net.Listen("tcp", cfg.Account.AccountAddr)
 		if err != nil {
 			return fmt.Errorf("account server: %w", err)
@@ -285,6 +294,7 @@ func (a *App) startAdmin() error {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
 	mux.Handle("/admin/", admin.New(adminProcess{a}, a.log.With("server", "admin")))
+	mux.Handle("/admin/trace", a.tracer)
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -366,6 +376,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 				errs = append(errs, err)
 			}
 		}
+	}
+	if err := a.closeTrace(); err != nil {
+		errs = append(errs, err)
 	}
 	if a.stopGame != nil {
 		a.stopGame()

@@ -66,6 +66,14 @@ type General struct {
 	// ShutdownTimeout bounds a graceful shutdown: saving the online
 	// characters and flushing and closing connections.
 	ShutdownTimeout time.Duration
+	// Trace lists the accounts, characters or IP addresses (comma
+	// separated) whose every packet is logged, decoded; empty traces
+	// nothing. POST /admin/trace changes it at runtime (docs/PROXY.md).
+	Trace string
+	// TraceRecord is a file the traced connections' packets are also
+	// written to, as a recording (coserver replay reads it); empty writes
+	// none.
+	TraceRecord string
 }
 
 // Account holds the settings of the account (login) server.
@@ -367,6 +375,8 @@ func (c *Config) settings() []setting {
 		{general, "log-format", &g.LogFormat, "log output format: text or json", nil},
 		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (web page and API /admin/, Prometheus /metrics, /debug/pprof; docs/ADMIN.md); empty disables it; coserver game-server defaults to 127.0.0.1:9101, so that an account-server beside it keeps 9100", nil},
 		{general, "admin-token", &g.AdminToken, "bearer token the admin HTTP server requires from non-loopback clients (Authorization: Bearer TOKEN); empty = loopback clients only; required when -admin-addr is not a loopback address", nil},
+		{general, "trace", &g.Trace, "log every packet, decoded, of these accounts, characters or IP addresses (comma-separated; POST /admin/trace changes it at runtime); empty traces nothing", nil},
+		{general, "trace-record", &g.TraceRecord, "also write the packets of traced connections (-trace) to this file as a recording for coserver replay (passwords masked); empty writes none", nil},
 		{general, "shutdown-timeout", &g.ShutdownTimeout, "time allowed on shutdown to save characters and close connections (duration)", between(ShutdownTimeoutMin, ShutdownTimeoutMax)},
 
 		{account, "account-addr", &a.AccountAddr, "host:port the account (login) server listens on", nil},

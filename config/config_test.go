@@ -55,7 +55,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := map[string]string{
 		"config": "", "db": "data/coserver.db", "log-level": "info", "log-format": "text",
-		"admin-addr": "127.0.0.1:9100", "admin-token": "", "shutdown-timeout": "20s",
+		"admin-addr": "127.0.0.1:9100", "admin-token": "", "shutdown-timeout": "20s", "trace": "", "trace-record": "",
 		"account-addr": ":9958", "game-host": "", "game-port": "0", "auto-register": "false",
 		"token-ttl": "30s", "login-failures-per-ip": "10", "login-failures-per-account": "5",
 		"login-lockout": "5m0s", "maintenance": "false", "password-hash": "default",

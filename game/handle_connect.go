@@ -64,6 +64,7 @@ func (s *session) handleConnect(p []byte) error {
 	}
 	s.gm, s.account = account.GM, account.Name
 	s.conn.Log = s.conn.Log.With("account", account.Name)
+	s.conn.SetAccount(account.Name)
 	return s.enter()
 }
 
@@ -102,6 +103,7 @@ func (s *session) enter() error {
 		return server.Kick(server.ReasonKicked, err)
 	}
 	s.conn.Log = s.conn.Log.With("character", ch.Name)
+	s.conn.SetCharacter(ch.Name)
 	s.srv.m.logins.WithLabelValues("ok").Inc()
 	s.system(msg.ChannelLogin, msg.AnswerOK)
 	s.conn.Send(userInfo(&ch))

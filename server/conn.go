@@ -66,6 +66,8 @@ type Conn struct {
 	framed    bool                   // a first packet has been framed (reader goroutine only)
 	reason    atomic.Pointer[Reason]
 	closeOne  sync.Once
+	tap       atomic.Pointer[tapBox]   // nil unless traced (tap.go)
+	ident     atomic.Pointer[identity] // account and character, for traces
 }
 
 // ID returns the connection's process-unique id.
@@ -177,8 +179,12 @@ func (c *Conn) writeLoop() {
 			return
 		}
 		iov = iov[:0]
+		tb := c.tap.Load()
 		for i := range batch {
 			b := batch[i].bytes()
+			if tb != nil {
+				tapOut(tb.t, c, b)
+			}
 			c.cipher.Encrypt(b)
 			iov = append(iov, b)
 		}
@@ -252,6 +258,9 @@ func (c *Conn) readLoop(sess Session) Reason {
 			if _, ok := c.srv.known[t]; !ok && len(c.srv.known) > 0 {
 				c.notGameClient("type", int(t))
 			}
+		}
+		if tb := c.tap.Load(); tb != nil {
+			tb.t.Packet(c, false, p)
 		}
 		tm := lm.forType(t)
 		tm.packets.Inc()

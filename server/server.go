@@ -127,6 +127,7 @@ type Server struct {
 	collected bool
 	hooks     []func(context.Context) error
 	stopping  atomic.Bool
+	tapper    atomic.Pointer[tapperBox] // chooses traced connections (tap.go)
 	readers   sync.WaitGroup
 }
 
@@ -258,6 +259,7 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 	s.lm.accepted.Inc()
 	s.lm.open.Inc()
 	c.Log.Debug("connection accepted")
+	c.retap()
 	go func() {
 		defer s.readers.Done()
 		c.serve(s.svc.Open(c))

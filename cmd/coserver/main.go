@@ -8,6 +8,8 @@
 //	coserver backup FILE      a consistent copy of the database, while it runs
 //	coserver bots ...         a swarm of headless clients for load tests
 //	coserver version          module version, VCS commit, Go version
+//	coserver proxy ...        a decrypting proxy that prints every packet
+//	coserver replay FILE      print a recording decoded, check layouts, replay it
 //
 // Every setting is a flag, a COSERVER_* environment variable or a key of a
 // JSON file given with -config; docs/CONFIG.md lists them all. A command
@@ -39,6 +41,8 @@ commands:
   backup FILE     write a consistent copy of the database to FILE (safe while a server runs)
   bots            run a swarm of headless clients against a server
   version         print the module version, VCS commit and Go version
+  proxy           a decrypting proxy in front of a 5017 server: prints every packet, records
+  replay          print a recording decoded with layout checks; -against replays it
   help            show this text
 
 Run "coserver <command> -h" for the flags of a command; docs/CONFIG.md lists every setting.
@@ -69,6 +73,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return botsCmd(args[1:], stdout, stderr)
 	case "version":
 		return versionCmd(args[1:], stdout, stderr)
+	case "proxy":
+		return proxyCmd(ctx, args[1:], stdout, stderr)
+	case "replay":
+		return replayCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
