@@ -102,9 +102,9 @@ func TestReaderRejects(t *testing.T) {
 }
 
 func TestDecodeUnknownAndTrailing(t *testing.T) {
-	unknown := []byte{8, 0, 0xf1, 0x03, 1, 2, 3, 4} // 1009 MsgItem, not defined in msg
+	unknown := []byte{8, 0, 0xd2, 0x04, 1, 2, 3, 4} // type 1234, not defined in msg
 	d := record.Decode(record.KindGame, unknown)
-	if d.Packet != nil || !strings.Contains(d.FieldsText(), "hex=0800f10301020304") || d.Name() != "MsgItem" {
+	if d.Packet != nil || !strings.Contains(d.FieldsText(), "hex=0800d20401020304") || d.Name() != "type 1234" {
 		t.Errorf("unknown type: %s %s", d.Name(), d.FieldsText())
 	}
 	walk := append(encode(t, &msg.Walk{ID: 7, Direction: 2}), 0xAA, 0xBB)
