@@ -288,3 +288,102 @@ func TestPingEchoed(t *testing.T) {
 		t.Errorf("ping answered with %v", pk)
 	}
 }
+
+// TestItemConservation: several players buy, use, equip, unequip and sell
+// at random on one map while saves run; afterwards the store holds exactly
+// the items and silver memory does: nothing duplicated, nothing lost.
+func TestItemConservation(t *testing.T) {
+	s, db := itemServer(t)
+	const players, steps = 4, 150
+	sess := make([]*session, players)
+	for i := range sess {
+		sess[i], _ = shopper(t, s, db, "eco"+string(rune('a'+i)), 100_000, 130)
+	}
+	types := []uint32{potionType, bladeType}
+	done := make(chan struct{})
+	for i, a := range sess {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			rng := uint32(i*7919 + 1)
+			next := func(n uint32) uint32 { rng = rng*1664525 + 1013904223; return (rng >> 8) % n }
+			for range steps {
+				inv := carried(a)
+				var pick uint32
+				for id := range inv {
+					pick = id
+					break
+				}
+				switch next(5) {
+				case 0:
+					first, err := s.uids.take(context.Background(), 1)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					p := a.player
+					p.at.Load().call(func(m *Map) { m.buy(p, traderID, types[next(2)], 1, first) })
+				case 1:
+					_ = item(t, a, msg.Item{ID: traderID, Data: pick, Action: msg.ItemOpSell})
+				case 2:
+					_ = item(t, a, msg.Item{ID: pick, Action: msg.ItemOpUse})
+				case 3:
+					_ = item(t, a, msg.Item{ID: pick, Data: uint32(msg.PositionRightHand), Action: msg.ItemOpUnequip})
+				case 4:
+					o := sess[next(players)].player // maybe another player's item
+					o.at.Load().call(func(m *Map) { m.use(o, pick, 0) })
+				}
+			}
+		}()
+	}
+	saves := make(chan error)
+	go func() {
+		for range 5 {
+			if err := s.SaveAll(context.Background(), "test"); err != nil {
+				saves <- err
+				return
+			}
+		}
+		saves <- nil
+	}()
+	for range players {
+		<-done
+	}
+	if err := <-saves; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAll(context.Background(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	owner := map[uint32]uint32{}
+	for _, a := range sess {
+		for id, it := range carried(a) {
+			if o, dup := owner[id]; dup {
+				t.Fatalf("item %d carried by %d and %d", id, o, a.player.id)
+			}
+			owner[id] = a.player.id
+			_ = it
+		}
+		stored, err := db.ItemsOf(context.Background(), a.player.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem := carried(a)
+		if len(stored) != len(mem) {
+			t.Errorf("%s: %d items stored, %d in memory", a.player.name, len(stored), len(mem))
+		}
+		for _, it := range stored {
+			if m, ok := mem[it.ID]; !ok || m.Position != it.Position || m.Type != it.Type {
+				t.Errorf("%s: stored %+v, memory %+v", a.player.name, it, m)
+			}
+		}
+		ch, err := db.CharacterByName(context.Background(), a.player.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var silver uint32
+		a.player.at.Load().call(func(*Map) { silver = a.player.ch.Silver })
+		if ch.Silver != silver {
+			t.Errorf("%s: stored silver %d, memory %d", a.player.name, ch.Silver, silver)
+		}
+	}
+}
