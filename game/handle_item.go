@@ -142,9 +142,63 @@ func (m *Map) buy(p *Player, npcID, t uint32, n int, first uint32) {
 	} else {
 		move.Silver = -int64(cost)
 	}
+	items := m.newItems(p, typ, n, first, v)
+	m.world.saver.record(cloneItems(items), nil, &store.MoneyTransfer{Version: v, Moves: []store.MoneyMove{move}})
+	sendAttrib(p, attrib, uint64(*purse))
+	for i := range items {
+		p.conn.Send(itemInfo(&items[i], msg.ItemAdd))
+	}
+	m.done("buy")
+}
+
+// giveMoney adds n silver to p (GM, script), refusing a purse past 2^32-1.
+// Map goroutine only.
+func (m *Map) giveMoney(p *Player, n uint32) bool {
+	if m.players[p.id] != p || uint64(p.ch.Silver)+uint64(n) > math.MaxUint32 {
+		m.refuse("give_money", "money_overflow")
+		return false
+	}
+	v := m.world.saver.version()
+	p.ch.Silver += n
+	m.world.saver.record(nil, nil, &store.MoneyTransfer{Version: v,
+		Moves: []store.MoneyMove{{CharacterID: p.id, Silver: int64(n)}}})
+	sendAttrib(p, msg.AttribSilver, uint64(p.ch.Silver))
+	m.done("give_money")
+	return true
+}
+
+// giveItems gives p n new items of type t (GM, script) with the uids
+// first … first+n-1, or returns why not. Map goroutine only.
+func (m *Map) giveItems(p *Player, t uint32, n int, first uint32) string {
+	tab := m.world.table.Load()
+	if m.players[p.id] != p || tab == nil {
+		return "not_here"
+	}
+	typ, ok := tab.types[t]
+	if !ok {
+		m.refuse("give_item", "unknown_type")
+		return "unknown_type"
+	}
+	if p.inv.count+n > msg.InventorySize {
+		m.refuse("give_item", "full")
+		return "full"
+	}
+	v := m.world.saver.version()
+	items := m.newItems(p, typ, n, first, v)
+	m.world.saver.record(cloneItems(items), nil, nil)
+	for i := range items {
+		p.conn.Send(itemInfo(&items[i], msg.ItemAdd))
+	}
+	m.done("give_item")
+	return ""
+}
+
+// newItems puts n new items of typ in p's inventory at version v and
+// returns them.
+func (m *Map) newItems(p *Player, typ content.ItemType, n int, first uint32, v uint64) []store.Item {
 	items := make([]store.Item, n)
 	for i := range items {
-		it := store.Item{ID: first + uint32(i), Type: t, Owner: store.OwnerCharacter, OwnerID: p.id,
+		it := store.Item{ID: first + uint32(i), Type: typ.ID, Owner: store.OwnerCharacter, OwnerID: p.id,
 			Position: store.PosInventory, Amount: typ.Durability, AmountLimit: typ.Durability, Version: v}
 		if typ.Stack > 1 {
 			it.Amount, it.AmountLimit = 1, typ.Stack
@@ -153,12 +207,7 @@ func (m *Map) buy(p *Player, npcID, t uint32, n int, first uint32) {
 		p.inv.items[it.ID] = &items[i]
 		p.inv.count++
 	}
-	m.world.saver.record(cloneItems(items), nil, &store.MoneyTransfer{Version: v, Moves: []store.MoneyMove{move}})
-	sendAttrib(p, attrib, uint64(*purse))
-	for i := range items {
-		p.conn.Send(itemInfo(&items[i], msg.ItemAdd))
-	}
-	m.done("buy")
+	return items
 }
 
 // cloneItems copies items for the save queue (memory keeps changing its own).

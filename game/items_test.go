@@ -387,3 +387,37 @@ func TestItemConservation(t *testing.T) {
 		}
 	}
 }
+
+func TestGiveMoneyAndItems(t *testing.T) {
+	s, db := itemServer(t)
+	a, _ := shopper(t, s, db, "gifted", 10, 1)
+	p := a.player
+	var okMoney, overflow bool
+	var why string
+	first, err := s.uids.take(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.at.Load().call(func(m *Map) {
+		okMoney = m.giveMoney(p, 100)
+		overflow = m.giveMoney(p, 1<<32-1)
+		why = m.giveItems(p, potionType, 2, first)
+	})
+	if !okMoney || overflow || why != "" {
+		t.Fatalf("give: money %v, overflow %v, items %q", okMoney, overflow, why)
+	}
+	if err := s.SaveAll(context.Background(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := db.CharacterByName(context.Background(), "gifted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := db.ItemsOf(context.Background(), p.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Silver != 110 || len(stored) != 2 {
+		t.Errorf("stored silver %d, %d items; want 110, 2", ch.Silver, len(stored))
+	}
+}
