@@ -29,7 +29,7 @@ const (
 
 // itemServer is a game server over a real store with the default content
 // pack.
-func itemServer(t *testing.T) (*Server, *store.DB) {
+func itemServer(t testing.TB) (*Server, *store.DB) {
 	t.Helper()
 	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
 	if err != nil {
@@ -49,7 +49,7 @@ func itemServer(t *testing.T) (*Server, *store.DB) {
 }
 
 // shopper creates a character with silver and places it next to the Trader.
-func shopper(t *testing.T, s *Server, db *store.DB, name string, silver uint32, level uint8) (*session, *fakeConn) {
+func shopper(t testing.TB, s *Server, db *store.DB, name string, silver uint32, level uint8) (*session, *fakeConn) {
 	t.Helper()
 	ctx := context.Background()
 	acc, err := db.CreateAccount(ctx, name, "x")
@@ -420,4 +420,27 @@ func TestGiveMoneyAndItems(t *testing.T) {
 	if ch.Silver != 110 || len(stored) != 2 {
 		t.Errorf("stored silver %d, %d items; want 110, 2", ch.Silver, len(stored))
 	}
+}
+
+// BenchmarkBuySell is one purchase and one sale sent to the map goroutine,
+// with their uid, versions and queued save events (the save itself: store
+// benchmarks).
+func BenchmarkBuySell(b *testing.B) {
+	s, db := itemServer(b)
+	a, _ := shopper(b, s, db, "bench", 1_000_000_000, 1)
+	p := a.player
+	m := p.at.Load()
+	b.ReportAllocs()
+	for b.Loop() {
+		uid, err := s.uids.take(context.Background(), 1) // as the handler does
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.call(func(m *Map) {
+			m.buy(p, traderID, potionType, 1, uid)
+			m.sell(p, traderID, uid)
+		})
+	}
+	b.StopTimer()
+	s.saver.drain()
 }

@@ -74,7 +74,7 @@ func (noTokens) ConsumeToken(context.Context, uint64, netip.Addr, time.Time) (in
 
 // newTestServer returns a game server over st whose maps run until the
 // returned stop is called (stop waits for them).
-func newTestServer(t *testing.T, st Store, cfg Config) (*Server, func()) {
+func newTestServer(t testing.TB, st Store, cfg Config) (*Server, func()) {
 	t.Helper()
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	if cfg.SaveInterval == 0 {
