@@ -35,7 +35,7 @@ func benchPlayers(b *testing.B, m *Map, n, side int) ([]*Player, []*countConn) {
 			cs[i] = &countConn{}
 			ch := store.Character{ID: uint32(2_000_000 + i), Name: "bench", MapID: m.id,
 				X: uint16(100 + rng.IntN(side)), Y: uint16(100 + rng.IntN(side))}
-			ps[i] = newPlayer(ch, false, cs[i])
+			ps[i] = newPlayer(ch, false, cs[i], nil)
 			m.enter(ps[i])
 		}
 	})

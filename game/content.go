@@ -53,6 +53,7 @@ func (w *World) check(pack *content.Pack, lib *script.Library) error {
 // writes them directly; later (running) through each map's goroutine.
 func (w *World) install(pack *content.Pack, lib *script.Library, running bool) {
 	w.lib.Store(lib)
+	w.table.Store(&itemTable{types: pack.Items, shops: pack.Shops})
 	npcs := make(map[uint32][]*NPC)
 	for _, n := range pack.NPCs {
 		npcs[n.Map] = append(npcs[n.Map], &NPC{

@@ -88,6 +88,7 @@ type Server struct {
 	log    *slog.Logger
 	m      *metrics
 	saver  *saver
+	uids   *uidPool // nil without an ItemStore
 	now    func() time.Time
 
 	// life is the server's lifetime: handlers' store calls end with it. It
@@ -116,9 +117,24 @@ func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Serve
 		return nil, err
 	}
 	s.m = m
+	if its := s.saver.items; its != nil {
+		s.uids = &uidPool{st: its}
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		v, err := its.LatestVersion(ctx)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("game: item versions: %w", err)
+		}
+		s.saver.seq.Store(v) // one counter for snapshots and item changes
+		s.saver.dropped = func(err error) {
+			m.itemSaveDropped.Inc()
+			s.log.Error("item changes that can never be saved were dropped", "err", err)
+		}
+	}
 	if s.world, err = newWorld(cfg, cfg.Floors, m, cfg.Logger); err != nil {
 		return nil, err
 	}
+	s.world.saver = s.saver
 	if cfg.Content != nil {
 		if err := s.world.check(cfg.Content, cfg.Scripts); err != nil {
 			return nil, err
@@ -181,10 +197,7 @@ func (s *Server) SaveAllCount(ctx context.Context, trigger string) (int, error) 
 	ticket := s.saver.begin()
 	defer s.saver.end(ticket)
 	all := s.world.snapshots(s.saver)
-	if len(all) == 0 {
-		return 0, nil
-	}
-	n, err := s.saver.save(ctx, all)
+	n, err := s.saver.save(ctx, all) // with no snapshots, still the queued item changes
 	if err != nil {
 		s.m.saves.WithLabelValues(trigger, "error").Inc()
 		return 0, fmt.Errorf("game: %s save: %w", trigger, err)

@@ -10,7 +10,7 @@ import (
 )
 
 // command runs a GM chat command: "/tele [name] map x y", "/online",
-// "/kick name".
+// "/kick name", "/money n", "/item type [count]".
 // It may come during the login chain, before the player is on a map: the
 // commands that need a map refuse then.
 func (s *session) command(line string) {
@@ -51,6 +51,8 @@ func (s *session) command(line string) {
 		}
 		s.conn.Log.Info("GM teleport", "target", pl.name, "map", id, "x", x, "y", y)
 		on.do(func(m *Map) { m.teleport(pl, dest, uint16(x), uint16(y)) })
+	case "/money", "/item":
+		s.gmGive(f, reply)
 	case "/online":
 		reply("%d players online", s.srv.world.Online())
 	case "/kick":
@@ -67,6 +69,52 @@ func (s *session) command(line string) {
 		target.conn.Kick(server.ReasonKicked)
 		reply("%s kicked.", f[1])
 	default:
-		reply("unknown command %s (try /tele, /online, /kick)", f[0])
+		reply("unknown command %s (try /tele, /online, /kick, /money, /item)", f[0])
 	}
+}
+
+// gmGive runs "/money n" (give the GM n silver) and "/item type [count]"
+// (give the GM count items of type, at most MaxBuyAmount).
+func (s *session) gmGive(f []string, reply func(string, ...any)) {
+	pl := s.player
+	m := pl.at.Load()
+	if m == nil || !s.placed || s.srv.uids == nil {
+		reply(textNotPlaced)
+		return
+	}
+	if f[0] == "/money" {
+		n, err := strconv.ParseUint(f[len(f)-1], 10, 32)
+		if len(f) != 2 || err != nil {
+			reply("usage: /money n")
+			return
+		}
+		m.do(func(m *Map) {
+			if !m.giveMoney(pl, uint32(n)) {
+				reply("too much money")
+			}
+		})
+		return
+	}
+	count := uint64(1)
+	var e2 error
+	typ, e1 := strconv.ParseUint(f[min(1, len(f)-1)], 10, 32)
+	if len(f) == 3 {
+		count, e2 = strconv.ParseUint(f[2], 10, 8)
+	}
+	if len(f) < 2 || len(f) > 3 || e1 != nil || e2 != nil || count < 1 || count > MaxBuyAmount {
+		reply("usage: /item type [count 1-%d]", MaxBuyAmount)
+		return
+	}
+	ctx, cancel := s.storeCtx()
+	first, err := s.srv.uids.take(ctx, int(count))
+	cancel()
+	if err != nil {
+		reply("store error")
+		return
+	}
+	m.do(func(m *Map) {
+		if why := m.giveItems(pl, uint32(typ), int(count), first); why != "" {
+			reply("refused: %s", why)
+		}
+	})
 }

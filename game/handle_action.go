@@ -17,7 +17,11 @@ func (s *session) handleAction(p []byte) error {
 	switch a.Subtype {
 	case msg.ActionSendLocation:
 		return s.place()
-	case msg.ActionSendItems, msg.ActionSendAssociates, msg.ActionSendProficiencies, msg.ActionSendSpells,
+	case msg.ActionSendItems:
+		s.sendItems()
+		s.conn.Send(&a)
+		return nil
+	case msg.ActionSendAssociates, msg.ActionSendProficiencies, msg.ActionSendSpells,
 		msg.ActionConfirmGuild, msg.ActionLoginComplete, msg.ActionSetPKMode:
 		// Login steps with nothing to send yet (no items, friends, skills or
 		// guild), and the PK mode: acknowledge by echoing, as CoEmu does.

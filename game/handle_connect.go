@@ -96,7 +96,14 @@ func (s *session) enter() error {
 		s.system(msg.ChannelLogin, textServerError)
 		return server.Kick(server.ReasonKicked, fmt.Errorf("loading character: %w", err))
 	}
-	s.player = newPlayer(ch, s.gm, s.conn)
+	var items []store.Item
+	if its := s.srv.saver.items; its != nil {
+		if items, err = its.ItemsOf(ctx, ch.ID); err != nil {
+			s.system(msg.ChannelLogin, textServerError)
+			return server.Kick(server.ReasonKicked, fmt.Errorf("loading items: %w", err))
+		}
+	}
+	s.player = newPlayer(ch, s.gm, s.conn, items)
 	if err := w.name(s); err != nil {
 		s.srv.m.logins.WithLabelValues("full").Inc()
 		s.system(msg.ChannelLogin, textServerFull)

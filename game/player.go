@@ -45,10 +45,12 @@ type Player struct {
 	gone      bool               // logged out: a hand-off in flight must not place it again
 	talk      *talking           // the NPC dialog in progress, nil when none
 	varsDirty bool               // a script changed ch.Vars since login: saves write them
+	inv       inventory          // items carried
 }
 
-func newPlayer(ch store.Character, gm bool, conn Sender) *Player {
+func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Player {
 	return &Player{
+		inv:    newInventory(items),
 		id:     ch.ID,
 		name:   ch.Name,
 		look:   mesh(&ch),
@@ -99,6 +101,11 @@ func (p *Player) spawnInto(sp *msg.Player) {
 		Level:        uint16(p.ch.Level),
 		ID2:          p.id,
 		Name:         p.name,
+		Helmet:       p.inv.equipped(store.PosHelmet),
+		Armor:        p.inv.equipped(store.PosArmor),
+		Garment:      p.inv.equipped(store.PosGarment),
+		RightHand:    p.inv.equipped(store.PosRightHand),
+		LeftHand:     p.inv.equipped(store.PosLeftHand),
 	}
 }
 

@@ -23,5 +23,6 @@ func (s *Server) routes() {
 	s.mux.Handle(wire.TypeWalk, (*session).handleWalk, stateWorld)                          // handle_walk.go
 	s.mux.Handle(wire.TypeTalk, (*session).handleTalk, stateLogin, stateWorld)              // handle_talk.go
 	s.mux.Handle(wire.TypeNpc, (*session).handleNpc, stateWorld)                            // handle_npc.go
+	s.mux.Handle(wire.TypeItem, (*session).handleItem, stateWorld)                          // handle_item.go
 	s.mux.Handle(wire.TypeTaskDialog, (*session).handleTaskDialog, stateWorld)              // handle_task_dialog.go
 }

@@ -2,6 +2,7 @@ package game
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -39,13 +40,59 @@ type saver struct {
 	store Store
 	seq   atomic.Uint64 // the last sequence number handed out
 
+	items    ItemStore         // nil: the store keeps characters only
 	mu       sync.Mutex        // held across each store write
 	newest   map[uint32]uint64 // character id → seq of its newest committed snapshot
 	inflight map[uint64]int    // batches begun and not ended, by their ticket
+
+	evmu    sync.Mutex  // guards events
+	events  store.Batch // item and money changes not yet saved, in version order
+	dropped func(error) // told of a batch of events that can never be saved
 }
 
 func newSaver(st Store) *saver {
-	return &saver{store: st, newest: make(map[uint32]uint64), inflight: make(map[uint64]int)}
+	sv := &saver{store: st, newest: make(map[uint32]uint64), inflight: make(map[uint64]int)}
+	sv.items, _ = st.(ItemStore)
+	return sv
+}
+
+// version returns a new version for a change made now, from the counter
+// snapshots are numbered by. Map goroutine only.
+func (sv *saver) version() uint64 { return sv.seq.Add(1) }
+
+// record queues item and money changes made at one version; the next save
+// writes them with (or before) any snapshot taken after them. Map
+// goroutine only.
+func (sv *saver) record(items []store.Item, deleted []store.ItemDeletion, t *store.MoneyTransfer) {
+	if sv.items == nil {
+		return
+	}
+	sv.evmu.Lock()
+	defer sv.evmu.Unlock()
+	sv.events.Items = append(sv.events.Items, items...)
+	sv.events.Deleted = append(sv.events.Deleted, deleted...)
+	if t != nil {
+		sv.events.Transfers = append(sv.events.Transfers, *t)
+	}
+}
+
+// drain takes the queued events.
+func (sv *saver) drain() store.Batch {
+	sv.evmu.Lock()
+	defer sv.evmu.Unlock()
+	b := sv.events
+	sv.events = store.Batch{}
+	return b
+}
+
+// requeue puts events back at the head of the queue after a failed save
+// (they are idempotent).
+func (sv *saver) requeue(b store.Batch) {
+	sv.evmu.Lock()
+	defer sv.evmu.Unlock()
+	sv.events.Items = append(b.Items, sv.events.Items...)
+	sv.events.Deleted = append(b.Deleted, sv.events.Deleted...)
+	sv.events.Transfers = append(b.Transfers, sv.events.Transfers...)
 }
 
 // take returns p's snapshot with a new sequence number. Map goroutine only.
@@ -87,13 +134,37 @@ func (sv *saver) save(ctx context.Context, snaps []snap) (int, error) {
 			keep = append(keep, s)
 		}
 	}
-	if len(fresh) == 0 {
-		return 0, nil
-	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
 	defer cancel()
-	if err := sv.store.SaveCharacters(ctx, fresh...); err != nil {
-		return 0, fmt.Errorf("saving %d characters: %w", len(fresh), err)
+	if sv.items != nil {
+		// Snapshots were taken before this drain: every event they contain
+		// is in this batch or an earlier one.
+		b := sv.drain()
+		for _, s := range keep {
+			b.Characters = append(b.Characters, store.CharacterSnapshot{Character: s.ch, Version: s.seq})
+		}
+		if len(b.Characters)+len(b.Items)+len(b.Deleted)+len(b.Transfers) == 0 {
+			return 0, nil
+		}
+		if err := sv.items.Save(ctx, b); err != nil {
+			if errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrNotFound) {
+				if sv.dropped != nil {
+					sv.dropped(err)
+				}
+			} else {
+				b.Characters = nil
+				sv.requeue(b)
+			}
+			return 0, fmt.Errorf("saving %d characters and %d item changes: %w", len(keep),
+				len(b.Items)+len(b.Deleted)+len(b.Transfers), err)
+		}
+	} else {
+		if len(fresh) == 0 {
+			return 0, nil
+		}
+		if err := sv.store.SaveCharacters(ctx, fresh...); err != nil {
+			return 0, fmt.Errorf("saving %d characters: %w", len(fresh), err)
+		}
 	}
 	for _, s := range keep {
 		sv.newest[s.ch.ID] = s.seq

@@ -74,7 +74,7 @@ func (noTokens) ConsumeToken(context.Context, uint64, netip.Addr, time.Time) (in
 
 // newTestServer returns a game server over st whose maps run until the
 // returned stop is called (stop waits for them).
-func newTestServer(t *testing.T, st Store, cfg Config) (*Server, func()) {
+func newTestServer(t testing.TB, st Store, cfg Config) (*Server, func()) {
 	t.Helper()
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	if cfg.SaveInterval == 0 {
@@ -98,7 +98,7 @@ func newTestServer(t *testing.T, st Store, cfg Config) (*Server, func()) {
 func placedSession(t *testing.T, s *Server, id uint32, x, y uint16) *session {
 	t.Helper()
 	fc := &fakeConn{}
-	p := newPlayer(store.Character{ID: id, Name: "c" + string(rune('a'+id%26)), MapID: StartMap, X: x, Y: y}, false, fc)
+	p := newPlayer(store.Character{ID: id, Name: "c" + string(rune('a'+id%26)), MapID: StartMap, X: x, Y: y}, false, fc, nil)
 	sess := &session{srv: s, conn: &server.Conn{Log: slog.New(slog.DiscardHandler)}, done: make(chan struct{}),
 		player: p, placed: true, state: stateWorld}
 	m := s.world.maps[StartMap]
@@ -248,7 +248,7 @@ func TestStaleSnapshotNeverOverwrites(t *testing.T) {
 func TestSaverOrder(t *testing.T) {
 	st := newFakeStore()
 	sv := newSaver(st)
-	p := newPlayer(store.Character{ID: 7, Name: "x"}, false, &fakeConn{})
+	p := newPlayer(store.Character{ID: 7, Name: "x"}, false, &fakeConn{}, nil)
 	ticket := sv.begin()
 	old := sv.take(p)
 	p.x = 50

@@ -25,6 +25,7 @@ type session struct {
 	talk     msg.Talk
 	npc      msg.Npc
 	dialog   msg.TaskDialog
+	item     msg.Item
 
 	chat chatGate // chat cooldowns
 

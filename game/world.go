@@ -26,6 +26,8 @@ type World struct {
 	metrics *metrics
 	online  atomic.Int64                   // players placed on a map
 	lib     atomic.Pointer[script.Library] // the NPC scripts of the content installed last
+	table   atomic.Pointer[itemTable]      // item types and shops of the content installed last
+	saver   *saver                         // numbers changes and queues them for the next save
 
 	mu       sync.Mutex
 	byName   map[string]*session // lower-cased character name
@@ -162,6 +164,10 @@ type metrics struct {
 	portals     *prometheus.CounterVec
 	npcClicks   *prometheus.CounterVec
 	dialogs     *prometheus.CounterVec
+	items       *prometheus.CounterVec
+	itemRefused *prometheus.CounterVec
+
+	itemSaveDropped prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
@@ -187,8 +193,16 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 		dialogs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_dialogs_total",
 			Help: "Dialog events, by what happened (page, done, answer_refused, script_error, dropped)."},
 			[]string{"event"}),
+		items: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_items_total",
+			Help: "Item and money operations done, by operation (buy, sell, use, equip, unequip, drop, pick, ...)."},
+			[]string{"op"}),
+		itemRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_item_refused_total",
+			Help: "Item and money operations refused, by operation and reason (see game/handle_item.go)."},
+			[]string{"op", "reason"}),
+		itemSaveDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_item_saves_dropped_total",
+			Help: "Batches of item changes the store refused as invalid and the game dropped (a bug)."}),
 	}
-	for _, c := range []prometheus.Collector{m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
+	for _, c := range []prometheus.Collector{m.items, m.itemRefused, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
 		m.portals, m.npcClicks, m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)

@@ -82,7 +82,7 @@ func addPlayer(t testing.TB, m *Map, x, y uint16) (*Player, *fakeConn) {
 	t.Helper()
 	nextID++
 	fc := &fakeConn{}
-	p := newPlayer(store.Character{ID: nextID, Name: "p" + time.Now().Format("150405.000000"), MapID: m.id, X: x, Y: y}, false, fc)
+	p := newPlayer(store.Character{ID: nextID, Name: "p" + time.Now().Format("150405.000000"), MapID: m.id, X: x, Y: y}, false, fc, nil)
 	m.call(func(m *Map) { m.enter(p) })
 	return p, fc
 }
