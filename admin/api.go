@@ -214,13 +214,23 @@ func (h *Handler) handleKick(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"name": req.Name, "kicked": true})
 }
 
-func (h *Handler) handleBan(w http.ResponseWriter, r *http.Request) {
+// decodeAccount reads an accountRequest and checks its name, answering the
+// error itself when either fails.
+func decodeAccount(w http.ResponseWriter, r *http.Request) (accountRequest, bool) {
 	var req accountRequest
 	if !decode(w, r, &req) {
-		return
+		return req, false
 	}
 	if err := checkName("account", req.Account); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
+		return req, false
+	}
+	return req, true
+}
+
+func (h *Handler) handleBan(w http.ResponseWriter, r *http.Request) {
+	req, ok := decodeAccount(w, r)
+	if !ok {
 		return
 	}
 	disconnected, err := h.p.Ban(r.Context(), req.Account)
@@ -233,12 +243,8 @@ func (h *Handler) handleBan(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) handleUnban(w http.ResponseWriter, r *http.Request) {
-	var req accountRequest
-	if !decode(w, r, &req) {
-		return
-	}
-	if err := checkName("account", req.Account); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	req, ok := decodeAccount(w, r)
+	if !ok {
 		return
 	}
 	if err := h.p.Unban(r.Context(), req.Account); err != nil {
@@ -250,12 +256,8 @@ func (h *Handler) handleUnban(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) handleUnlock(w http.ResponseWriter, r *http.Request) {
-	var req accountRequest
-	if !decode(w, r, &req) {
-		return
-	}
-	if err := checkName("account", req.Account); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	req, ok := decodeAccount(w, r)
+	if !ok {
 		return
 	}
 	n, err := h.p.Unlock(req.Account)
