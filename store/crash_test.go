@@ -68,17 +68,16 @@ func TestCrashChild(t *testing.T) {
 	t.Fatal("not killed within", crashChildLimit)
 }
 
-// TestKillMidWrite kills (SIGKILL) a process in the middle of a stream of
-// writes and checks that the database reopens intact: integrity_check is
-// ok, every acknowledged account is present, and every account row is
-// complete.
-func TestKillMidWrite(t *testing.T) {
-	if os.Getenv(crashEnv) != "" {
-		t.Skip("inside the child")
-	}
-	path := filepath.Join(t.TempDir(), "crash.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashEnv+"="+path)
+// killChildAndReopen runs the test binary as test child with env set to a
+// fresh database file called file, feeds each line the child prints to
+// enough until it says the child has written enough, kills the child with
+// SIGKILL, and reopens the database, which must pass the integrity and
+// foreign-key checks. The caller closes the returned store.
+func killChildAndReopen(t *testing.T, child, env, file string, enough func(line string) bool) *DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), file)
+	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env+"="+path)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -94,18 +93,13 @@ func TestKillMidWrite(t *testing.T) {
 			cmd.Wait()
 		}
 	}()
-
-	lastAck := -1
 	sc := bufio.NewScanner(stdout)
-	for lastAck+1 < crashAcks && sc.Scan() {
-		if n, ok := strings.CutPrefix(sc.Text(), crashAckPrefix); ok {
-			if lastAck, err = strconv.Atoi(n); err != nil {
-				t.Fatalf("bad ack line %q", sc.Text())
-			}
-		}
+	done := false
+	for !done && sc.Scan() {
+		done = enough(sc.Text())
 	}
-	if lastAck+1 < crashAcks {
-		t.Fatalf("child stopped after %d acks: %v", lastAck+1, sc.Err())
+	if !done {
+		t.Fatalf("child %s stopped before it had written enough: %v", child, sc.Err())
 	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -117,15 +111,38 @@ func TestKillMidWrite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reopen after kill: %v", err)
 	}
-	defer db.Close()
 	var check string
 	if err := db.r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		db.Close()
 		t.Fatalf("integrity_check = %q, %v", check, err)
 	}
 	var fkViolations int
 	if err := db.r.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fkViolations); err != nil || fkViolations != 0 {
+		db.Close()
 		t.Fatalf("foreign_key_check: %d violations, %v", fkViolations, err)
 	}
+	return db
+}
+
+// TestKillMidWrite kills (SIGKILL) a process in the middle of a stream of
+// writes and checks that the database reopens intact: integrity_check is
+// ok, every acknowledged account is present, and every account row is
+// complete.
+func TestKillMidWrite(t *testing.T) {
+	if os.Getenv(crashEnv) != "" {
+		t.Skip("inside the child")
+	}
+	lastAck := -1
+	db := killChildAndReopen(t, "TestCrashChild", crashEnv, "crash.db", func(line string) bool {
+		if n, ok := strings.CutPrefix(line, crashAckPrefix); ok {
+			var err error
+			if lastAck, err = strconv.Atoi(n); err != nil {
+				t.Fatalf("bad ack line %q", line)
+			}
+		}
+		return lastAck+1 >= crashAcks
+	})
+	defer db.Close()
 
 	// Every row complete: exactly the values the child wrote.
 	rows, err := db.r.Query(`SELECT id, name, name_key, password_hash, status, gm, created_at, last_login FROM accounts ORDER BY id`)

@@ -1,13 +1,10 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -71,53 +68,14 @@ func TestItemKillMidTransfer(t *testing.T) {
 	if os.Getenv(itemCrashEnv) != "" {
 		t.Skip("inside the child")
 	}
-	path := filepath.Join(t.TempDir(), "itemcrash.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestItemCrashChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), itemCrashEnv+"="+path)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	killed := false
-	defer func() {
-		if !killed {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	}()
 	acks := 0
-	sc := bufio.NewScanner(stdout)
-	for acks < itemCrashAcks && sc.Scan() {
-		if strings.HasPrefix(sc.Text(), crashAckPrefix) {
+	db := killChildAndReopen(t, "TestItemCrashChild", itemCrashEnv, "itemcrash.db", func(line string) bool {
+		if strings.HasPrefix(line, crashAckPrefix) {
 			acks++
 		}
-	}
-	if acks < itemCrashAcks {
-		t.Fatalf("child stopped after %d commits: %v", acks, sc.Err())
-	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	killed = true
-	cmd.Wait() // "signal: killed"; reaps the child
-
-	db, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatalf("reopen after kill: %v", err)
-	}
+		return acks >= itemCrashAcks
+	})
 	defer db.Close()
-	var check string
-	if err := db.r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
-		t.Fatalf("integrity_check = %q, %v", check, err)
-	}
-	var fkViolations int
-	if err := db.r.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fkViolations); err != nil || fkViolations != 0 {
-		t.Fatalf("foreign_key_check: %d violations, %v", fkViolations, err)
-	}
 	silver := int64(econChars) * int64(testCharacter(0, "").Silver)
 	if err := db.checkTotals(econChars*econItemsPer, silver); err != nil {
 		t.Fatalf("after kill: %v", err)
