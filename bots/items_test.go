@@ -1,7 +1,6 @@
 package bots
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -19,22 +18,8 @@ func TestItemsBehaviour(t *testing.T) {
 	cfg.Count, cfg.Rate, cfg.Interval, cfg.Seed = 2, 100, 20*time.Millisecond, 7
 	cfg.Behaviour, cfg.ChatEvery, cfg.JumpEvery = BehaviourItems, 0, 0
 	cfg.Duration = time.Minute // a backstop only: the run ends when a bot has done its rounds
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	go func() {
-		select {
-		case <-w.picked:
-		case <-ctx.Done():
-		}
-		cancel()
-	}()
-	rep, err := Run(ctx, cfg, nil)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	select {
-	case <-w.picked:
-	default:
+	rep, ok := runUntil(t, cfg, w.picked)
+	if !ok {
 		t.Fatalf("no bot picked up %d items: %+v", itemRoundsGoal, rep.Items)
 	}
 	t.Logf("report:\n%s", rep)

@@ -18,22 +18,8 @@ func TestNPCBehaviourTravels(t *testing.T) {
 	cfg.Count, cfg.Rate, cfg.Interval, cfg.Seed = 3, 100, 20*time.Millisecond, 7
 	cfg.Behaviour, cfg.ChatEvery = BehaviourNPC, 0
 	cfg.Duration = time.Minute // a backstop only: the run ends when a bot has travelled
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	go func() {
-		select {
-		case <-w.travelled:
-		case <-ctx.Done():
-		}
-		cancel()
-	}()
-	rep, err := Run(ctx, cfg, nil)
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-	select {
-	case <-w.travelled:
-	default:
+	rep, ok := runUntil(t, cfg, w.travelled)
+	if !ok {
 		t.Fatalf("no bot travelled %d times: %+v", travelGoal, rep.NPCs)
 	}
 	t.Logf("report:\n%s", rep)
@@ -70,5 +56,30 @@ func TestMainBehaviourFlag(t *testing.T) {
 	errOut.Reset()
 	if Main([]string{"-h"}, &out, &errOut); !strings.Contains(errOut.String(), "-behaviour") {
 		t.Errorf("help lacks -behaviour:\n%s", errOut.String())
+	}
+}
+
+// runUntil runs the swarm of cfg until done is closed (cfg.Duration is only
+// a backstop) and reports whether done was closed before the run ended.
+func runUntil(t *testing.T, cfg Config, done <-chan struct{}) (Report, bool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
+		cancel()
+	}()
+	rep, err := Run(ctx, cfg, nil)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	select {
+	case <-done:
+		return rep, true
+	default:
+		return rep, false
 	}
 }
