@@ -2,6 +2,7 @@ package game
 
 import (
 	"math"
+	"slices"
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
@@ -115,7 +116,7 @@ func (m *Map) buy(p *Player, npcID, t uint32, n int, first uint32) {
 		return
 	}
 	typ, ok := tab.types[t]
-	if !ok || !sells(shop, t) {
+	if !ok || !slices.Contains(shop.Items, t) {
 		m.refuse("buy", "not_sold")
 		return
 	}
@@ -143,7 +144,8 @@ func (m *Map) buy(p *Player, npcID, t uint32, n int, first uint32) {
 		move.Silver = -int64(cost)
 	}
 	items := m.newItems(p, typ, n, first, v)
-	m.world.saver.record(cloneItems(items), nil, &store.MoneyTransfer{Version: v, Moves: []store.MoneyMove{move}})
+	m.world.saver.record(slices.Clone(items), // memory keeps changing its own copy
+		nil, &store.MoneyTransfer{Version: v, Moves: []store.MoneyMove{move}})
 	sendAttrib(p, attrib, uint64(*purse))
 	for i := range items {
 		p.conn.Send(itemInfo(&items[i], msg.ItemAdd))
@@ -185,7 +187,8 @@ func (m *Map) giveItems(p *Player, t uint32, n int, first uint32) string {
 	}
 	v := m.world.saver.version()
 	items := m.newItems(p, typ, n, first, v)
-	m.world.saver.record(cloneItems(items), nil, nil)
+	m.world.saver.record(slices.Clone(items), // memory keeps changing its own copy
+		nil, nil)
 	for i := range items {
 		p.conn.Send(itemInfo(&items[i], msg.ItemAdd))
 	}
@@ -209,9 +212,6 @@ func (m *Map) newItems(p *Player, typ content.ItemType, n int, first uint32, v u
 	}
 	return items
 }
-
-// cloneItems copies items for the save queue (memory keeps changing its own).
-func cloneItems(items []store.Item) []store.Item { return append([]store.Item(nil), items...) }
 
 // sellPrice is what a shop pays for it: the type's price / SellDivisor,
 // scaled by durability.

@@ -41,16 +41,6 @@ type itemTable struct {
 	shops map[uint32]content.Shop // by NPC id
 }
 
-// sells reports whether shop sells item type t.
-func sells(shop content.Shop, t uint32) bool {
-	for _, id := range shop.Items {
-		if id == t {
-			return true
-		}
-	}
-	return false
-}
-
 // inventory is what a player carries: the inventory and the equipment.
 // Owned by the player's map goroutine.
 type inventory struct {
