@@ -11,6 +11,11 @@
 #
 # Results: bench/out/swarm-<n>.json (the bots' report) and a summary table on
 # stdout. The server core is CPU 0, the bots' core CPU 1.
+#
+# After each size the floor (bench/floor) runs on the same cores: a minimal
+# program making as many loopback reads and writes per second per connection
+# as the server did, so the table can say how many times that bare minimum
+# the server costs per bot (FLOOR=0 skips it; FLOOR_ADDR, FLOOR_DURATION).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,15 +32,28 @@ OUT=${OUT:-bench/out}
 ACCOUNT=${ACCOUNT_ADDR:-127.0.0.1:29958} # the server's listen addresses (loopback only)
 GAME=${GAME_ADDR:-127.0.0.1:25816}
 ADMIN=${ADMIN_ADDR:-127.0.0.1:29100}
+FLOOR=${FLOOR:-1}
+FLOOR_ADDR=${FLOOR_ADDR:-127.0.0.1:29200}
+FLOOR_DURATION=${FLOOR_DURATION:-20s}
 
 mkdir -p "$OUT"
 go build -o "$OUT/coserver" ./cmd/coserver
+go build -o "$OUT/floor" ./bench/floor
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 hz=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+# game_io prints the game listener's socket writes, bytes written and
+# packets received so far, from the admin endpoint's metrics.
+game_io() {
+	curl -sf "http://$ADMIN/metrics" | awk '
+		/^coserver_write_syscalls_total\{listener="game"/ {w += $NF}
+		/^coserver_bytes_out_total\{listener="game"/ {b += $NF}
+		/^coserver_packets_in_total\{listener="game"/ {p += $NF}
+		END {printf "%d %d %d\n", w, b, p}'
+}
 
 printf '%-7s %-7s %-9s %-17s %-17s %-8s %-10s %-12s %-12s %s\n' \
 	bots active logins/s "p50/p99 all (ms)" "p50/p99 steady" walks/s srv_cpu_% cpu_us/bot/s rss_KiB/bot errors
@@ -52,17 +70,39 @@ for n in $SIZES; do
 	done
 	base_rss=$(rss_kib "$srv")
 	t0=$(cpu_ticks "$srv")
+	io0=$(game_io)
 	GOMAXPROCS=1 taskset -c "$BOTS_CPU" /usr/bin/time -f "%U %S" -o "$OUT/swarm-$n.botcpu" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
 		-rate "$RATE" -spread "$SPREAD" -behaviour "$BEHAVIOUR" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress" ||
 		echo "$n bots: the run failed: $(tail -n 1 "$OUT/swarm-$n.progress")" >&2
 	t1=$(cpu_ticks "$srv")
+	io1=$(game_io)
 	end_rss=$(rss_kib "$srv")
 	hwm=$(hwm_kib "$srv")
 	kill -TERM "$srv"
 	wait "$srv" || true
-	python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" "$OUT/swarm-$n.botcpu" <<'PY'
+	floor_json=""
+	if [ "$FLOOR" = 1 ]; then
+		# Per connection and second, what the server did: writes, bytes per
+		# write, packets read (one read each: the bots' packets are spaced).
+		secs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["elapsed_s"])' "$OUT/swarm-$n.json")
+		read -r w0 b0 p0 <<<"$io0"
+		read -r w1 b1 p1 <<<"$io1"
+		rates=$(python3 -c 'import sys; n,s,w,b,p=map(float,sys.argv[1:]); print(f"{max(w/s/n,0.01):.3f} {max(int(b/max(w,1)),1)} {max(p/s/n,0.01):.3f}")' \
+			"$n" "$secs" $((w1 - w0)) $((b1 - b0)) $((p1 - p0)))
+		read -r fw fb fr <<<"$rates"
+		taskset -c "$SERVER_CPU" env GOMAXPROCS=1 "$OUT/floor" -role serve -addr "$FLOOR_ADDR" -writes "$fw" -write-bytes "$fb" >/dev/null 2>&1 &
+		fsrv=$!
+		for _ in $(seq 50); do (exec 3<>"/dev/tcp/${FLOOR_ADDR%:*}/${FLOOR_ADDR#*:}") 2>/dev/null && break; sleep 0.1; done
+		f0=$(cpu_ticks "$fsrv")
+		GOMAXPROCS=1 taskset -c "$BOTS_CPU" "$OUT/floor" -role load -addr "$FLOOR_ADDR" -n "$n" -reads "$fr" -read-bytes 20 -duration "$FLOOR_DURATION" >"$OUT/floor-$n.json"
+		f1=$(cpu_ticks "$fsrv")
+		kill "$fsrv"
+		wait "$fsrv" 2>/dev/null || true
+		floor_json="$OUT/floor-$n.json:$f0:$f1:$fw:$fb:$fr"
+	fi
+	python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" "$OUT/swarm-$n.botcpu" "$floor_json" <<'PY'
 import json, sys
-path, n, t0, t1, hz, base, end, hwm, botcpu = sys.argv[1:]
+path, n, t0, t1, hz, base, end, hwm, botcpu, floor = sys.argv[1:]
 r = json.load(open(path))
 n, hz = int(n), int(hz)
 secs = r["elapsed_s"]
@@ -77,6 +117,14 @@ print(f'{n:<7} {r["active_at_end"]:<7} {r["logins_per_s"]:<9.0f} {both(rtt):<17}
       f'{(int(end) - int(base)) / n:<12.1f} {errors} (peak RSS {int(hwm) // 1024} MiB)')
 user, system = map(float, open(botcpu).read().split()[-2:])
 print(f'        bots process CPU {100 * (user + system) / secs:.0f} % of its core over the run (login ramp included)')
+if floor:
+    fpath, f0, f1, fw, fb, fr = floor.split(':')
+    fr_ = json.load(open(fpath))
+    fcpu = (int(f1) - int(f0)) / hz / fr_["seconds"]
+    per_bot = 1e6 * cpu / secs / n
+    floor_bot = 1e6 * fcpu / n
+    print(f'        floor: {fw} writes of {fb} B and {fr} reads per connection per s -> {100 * fcpu:.1f} % CPU, '
+          f'{floor_bot:.1f} us/bot/s; server = {per_bot / max(floor_bot, 1e-9):.1f} x floor')
 if r.get("click_rtt") and r["click_rtt"].get("count"):
     c, npcs = r["click_rtt"], r.get("npcs", {})
     print(f'        click -> first page p50/p99/max {c["p50_ms"]:.1f}/{c["p99_ms"]:.1f}/{c["max_ms"]:.1f} ms; '
