@@ -101,6 +101,7 @@ type Node struct {
 	self     func() Announce // nil until Serve
 	claiming bool            // Claim in progress
 	holding  bool            // Claim succeeded
+	yielded  string          // a claim with precedence seen while claiming: its instance
 	lastAnn  time.Time
 	closed   bool
 }
@@ -234,6 +235,12 @@ func (n *Node) sweepLoop() {
 // ErrRealmTaken when another live process holds it or claims it at the same
 // moment with precedence (the smaller instance id wins a tie). The claim
 // lasts until Close; the process answers later claimants.
+//
+// Each claimant subscribes to the claim subject before it asks, so of two
+// claimants the one that asks second is always heard by the first: the
+// first answers "held" if it has precedence, or else gives way itself.
+// NATS must be reachable from both: a partition can let two processes claim
+// one name (then directories keep the first to announce and log the other).
 func (n *Node) Claim(ctx context.Context) error {
 	name := n.opts.Name
 	if name == "" {
@@ -273,8 +280,14 @@ func (n *Node) Claim(ctx context.Context) error {
 		return fail(fmt.Errorf("%w: realm %s is announced by process %d at %s:%d", ErrRealmTaken, name, a.PID, a.Host, a.Port))
 	}
 	n.mu.Lock()
-	n.claiming, n.holding = false, true
+	yielded := n.yielded
+	if yielded == "" {
+		n.claiming, n.holding = false, true
+	}
 	n.mu.Unlock()
+	if yielded != "" {
+		return fail(fmt.Errorf("%w: realm %s was claimed at the same moment by instance %s, which takes precedence", ErrRealmTaken, name, yielded))
+	}
 	return nil
 }
 
@@ -290,6 +303,11 @@ func (n *Node) answerClaim(msg *nats.Msg) {
 	}
 	n.mu.Lock()
 	held := n.holding || n.claiming && n.instance < c.Instance
+	if n.claiming && !held && n.yielded == "" {
+		// A claim with precedence: it may not have seen ours (it
+		// subscribed after we asked), so we are the one to give way.
+		n.yielded = c.Instance
+	}
 	n.mu.Unlock()
 	if !held {
 		return
