@@ -65,6 +65,7 @@ func TestDefaults(t *testing.T) {
 		"packet-rate": "100", "packet-burst": "200", "content-dir": "",
 		"login-account-ceiling": "100", "login-rate-per-ip": "5", "login-burst-per-ip": "20",
 		"login-exempt-ips": "127.0.0.1,::1", "hash-queue": "64", "max-concurrent-hashes": "0",
+		"nats": "", "realm": "", "announce-interval": "1s",
 	}
 	n := 0
 	fs.VisitAll(func(f *flag.Flag) {

@@ -72,6 +72,12 @@ type Config struct {
 	Scripts *script.Library
 	// Logger receives the server's logs.
 	Logger *slog.Logger
+	// ClaimLogin, when set, tells the game servers of the other realms
+	// (package realm) that an account logs in here; it returns once their
+	// sessions of it have left and saved. An error refuses the login: while
+	// the other realms cannot be asked (NATS unreachable), logins pause and
+	// players already in the world carry on.
+	ClaimLogin func(ctx context.Context, accountID int64) error
 	// Now is the clock of the game rules (movement and chat limits, token
 	// expiry, server time); nil means time.Now. Tests inject their own.
 	Now func() time.Time
