@@ -95,7 +95,9 @@ func (a *App) route(name string) (account.Route, bool) {
 // realmHandlers answers the other processes with the game server.
 type realmHandlers struct{ g *game.Server }
 
-func (h realmHandlers) ReleaseAccount(ctx context.Context, id int64) int { return h.g.ReleaseAccount(ctx, id) }
+func (h realmHandlers) ReleaseAccount(ctx context.Context, id int64) int {
+	return h.g.ReleaseAccount(ctx, id)
+}
 
 func (h realmHandlers) Kick(k realm.Kick) int {
 	ok := false
