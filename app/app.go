@@ -157,8 +157,9 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			return err
 		}
 		var claim func(context.Context, int64) error
+		var relay func(sender, text string)
 		if a.node != nil {
-			claim = a.claimLogin
+			claim, relay = a.claimLogin, a.node.Relay
 		}
 		a.gameSvc, err = game.New(game.Config{
 			SaveInterval: cfg.Game.SaveInterval,
@@ -169,6 +170,7 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			Logger:       a.log.With("server", "game"),
 			Now:          opts.Now,
 			ClaimLogin:   claim,
+			Relay:        relay,
 		}, a.db, tokens, a.reg)
 		if err != nil {
 			return err

@@ -112,10 +112,7 @@ func (h realmHandlers) Kick(k realm.Kick) int {
 	return 0
 }
 
-func (h realmHandlers) Broadcast(text string) int {
-	n, _ := h.g.Broadcast(text) // the sender checked the length; Decode did too
-	return n
-}
+func (h realmHandlers) Broadcast(sender, text string) int { return h.g.Relayed(sender, text) }
 
 // remoteKick disconnects name, or account id, on the other realms.
 func (a *App) remoteKick(name string, id int64, reason string) (int, error) {
@@ -129,4 +126,13 @@ func (a *App) remoteKick(name string, id int64, reason string) (int, error) {
 		return 0, fmt.Errorf("%s on the other realms: %w", reason, err)
 	}
 	return n, nil
+}
+
+// Realms returns the realms alive in this process's directory, sorted by
+// name; nil without -nats.
+func (a *App) Realms() []realm.Announce {
+	if a.node == nil {
+		return nil
+	}
+	return a.node.Realms()
 }

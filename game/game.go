@@ -78,6 +78,9 @@ type Config struct {
 	// the other realms cannot be asked (NATS unreachable), logins pause and
 	// players already in the world carry on.
 	ClaimLogin func(ctx context.Context, accountID int64) error
+	// Relay, when set, passes a GM's broadcast (chat channel
+	// ChannelBroadcast) on to the other realms; Relayed shows theirs here.
+	Relay func(sender, text string)
 	// Now is the clock of the game rules (movement and chat limits, token
 	// expiry, server time); nil means time.Now. Tests inject their own.
 	Now func() time.Time

@@ -3,6 +3,7 @@ package game
 import (
 	"context"
 
+	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/server"
 )
 
@@ -25,4 +26,21 @@ func (s *Server) ReleaseAccount(ctx context.Context, id int64) int {
 		s.log.Warn("session released to another realm did not leave in time", "account_id", id)
 	}
 	return 1
+}
+
+// Relayed shows every player here a broadcast made on another realm: a GM's
+// (sender is the GM's name) or an operator's (sender empty). It returns how
+// many players got it.
+func (s *Server) Relayed(sender, text string) int {
+	t := msg.SystemMessage(msg.ChannelBroadcast, text)
+	if sender != "" {
+		t.Sender = sender
+	}
+	n := 0
+	s.world.each(func(ss *session) {
+		ss.conn.Send(t)
+		n++
+	})
+	s.m.chat.WithLabelValues("relayed").Inc()
+	return n
 }

@@ -175,7 +175,7 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 		snapBacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_snapbacks_total",
 			Help: "Moves refused and snapped back, by reason."}, []string{"reason"}),
 		chat: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_total",
-			Help: "Chat messages, by kind of channel (talk, whisper, world, broadcast, system, other)."},
+			Help: "Chat messages, by kind of channel (talk, whisper, world, broadcast, system, other; relayed: a broadcast from another realm)."},
 			[]string{"channel"}),
 		chatRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_refused_total",
 			Help: "Chat messages refused, by kind of channel and reason (cooldown, gm_only, too_long)."},

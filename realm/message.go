@@ -158,6 +158,9 @@ type Broadcast struct {
 	V int `json:"v"`
 	// From is the instance that sends it.
 	From string `json:"from"`
+	// Sender is the GM character who said it in the game, empty for an
+	// operator's broadcast (shown as the system's).
+	Sender string `json:"sender,omitempty"`
 	// Text is the message.
 	Text string `json:"text"`
 }
@@ -364,6 +367,9 @@ func (b *Broadcast) validate() error {
 	}
 	if err := checkInstance("from", b.From); err != nil {
 		return err
+	}
+	if len(b.Sender) > MaxCharacterLen {
+		return fmt.Errorf("sender: %d bytes, over %d", len(b.Sender), MaxCharacterLen)
 	}
 	if b.Text == "" || len(b.Text) > MaxTextLen {
 		return fmt.Errorf("text: want 1 to %d bytes, got %d", MaxTextLen, len(b.Text))

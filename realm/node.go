@@ -78,8 +78,9 @@ type Handlers interface {
 	// Kick disconnects the character or account k names and returns how
 	// many sessions it disconnected.
 	Kick(k Kick) int
-	// Broadcast sends text to every player and returns how many got it.
-	Broadcast(text string) int
+	// Broadcast sends text, said by sender (empty: by the system), to
+	// every player and returns how many got it.
+	Broadcast(sender, text string) int
 }
 
 // Node is a process's connection to the other coserver processes: the
@@ -364,7 +365,7 @@ func (n *Node) Serve(self func() Announce, h Handlers) error {
 				n.invalid("broadcast", msg.Subject, err)
 				return
 			}
-			n.reply(msg, h.Broadcast(b.Text))
+			n.reply(msg, h.Broadcast(b.Sender, b.Text))
 		}},
 	}
 	for _, s := range subs {
@@ -570,6 +571,26 @@ func (n *Node) Kick(ctx context.Context, name string, accountID int64, reason st
 func (n *Node) Broadcast(ctx context.Context, text string) (int, error) {
 	data, err := Encode(&Broadcast{From: n.instance, Text: text})
 	return n.request(ctx, "broadcast", SubjectBroadcast, data, err)
+}
+
+// Relay passes a GM's in-game broadcast to every other realm without
+// waiting for answers (it is called on a connection's goroutine). While
+// NATS is unreachable the broadcast stays on this realm.
+func (n *Node) Relay(sender, text string) {
+	if !n.nc.IsConnected() {
+		n.m.requests.WithLabelValues("relay", "error").Inc()
+		return
+	}
+	data, err := Encode(&Broadcast{From: n.instance, Sender: sender, Text: text})
+	if err == nil {
+		err = n.nc.Publish(SubjectBroadcast, data)
+	}
+	if err != nil {
+		n.m.requests.WithLabelValues("relay", "error").Inc()
+		n.log.Warn("relaying a broadcast failed", "err", err)
+		return
+	}
+	n.m.requests.WithLabelValues("relay", "ok").Inc()
 }
 
 // Close says the realm is leaving (directories drop it at once), stops the

@@ -53,7 +53,7 @@ func (f *fakeRealm) Kick(k Kick) int {
 	return 1
 }
 
-func (f *fakeRealm) Broadcast(text string) int {
+func (f *fakeRealm) Broadcast(_, text string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.broadcasts = append(f.broadcasts, text)
