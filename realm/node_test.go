@@ -49,7 +49,9 @@ func (f *fakeRealm) ReleaseAccount(_ context.Context, id int64) int {
 func (f *fakeRealm) Kick(k Kick) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.kicks = append(f.kicks, k)
+	if len(f.kicks) < 16 {
+		f.kicks = append(f.kicks, k)
+	}
 	return 1
 }
 
@@ -279,5 +281,38 @@ func TestForgedAnnouncementIsRefused(t *testing.T) {
 	}
 	if a, ok := acct.Lookup("East"); !ok || a.Host != "192.0.2.1" {
 		t.Fatalf("East after forgery: %+v %v", a, ok)
+	}
+}
+
+// BenchmarkKickRoundTrip is the NATS hop of a cross-realm kick alone: a
+// request from an account server's node to one realm's node (a fake that
+// kicks nobody) and its reply, over a real nats-server on loopback.
+func BenchmarkKickRoundTrip(b *testing.B) {
+	ns := natstest.Start(b, "")
+	acct, err := Connect(b.Context(), Options{URL: ns.URL(), Interval: testInterval, Logger: testLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(acct.Close)
+	east, err := Connect(b.Context(), Options{URL: ns.URL(), Name: "East", Interval: testInterval, Logger: testLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(east.Close)
+	if err := east.Claim(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	f := newFakeRealm()
+	if err := east.Serve(f.self, f); err != nil {
+		b.Fatal(err)
+	}
+	for len(acct.Realms()) != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if n, err := acct.Kick(b.Context(), "Someone", 0, ReasonKick); err != nil || n != 1 {
+			b.Fatal(n, err)
+		}
 	}
 }
