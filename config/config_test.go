@@ -263,6 +263,10 @@ func TestValidate(t *testing.T) {
 		{"outbox-limit", func(c *Config) { c.Limits.OutboxLimit = 0 }},
 		{"packet-rate", func(c *Config) { c.Limits.PacketRate = 0 }},
 		{"packet-burst", func(c *Config) { c.Limits.PacketBurst = 0.5 }},
+		{"realm", func(c *Config) { c.Realm.Name = "East realm" }},
+		{"realm", func(c *Config) { c.Realm.Name = "a.b" }},
+		{"realm", func(c *Config) { c.Realm.Name = "SixteenCharsLong" }},
+		{"announce-interval", func(c *Config) { c.Realm.AnnounceInterval = time.Millisecond }},
 	} {
 		c := Default()
 		tc.set(&c)

@@ -32,6 +32,11 @@ const (
 	connectTimeout = 5 * time.Second
 	// reconnectWait is the pause between two reconnection attempts.
 	reconnectWait = 250 * time.Millisecond
+	// pingInterval and maxPingsOut notice a silent NATS server (a
+	// partition, no TCP reset) within seconds, not the client's default
+	// minutes.
+	pingInterval = 2 * time.Second
+	maxPingsOut  = 2
 	// flushTimeout bounds the round trip that makes a new subscription
 	// effective on the server.
 	flushTimeout = 2 * time.Second
@@ -138,6 +143,8 @@ func Connect(ctx context.Context, opts Options) (*Node, error) {
 		nats.Timeout(timeout),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(reconnectWait),
+		nats.PingInterval(pingInterval),
+		nats.MaxPingsOutstanding(maxPingsOut),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			n.log.Warn("NATS connection lost: realms keep serving their players, logins pause", "err", err)
 		}),
@@ -516,8 +523,14 @@ func (n *Node) others() int {
 // their replies; it returns when every live realm answered or the timeout
 // passed.
 func (n *Node) request(ctx context.Context, kind, subject string, data []byte, err error) (int, error) {
+	total, _, err := n.requestAll(ctx, kind, subject, data, err)
+	return total, err
+}
+
+// requestAll is request that also says whether every live realm answered.
+func (n *Node) requestAll(ctx context.Context, kind, subject string, data []byte, err error) (total int, all bool, _ error) {
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	want := n.others()
 	wait := DefaultRequestTimeout
@@ -527,9 +540,8 @@ func (n *Node) request(ctx context.Context, kind, subject string, data []byte, e
 	replies, err := n.ask(ctx, subject, data, wait, want)
 	if err != nil {
 		n.m.requests.WithLabelValues(kind, "error").Inc()
-		return 0, err
+		return 0, false, err
 	}
-	total := 0
 	for _, data := range replies {
 		var r Reply
 		if err := Decode(data, &r); err != nil {
@@ -544,17 +556,37 @@ func (n *Node) request(ctx context.Context, kind, subject string, data []byte, e
 		n.log.Warn("some realms did not answer", "subject", subject, "answered", len(replies), "realms", want)
 	}
 	n.m.requests.WithLabelValues(kind, result).Inc()
-	return total, nil
+	return total, len(replies) >= want, nil
 }
+
+// ErrNoAnswer is returned by ClaimLogin when a realm in the directory did
+// not answer in time: it may still hold the account's session.
+var ErrNoAnswer = errors.New("realm: a realm did not answer the login claim")
 
 // ClaimLogin tells every other realm that accountID logs in here: each
 // disconnects that account's session and answers once it has saved. It
-// returns how many sessions were disconnected, or ErrUnreachable while NATS
-// is down (the login must wait: nobody can tell whether the account is
-// online elsewhere).
+// returns how many sessions were disconnected. The login must wait (it
+// fails) when nobody can tell whether the account is online elsewhere:
+// ErrUnreachable while NATS does not answer a round trip (down, or a
+// partition the client has not noticed yet), ErrNoAnswer when a live realm
+// did not answer (it died a moment ago, or is cut off: the directory drops
+// it within its misses, and logins resume).
 func (n *Node) ClaimLogin(ctx context.Context, accountID int64) (int, error) {
+	if !n.nc.IsConnected() {
+		return 0, ErrUnreachable
+	}
+	if err := n.nc.FlushTimeout(flushTimeout); err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
 	data, err := Encode(&Login{Realm: n.opts.Name, Instance: n.instance, AccountID: accountID})
-	return n.request(ctx, "login", SubjectLogin, data, err)
+	total, all, err := n.requestAll(ctx, "login", SubjectLogin, data, err)
+	if err != nil {
+		return total, err
+	}
+	if !all {
+		return total, ErrNoAnswer
+	}
+	return total, nil
 }
 
 // Kick disconnects the character called name on whatever other realm has

@@ -316,3 +316,38 @@ func BenchmarkKickRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+// stuckRealm never finishes releasing a session: a realm cut off, or one
+// whose save hangs.
+type stuckRealm struct {
+	*fakeRealm
+	unblock chan struct{}
+}
+
+func (s stuckRealm) ReleaseAccount(ctx context.Context, _ int64) int {
+	select {
+	case <-s.unblock:
+	case <-ctx.Done():
+	}
+	return 1
+}
+
+func TestLoginClaimWithoutEveryAnswerFails(t *testing.T) {
+	ns := natstest.Start(t, "")
+	east, _ := serve(t, ns.URL(), "East")
+	west := connect(t, ns.URL(), "West")
+	if err := west.Claim(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	stuck := stuckRealm{newFakeRealm(), make(chan struct{})}
+	defer close(stuck.unblock)
+	if err := west.Serve(stuck.self, stuck); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "West listed at East", func() bool { _, ok := east.Lookup("West"); return ok })
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := east.ClaimLogin(ctx, 5); !errors.Is(err, ErrNoAnswer) {
+		t.Fatalf("claim with West silent: %v, want ErrNoAnswer", err)
+	}
+}
