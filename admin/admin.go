@@ -90,6 +90,23 @@ type Status struct {
 	Maintenance bool `json:"maintenance"`
 	// Maps are the game server's maps, sorted by id.
 	Maps []Map `json:"maps"`
+	// Realms are the realms alive in the process's directory, sorted by
+	// name; empty without -nats (docs/SCALING.md).
+	Realms []Realm `json:"realms,omitempty"`
+}
+
+// Realm is a realm as its announcements describe it.
+type Realm struct {
+	// Name is the server name clients pick.
+	Name string `json:"name"`
+	// Host and Port are the game server's address as clients reach it.
+	Host string `json:"host"`
+	Port int    `json:"port"`
+	// Online and MaxPlayers are its load.
+	Online     int `json:"online"`
+	MaxPlayers int `json:"max_players"`
+	// PID is the realm's process id on its host.
+	PID int `json:"pid"`
 }
 
 // Map is one map of the game server.

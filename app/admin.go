@@ -28,6 +28,10 @@ func (p adminProcess) Status() admin.Status {
 		s.LoginsAccepted = a.acctSvc.Accepted()
 		s.Maintenance = a.acctSvc.Maintenance()
 	}
+	for _, r := range a.Realms() {
+		s.Realms = append(s.Realms, admin.Realm{Name: r.Realm, Host: r.Host, Port: r.Port, Online: r.Online,
+			MaxPlayers: r.MaxPlayers, PID: r.PID})
+	}
 	if a.gameSvc != nil {
 		count := make(map[uint32]int)
 		for _, pl := range a.gameSvc.Players() {
