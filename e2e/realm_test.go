@@ -122,6 +122,24 @@ func TestRealmsRouteLogins(t *testing.T) {
 	if re, ok := errors.AsType[*client.RejectError](err); !ok || re.Code != msg.RejectServerDown {
 		t.Fatalf("login to an unknown realm: %v, want reject %v", err, msg.RejectServerDown)
 	}
+	// The operator sees the directory in the account server's status.
+	resp, err := http.Get("http://" + c.acct.app.AdminAddr().String() + "/admin/api/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var status struct {
+		Realms []struct {
+			Name string `json:"name"`
+			Port int    `json:"port"`
+		} `json:"realms"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&status); err != nil {
+		t.Fatal(err)
+	}
+	if len(status.Realms) != 2 || status.Realms[0].Name != "East" || status.Realms[1].Name != "West" {
+		t.Fatalf("status realms: %+v", status.Realms)
+	}
 }
 
 // TestRealmsDuplicateLogin: an account logged in on East that logs in on
