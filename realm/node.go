@@ -502,6 +502,9 @@ func (n *Node) ask(ctx context.Context, subject string, data []byte, wait time.D
 		case <-timer.C:
 			return out, nil
 		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return out, nil // the caller's deadline ends the wait as the timer would
+			}
 			return out, ctx.Err()
 		}
 	}
