@@ -495,6 +495,9 @@ func (n *Node) ask(ctx context.Context, subject string, data []byte, wait time.D
 	for {
 		select {
 		case msg := <-ch:
+			if len(msg.Data) == 0 {
+				continue // NATS's "no responders" status: nobody listens, nothing to count
+			}
 			out = append(out, msg.Data)
 			if want > 0 && len(out) >= want {
 				return out, nil
