@@ -129,7 +129,12 @@ func TestDirectorySeesRealmsAndDropsTheDead(t *testing.T) {
 
 func TestSecondClaimOfARealmNameIsRefused(t *testing.T) {
 	ns := natstest.Start(t, "")
-	serve(t, ns.URL(), "East")
+	first, _ := serve(t, ns.URL(), "East")
+	// Nobody answered the first claim: NATS's no-responders status is not
+	// an invalid message.
+	if n := testutil.ToFloat64(first.m.invalid.WithLabelValues("claim")); n != 0 {
+		t.Fatalf("%v invalid claim answers counted", n)
+	}
 	n := connect(t, ns.URL(), "East")
 	err := n.Claim(t.Context())
 	if !errors.Is(err, ErrRealmTaken) {
