@@ -421,13 +421,12 @@ func (n *Node) announceLoop() {
 // announcement queued for later helps nobody).
 func (n *Node) announce() {
 	n.mu.Lock()
-	self, closed := n.self, n.closed
+	defer n.mu.Unlock() // held while publishing: Close's leaving message is the last
 	n.lastAnn = time.Now()
-	n.mu.Unlock()
-	if self == nil || closed || !n.nc.IsConnected() {
+	if n.self == nil || n.closed || !n.nc.IsConnected() {
 		return
 	}
-	a := self()
+	a := n.self()
 	a.Realm, a.Instance, a.PID, a.IntervalMS = n.opts.Name, n.instance, os.Getpid(), n.opts.Interval.Milliseconds()
 	n.publish(SubjectAnnounce(n.opts.Name), &a)
 	n.dir.Observe(a, time.Now()) // our own directory lists us too (NoEcho hides our messages)
@@ -639,17 +638,16 @@ func (n *Node) Close() {
 		n.mu.Unlock()
 		return
 	}
-	self := n.self
-	n.mu.Unlock()
-	if self != nil && n.nc.IsConnected() {
-		a := self()
+	n.closed = true // no announcement after the leaving one
+	if n.self != nil && n.nc.IsConnected() {
+		a := n.self()
 		a.Realm, a.Instance, a.PID, a.IntervalMS, a.Leaving = n.opts.Name, n.instance, os.Getpid(), n.opts.Interval.Milliseconds(), true
 		n.publish(SubjectAnnounce(n.opts.Name), &a)
+	}
+	n.mu.Unlock()
+	if n.nc.IsConnected() {
 		_ = n.nc.FlushTimeout(flushTimeout)
 	}
-	n.mu.Lock()
-	n.closed = true
-	n.mu.Unlock()
 	close(n.stop)
 	n.nc.Close()
 	n.wg.Wait()
