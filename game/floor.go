@@ -73,15 +73,16 @@ func (f *floorItem) shown() uint32 {
 }
 
 // spawn encodes the MsgMapItem that shows the floor item.
-func (f *floorItem) spawn(m *Map) []byte {
-	return m.encode(&msg.MapItem{ID: f.id, ItemType: f.shown(), X: f.x, Y: f.y, Colour: msg.DefaultItemColour,
-		Action: msg.MapItemCreate})
-}
+func (f *floorItem) spawn(m *Map) []byte { return f.packet(m, msg.MapItemCreate) }
 
 // despawn encodes the MsgMapItem that takes it off a screen.
-func (f *floorItem) despawn(m *Map) []byte {
-	return m.encode(&msg.MapItem{ID: f.id, ItemType: f.shown(), X: f.x, Y: f.y, Colour: msg.DefaultItemColour,
-		Action: msg.MapItemDelete})
+func (f *floorItem) despawn(m *Map) []byte { return f.packet(m, msg.MapItemDelete) }
+
+// packet encodes the floor item's MsgMapItem with action a, in the map's
+// buffers (no allocation).
+func (f *floorItem) packet(m *Map, a msg.MapItemAction) []byte {
+	m.ground.pkt = msg.MapItem{ID: f.id, ItemType: f.shown(), X: f.x, Y: f.y, Colour: msg.DefaultItemColour, Action: a}
+	return m.encode(&m.ground.pkt)
 }
 
 // kind labels the floor item in metrics.
@@ -98,6 +99,8 @@ type ground struct {
 	byID     map[uint32]*floorItem
 	byTile   map[uint32]*floorItem // tile (x<<16 | y) → the floor item on it
 	nextPile uint32                // the next money pile id to try
+	pkt      msg.MapItem           // the packet being encoded
+	answer   msg.Item              // the MsgItem answer being sent
 }
 
 // tile is the key of a tile in ground.byTile.
@@ -225,7 +228,8 @@ func (m *Map) dropItem(p *Player, uid, data uint32, now time.Time) {
 	f.item.Owner, f.item.OwnerID, f.item.Position, f.item.Slot, f.item.Version =
 		store.OwnerFloor, m.id, store.PosFloor, 0, v
 	m.world.saver.record([]store.Item{f.item}, nil, nil)
-	p.conn.Send(&msg.Item{ID: uid, Data: msg.DropXY(x, y), Action: msg.ItemOpDrop})
+	m.ground.answer = msg.Item{ID: uid, Data: msg.DropXY(x, y), Action: msg.ItemOpDrop}
+	p.conn.Send(&m.ground.answer) // encoded at once: the buffer may be reused
 	m.putOnFloor(f)
 	m.done("drop")
 }
