@@ -12,8 +12,8 @@ const (
 	PlayerIDMin     = 1_000_000 // characters
 )
 
-// thing is an entity players see that is not a player: NPCs now, monsters
-// and floor items next. A thing belongs to its map's goroutine; sessions and
+// thing is an entity players see that is not a player: NPCs and floor
+// items now, monsters next. A thing belongs to its map's goroutine; sessions and
 // scripts refer to it by id only.
 type thing interface {
 	located
