@@ -82,7 +82,8 @@ type Items struct {
 	Picks  int64 `json:"picks"`
 	// Rounds counts rounds done from the buy to the pick-up.
 	Rounds int64 `json:"rounds"`
-	// Unanswered counts requests without an answer within ItemTimeout.
+	// Unanswered counts requests without an answer within ItemTimeout,
+	// and drops whose floor item vanished before the bot could pick it up.
 	Unanswered int64 `json:"unanswered"`
 }
 
@@ -110,7 +111,11 @@ func (r *runner) actItems(b *bot, now time.Time) bool {
 			r.st.items.unanswered.Add(1)
 			st.phase, st.pause = itemIdle, ItemPauseActions
 		case st.phase == itemReaching:
-			if e, ok := b.c.Entity(st.floorID); ok && b.c.Pending() == 0 {
+			e, ok := b.c.Entity(st.floorID)
+			if !ok { // gone (someone else's item taken by its owner): start again
+				r.st.items.unanswered.Add(1)
+				st.phase, st.pause = itemIdle, ItemPauseActions
+			} else if b.c.Pending() == 0 {
 				r.approach(b, e.X, e.Y, now)
 			}
 		}
@@ -161,6 +166,9 @@ func (r *runner) itemAnswered(b *bot) bool {
 			st.floorID = e.ID
 			return true
 		}
+		if _, held := c.Item(st.uid); held {
+			return false // not dropped yet: another item at its feet is not this one
+		}
 		pos := c.Position()
 		if e, ok := c.FloorItemAt(pos.X, pos.Y); ok && e.ItemType == r.cfg.ShopItem {
 			st.floorID = e.ID
@@ -169,7 +177,7 @@ func (r *runner) itemAnswered(b *bot) bool {
 	case itemReaching:
 		e, ok := c.Entity(st.floorID)
 		pos := c.Position()
-		return !ok || e.X == pos.X && e.Y == pos.Y && c.Pending() == 0 // gone: the pick fails and times out
+		return ok && e.X == pos.X && e.Y == pos.Y && c.Pending() == 0
 	case itemPicking:
 		_, onFloor := c.Entity(st.floorID)
 		n, _ := r.shopItems(b)
