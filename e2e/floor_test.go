@@ -1,0 +1,112 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/coserver/coserver/client"
+	"github.com/coserver/coserver/game"
+	"github.com/coserver/coserver/msg"
+)
+
+// Default pack facts the floor test uses.
+const (
+	pedlarNPC   = 30      // the Pedlar's shop, in view of Birth Village's start
+	minorPotion = 1000000 // a potion the Pedlar sells
+)
+
+// settle waits until the server has handled every packet c sent so far: c
+// takes a step and waits for its answer (packets are handled in order).
+func settle(t *testing.T, c *client.Client, dir uint8) {
+	t.Helper()
+	if err := c.Walk(dir, msg.WalkModeWalk); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the step's answer", func() bool { return c.Pending() == 0 })
+}
+
+// TestFloorItems: a player buys a potion and drops it; another sees it on
+// the floor but may not take it while it is reserved; the owner picks it
+// up and it leaves both screens. Dropped money is taken by the other
+// player once the owner's window is over.
+func TestFloorItems(t *testing.T) {
+	clk := newTestClock()
+	srv := startServerClock(t, newDB(t), "", nil, clk)
+	cs := loginAll(t, []client.Config{srv.clientConfig("floora", 0), srv.clientConfig("floorb", 1)})
+	a, b := cs[0], cs[1]
+	if err := a.Buy(pedlarNPC, minorPotion, 1); err != nil {
+		t.Fatal(err)
+	}
+	var uid uint32
+	eventually(t, "the potion bought", func() bool {
+		var n int
+		n, uid = a.CountItems(minorPotion)
+		return n == 1
+	})
+	pos := a.Position()
+	if err := a.DropItem(uid, pos.X, pos.Y); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the potion on both screens", func() bool {
+		_, held := a.Item(uid)
+		ea, onA := a.Entity(uid)
+		eb, onB := b.Entity(uid)
+		return !held && onA && onB && ea.Kind == client.EntityFloorItem && eb.ItemType == minorPotion
+	})
+	// b stands within reach (both start on one tile) but the drop is a's.
+	if err := b.PickUp(uid); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, b, 0)
+	if _, held := b.Item(uid); held {
+		t.Fatal("another player took a reserved drop")
+	}
+	if _, on := a.Entity(uid); !on {
+		t.Fatal("a refused pick took the item off the floor")
+	}
+	if err := a.PickUp(uid); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the potion back in a's inventory and off both screens", func() bool {
+		_, held := a.Item(uid)
+		_, onA := a.Entity(uid)
+		_, onB := b.Entity(uid)
+		return held && !onA && !onB
+	})
+
+	// Money: a drops 100 silver; once the owner's window is over b takes it.
+	silverA, silverB := a.Silver(), b.Silver()
+	settle(t, b, 4) // b back where a stands
+	pos = a.Position()
+	if err := a.DropMoney(100, pos.X, pos.Y); err != nil {
+		t.Fatal(err)
+	}
+	var pile client.Entity
+	eventually(t, "the money on b's screen", func() bool {
+		for _, e := range b.FloorItems() {
+			if e.ItemType == msg.MoneyGold {
+				pile = e
+				return a.Silver() == silverA-100
+			}
+		}
+		return false
+	})
+	clk.Advance(game.OwnerWindow)
+	bp := b.Position()
+	if max(abs(int(bp.X)-int(pile.X)), abs(int(bp.Y)-int(pile.Y))) > game.PickRange {
+		t.Skipf("the pile landed at %d,%d, beyond b's reach at %d,%d", pile.X, pile.Y, bp.X, bp.Y)
+	}
+	if err := b.PickUp(pile.ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "b paid and the pile gone", func() bool {
+		_, onA := a.Entity(pile.ID)
+		return b.Silver() == silverB+100 && !onA
+	})
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
