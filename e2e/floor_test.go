@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"database/sql"
 	"testing"
 
 	"github.com/coserver/coserver/client"
@@ -109,4 +110,73 @@ func abs(v int) int {
 		return -v
 	}
 	return v
+}
+
+// TestKill9WithFloorItems: a player buys two potions and drops one; once a
+// periodic save has stored the drop (the row on the floor), the server is
+// killed with SIGKILL. The restarted server clears the floor: the dropped
+// potion is gone, the kept one is carried, and no item is in two places.
+func TestKill9WithFloorItems(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	db := newDB(t)
+	child, addr := startChild(t, db)
+	cfg := client.Config{AccountAddr: addr, Account: "crashfloor", Password: testPassword, Character: "Dropper",
+		Body: 1003, Class: 10, Timeout: waitTimeout, Logger: testLogger()}
+	c := login(t, cfg)
+	if err := c.Buy(pedlarNPC, minorPotion, 2); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "two potions bought", func() bool { n, _ := c.CountItems(minorPotion); return n == 2 })
+	inv := c.Inventory()
+	kept, dropped := inv[0].UID, inv[1].UID
+	pos := c.Position()
+	if err := c.DropItem(dropped, pos.X, pos.Y); err != nil {
+		t.Fatal(err)
+	}
+	reader, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	// rows returns the live item rows: id → owner kind.
+	rows := func() map[uint32]int {
+		out := map[uint32]int{}
+		rs, err := reader.Query(`SELECT id, owner_kind FROM items WHERE deleted = 0`)
+		if err != nil {
+			return nil
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var id uint32
+			var kind int
+			if rs.Scan(&id, &kind) == nil {
+				out[id] = kind
+			}
+		}
+		return out
+	}
+	eventually(t, "the periodic save of the drop", func() bool {
+		r := rows()
+		return len(r) == 2 && r[dropped] == 2 && r[kept] == 1
+	})
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+
+	s := startServer(t, db, "")
+	if r := rows(); len(r) != 1 || r[kept] != 1 {
+		t.Fatalf("after the restart the live rows are %v; want only the kept potion %d, carried", r, kept)
+	}
+	cfg.AccountAddr = s.accountAddr()
+	again := login(t, cfg)
+	eventually(t, "the inventory after the restart", func() bool { return len(again.Inventory()) == 1 })
+	if inv := again.Inventory(); inv[0].UID != kept {
+		t.Errorf("carried %+v, want the kept potion %d", inv, kept)
+	}
+	if fl := again.FloorItems(); len(fl) != 0 {
+		t.Errorf("the floor after the restart shows %+v", fl)
+	}
 }
