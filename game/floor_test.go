@@ -352,6 +352,34 @@ func TestDropFindsFreeTile(t *testing.T) {
 	}
 }
 
+// TestDropsPerPlayer: one player's drops may not fill the floor.
+func TestDropsPerPlayer(t *testing.T) {
+	s, db, _, _ := floorServer(t, filepath.Join(t.TempDir(), "floor.db"))
+	a, _ := shopper(t, s, db, "griefer", 100_000, 1)
+	x, y := at(a)
+	for i := range MaxDropsPerPlayer {
+		px, py := int(x)-DropRange+i%19, int(y)-DropRange+i/19*6
+		_ = item(t, a, msg.Item{ID: 1, Data: msg.DropXY(uint16(px), uint16(py)), Action: msg.ItemOpDropMoney})
+	}
+	if n := len(floorOf(a)); n != MaxDropsPerPlayer {
+		t.Fatalf("%d piles, want %d", n, MaxDropsPerPlayer)
+	}
+	_ = item(t, a, msg.Item{ID: 1, Data: msg.DropXY(x, y), Action: msg.ItemOpDropMoney})
+	if refusals(s, "drop_money", "too_many") != 1 {
+		t.Error("a drop past MaxDropsPerPlayer was not refused")
+	}
+	// Picking one up makes room again.
+	for id, f := range floorOf(a) {
+		moveTo(a, f.x, f.y)
+		_ = mapItem(t, a, msg.MapItem{ID: id, X: f.x, Y: f.y, Action: msg.MapItemPick})
+		break
+	}
+	_ = item(t, a, msg.Item{ID: 1, Data: msg.DropXY(at(a)), Action: msg.ItemOpDropMoney})
+	if n := len(floorOf(a)); n != MaxDropsPerPlayer {
+		t.Errorf("%d piles after a pick and a drop, want %d", n, MaxDropsPerPlayer)
+	}
+}
+
 // TestFloorExpiry: items and money vanish after their lifetime, on the
 // tick or, on a map nobody is on, when a player enters; an expired item is
 // deleted in the store.
