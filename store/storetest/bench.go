@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 // call, a busy server's periodic save.
 const saveBatch = 100
 
-func BenchmarkCreateAccount(b *testing.B) {
-	db, _ := openTest(b)
+func (s *suite) benchCreateAccount(b *testing.B) {
+	db, _ := s.openTest(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0
@@ -23,8 +23,8 @@ func BenchmarkCreateAccount(b *testing.B) {
 	}
 }
 
-func BenchmarkAccountByName(b *testing.B) {
-	db, _ := openTest(b)
+func (s *suite) benchAccountByName(b *testing.B) {
+	db, _ := s.openTest(b)
 	ctx := context.Background()
 	const accounts = 1000
 	for i := range accounts {
@@ -46,8 +46,8 @@ func BenchmarkAccountByName(b *testing.B) {
 	}
 }
 
-func BenchmarkSaveCharacters(b *testing.B) {
-	db, _ := openTest(b)
+func (s *suite) benchSaveCharacters(b *testing.B) {
+	db, _ := s.openTest(b)
 	ctx := context.Background()
 	cs := createCharacters(b, db, "save", saveBatch)
 	b.ReportAllocs()
