@@ -1,0 +1,47 @@
+package postgres
+
+import (
+	"testing"
+
+	"github.com/coserver/coserver/store/storetest"
+)
+
+// opener makes the suite's databases: one schema per test in the database
+// of COSERVER_TEST_POSTGRES.
+var opener = storetest.Opener{
+	New: func(t testing.TB) string {
+		return storetest.NewPostgresSchema(t, storetest.PostgresDSN(t))
+	},
+	Open:       Open,
+	Migrations: Migrations(),
+}
+
+// TestStore runs the store's suite on PostgreSQL.
+func TestStore(t *testing.T) {
+	storetest.PostgresDSN(t)
+	storetest.Run(t, opener)
+}
+
+// BenchmarkStore runs the store's benchmarks on PostgreSQL.
+func BenchmarkStore(b *testing.B) {
+	storetest.PostgresDSN(b)
+	storetest.Bench(b, opener)
+}
+
+// FuzzSaveItem is the suite's item fuzz target on PostgreSQL.
+func FuzzSaveItem(f *testing.F) {
+	storetest.PostgresDSN(f)
+	storetest.Fuzz(f, opener)
+}
+
+func TestRebind(t *testing.T) {
+	for in, want := range map[string]string{
+		`SELECT 1`:                           `SELECT 1`,
+		`a = ? AND b = ?`:                    `a = $1 AND b = $2`,
+		`x = '?' AND y = ? AND z = 'it''s?'`: `x = '?' AND y = $1 AND z = 'it''s?'`,
+	} {
+		if got := rebind(in); got != want {
+			t.Errorf("rebind(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
