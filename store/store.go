@@ -92,6 +92,11 @@ type Backend interface {
 	// BeginWrite runs first in every write transaction, to serialise
 	// writers across processes where BEGIN alone does not.
 	BeginWrite(ctx context.Context, tx *sql.Tx) error
+	// Retryable reports whether a write transaction that failed with err
+	// (at its COMMIT when commit is set) was certainly rolled back by a
+	// lost connection or a like failure, so that running it again on a
+	// new connection may succeed and applies nothing twice.
+	Retryable(err error, commit bool) bool
 	// Lock takes the process-wide lock called name without waiting (see
 	// DB.Lock).
 	Lock(ctx context.Context, name string) (*Lock, error)
@@ -338,12 +343,34 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) error {
 	})
 }
 
+// maxTxAttempts is how many times inTx runs a transaction that fails in a
+// way Backend.Retryable allows.
+const maxTxAttempts = 5
+
 // inTx runs f in a write transaction, committing if f returns nil and
-// rolling back otherwise.
+// rolling back otherwise. A transaction that fails with a transient error
+// (a connection lost, PostgreSQL restarted) before its COMMIT was sent is
+// run again on a new connection, up to maxTxAttempts times: the server
+// rolled it back, so nothing of it is applied twice. A COMMIT that may
+// have reached the server is returned as an error, its outcome unknown
+// (Save is idempotent: the game saves the same batch again).
 func (db *DB) inTx(ctx context.Context, f func(Tx) error) error {
+	var err error
+	for range maxTxAttempts {
+		var committing bool
+		committing, err = db.tryTx(ctx, f)
+		if err == nil || !db.b.Retryable(err, committing) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("%d attempts: %w", maxTxAttempts, err)
+}
+
+// tryTx is one attempt of inTx; committing reports a failed COMMIT.
+func (db *DB) tryTx(ctx context.Context, f func(Tx) error) (committing bool, err error) {
 	stx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	tx := Tx{stx, db.b}
 	if err = db.b.BeginWrite(ctx, stx); err == nil {
@@ -352,12 +379,15 @@ func (db *DB) inTx(ctx context.Context, f func(Tx) error) error {
 		err = fmt.Errorf("begin write: %w", err)
 	}
 	if err != nil {
-		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
-			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) && !db.b.Retryable(rerr, false) {
+			return false, errors.Join(err, fmt.Errorf("rollback: %w", rerr))
 		}
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return true, fmt.Errorf("commit: %w", err)
+	}
+	return false, nil
 }
 
 // timeToDB converts t to the stored form, Unix microseconds; the zero

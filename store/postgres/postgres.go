@@ -16,11 +16,14 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,6 +179,31 @@ func sqlState(err error) string {
 		return pe.Code
 	}
 	return ""
+}
+
+// Retryable implements store.Backend. Before COMMIT: a connection that
+// failed or was terminated (SQLSTATE class 08, 57P01-57P03: administrator
+// or crash shutdown, server starting), a serialisation failure or deadlock
+// (40001, 40P01), or a network error; the server rolls the transaction
+// back. At COMMIT: only an error pgx marks safe to retry (the COMMIT was
+// never sent, as on a connection already found closed).
+func (*backend) Retryable(err error, commit bool) bool {
+	if err == nil {
+		return false
+	}
+	if commit {
+		return pgconn.SafeToRetry(err)
+	}
+	switch code := sqlState(err); {
+	case strings.HasPrefix(code, "08"), code == "57P01", code == "57P02", code == "57P03",
+		code == "40001", code == "40P01":
+		return true
+	case code != "":
+		return false
+	}
+	var ne net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.As(err, &ne) || pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
 }
 
 // BeginWrite implements store.Backend: it waits for the transaction

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/coserver/coserver/store/storetest"
@@ -45,3 +46,6 @@ func TestRebind(t *testing.T) {
 		}
 	}
 }
+
+// contains is strings.Contains, for the tests.
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

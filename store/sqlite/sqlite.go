@@ -200,6 +200,10 @@ func (*backend) Rebind(query string) string { return query }
 // setting) has already taken the write lock.
 func (*backend) BeginWrite(context.Context, *sql.Tx) error { return nil }
 
+// Retryable implements store.Backend: SQLite has no connection to lose,
+// and a busy database is waited for (BusyTimeout), not retried.
+func (*backend) Retryable(error, bool) bool { return false }
+
 // Close implements store.Backend.
 func (*backend) Close() error { return nil }
 
