@@ -97,6 +97,9 @@ type Backend interface {
 	// lost connection or a like failure, so that running it again on a
 	// new connection may succeed and applies nothing twice.
 	Retryable(err error, commit bool) bool
+	// SyncSequences moves the generated-id sequences past the ids of
+	// rows inserted with explicit ids (after Copy).
+	SyncSequences(ctx context.Context, tx *sql.Tx) error
 	// Lock takes the process-wide lock called name without waiting (see
 	// DB.Lock).
 	Lock(ctx context.Context, name string) (*Lock, error)

@@ -213,6 +213,18 @@ func (b *backend) BeginWrite(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+// SyncSequences implements store.Backend: accounts.id is the one
+// generated id (an identity column); its sequence continues after the
+// largest id.
+func (*backend) SyncSequences(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('accounts', 'id'),
+		COALESCE((SELECT MAX(id) FROM accounts), 0) + 1, false)`)
+	if err != nil {
+		return fmt.Errorf("sequence of accounts.id: %w", err)
+	}
+	return nil
+}
+
 // Backup implements store.Backend: PostgreSQL's own tools (pg_dump,
 // base backups) do it better.
 func (*backend) Backup(context.Context, *sql.DB, string) error {

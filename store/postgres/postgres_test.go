@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 	"github.com/coserver/coserver/store/storetest"
 )
 
@@ -49,3 +51,25 @@ func TestRebind(t *testing.T) {
 
 // contains is strings.Contains, for the tests.
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestMigrationsMirrorSQLite: every SQLite migration has its PostgreSQL
+// form under the same file name, so both backends reach the same schema
+// version.
+func TestMigrationsMirrorSQLite(t *testing.T) {
+	pg, err := store.LoadMigrations(Migrations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lite, err := store.LoadMigrations(sqlite.Migrations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg) != len(lite) {
+		t.Fatalf("%d PostgreSQL migrations, %d SQLite ones: add store/postgres/migrations/%s", len(pg), len(lite), lite[len(lite)-1].Name)
+	}
+	for i := range pg {
+		if pg[i].Name != lite[i].Name {
+			t.Errorf("migration %d: %s (PostgreSQL) vs %s (SQLite)", i+1, pg[i].Name, lite[i].Name)
+		}
+	}
+}

@@ -204,6 +204,10 @@ func (*backend) BeginWrite(context.Context, *sql.Tx) error { return nil }
 // and a busy database is waited for (BusyTimeout), not retried.
 func (*backend) Retryable(error, bool) bool { return false }
 
+// SyncSequences implements store.Backend: SQLite moves an AUTOINCREMENT
+// sequence past an explicit id by itself.
+func (*backend) SyncSequences(context.Context, *sql.Tx) error { return nil }
+
 // Close implements store.Backend.
 func (*backend) Close() error { return nil }
 

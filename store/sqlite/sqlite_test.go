@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -189,5 +190,29 @@ func TestLowerIsNamesKey(t *testing.T) {
 		if got != names.Key(name) {
 			t.Errorf("lower(%q) = %q, names.Key gives %q", name, got, names.Key(name))
 		}
+	}
+}
+
+// TestTablesListsEveryTable: store.Copy copies store.Tables; a table a
+// migration adds must be listed there too.
+func TestTablesListsEveryTable(t *testing.T) {
+	db, _ := openTest(t)
+	rows, err := db.Query(context.Background(), `SELECT name FROM sqlite_master WHERE type = 'table'
+		AND name NOT IN ('schema_migrations', 'sqlite_sequence') ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, n)
+	}
+	want := slices.Sorted(slices.Values(store.Tables()))
+	if !slices.Equal(got, want) {
+		t.Errorf("tables %v, store.Tables() %v", got, want)
 	}
 }
