@@ -90,6 +90,9 @@ func Open(ctx context.Context, dsn string) (*store.DB, error) {
 		cfg.ConnectTimeout = ConnectTimeout
 	}
 	b := &backend{name: fmt.Sprintf("postgres %s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)}
+	if sp := cfg.RuntimeParams["search_path"]; sp != "" {
+		b.name += " (schema " + sp + ")"
+	}
 	open := func(n int) *sql.DB {
 		db := stdlib.OpenDB(*cfg)
 		db.SetMaxOpenConns(n)
