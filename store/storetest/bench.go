@@ -3,7 +3,9 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"testing"
+	"time"
 )
 
 // saveBatch is the number of characters BenchmarkSaveCharacters saves per
@@ -58,5 +60,45 @@ func (s *suite) benchSaveCharacters(b *testing.B) {
 		if err := db.SaveCharacters(ctx, cs...); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// benchLogin makes the store calls of one login through the account and
+// game servers (split tokens): the account read, the token issued and the
+// login recorded, the token consumed, the character and its items loaded.
+// Its inverse is logins/s on one connection's worth of round trips.
+func (s *suite) benchLogin(b *testing.B) {
+	db, _ := s.openTest(b)
+	ctx := context.Background()
+	const accounts = 100
+	cs := bulkCharacters(b, db, "Login", accounts)
+	ip := netip.MustParseAddr("127.0.0.1")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		c := cs[i%accounts]
+		a, err := db.AccountByName(ctx, c.Name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		now := time.Now()
+		tok := uint64(i) + 1
+		if err := db.IssueToken(ctx, tok, a.ID, ip, now.Add(time.Minute)); err != nil {
+			b.Fatal(err)
+		}
+		if err := db.RecordLogin(ctx, a.ID, now); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ConsumeToken(ctx, tok, ip, now); err != nil {
+			b.Fatal(err)
+		}
+		ch, err := db.CharacterByAccount(ctx, a.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ItemsOf(ctx, ch.ID); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

@@ -81,6 +81,7 @@ func Bench(b *testing.B, o Opener) {
 	s := &suite{o}
 	b.Run("CreateAccount", s.benchCreateAccount)
 	b.Run("AccountByName", s.benchAccountByName)
+	b.Run("Login", s.benchLogin)
 	b.Run("SaveCharacters", s.benchSaveCharacters)
 	b.Run("Transfer", s.benchTransfer)
 	b.Run("TransferFullInventories", s.benchTransferFullInventories)
