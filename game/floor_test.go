@@ -13,6 +13,7 @@ import (
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -38,7 +39,7 @@ func (c *testClock) advance(d time.Duration) {
 // test moves.
 func floorServer(t testing.TB, path string) (*Server, *store.DB, *testClock, func()) {
 	t.Helper()
-	db, err := store.Open(t.Context(), path)
+	db, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
