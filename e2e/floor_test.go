@@ -1,12 +1,13 @@
 package e2e
 
 import (
-	"database/sql"
 	"testing"
 
 	"github.com/coserver/coserver/client"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/backend"
 )
 
 // Default pack facts the floor test uses.
@@ -135,31 +136,35 @@ func TestKill9WithFloorItems(t *testing.T) {
 	if err := c.DropItem(dropped, pos.X, pos.Y); err != nil {
 		t.Fatal(err)
 	}
-	reader, err := sql.Open("sqlite", db)
+	reader, err := backend.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer reader.Close()
-	// rows returns the live item rows: id → owner kind.
-	rows := func() map[uint32]int {
-		out := map[uint32]int{}
-		rs, err := reader.Query(`SELECT id, owner_kind FROM items WHERE deleted = 0`)
+	// rows returns the live items of the character and on the floor:
+	// uid → owner kind.
+	rows := func() map[uint32]store.OwnerKind {
+		ch, err := reader.CharacterByName(t.Context(), cfg.Character)
 		if err != nil {
 			return nil
 		}
-		defer rs.Close()
-		for rs.Next() {
-			var id uint32
-			var kind int
-			if rs.Scan(&id, &kind) == nil {
-				out[id] = kind
+		carried, err1 := reader.ItemsOf(t.Context(), ch.ID)
+		floor, err2 := reader.FloorItems(t.Context())
+		if err1 != nil || err2 != nil {
+			return nil
+		}
+		out := map[uint32]store.OwnerKind{}
+		for _, it := range append(carried, floor...) {
+			if _, dup := out[it.ID]; dup {
+				t.Errorf("item %d stored twice", it.ID)
 			}
+			out[it.ID] = it.Owner
 		}
 		return out
 	}
 	eventually(t, "the periodic save of the drop", func() bool {
 		r := rows()
-		return len(r) == 2 && r[dropped] == 2 && r[kept] == 1
+		return len(r) == 2 && r[dropped] == store.OwnerFloor && r[kept] == store.OwnerCharacter
 	})
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -167,7 +172,7 @@ func TestKill9WithFloorItems(t *testing.T) {
 	_ = child.Wait()
 
 	s := startServer(t, db, "")
-	if r := rows(); len(r) != 1 || r[kept] != 1 {
+	if r := rows(); len(r) != 1 || r[kept] != store.OwnerCharacter {
 		t.Fatalf("after the restart the live rows are %v; want only the kept potion %d, carried", r, kept)
 	}
 	cfg.AccountAddr = s.accountAddr()
