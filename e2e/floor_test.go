@@ -185,3 +185,54 @@ func TestKill9WithFloorItems(t *testing.T) {
 		t.Errorf("the floor after the restart shows %+v", fl)
 	}
 }
+
+// TestPickRaceClients: two real clients standing on one tile send a pick-up
+// of the same money pile at once, round after round: exactly one of them is
+// paid each time, and the silver of both plus what lies on the floor never
+// changes.
+func TestPickRaceClients(t *testing.T) {
+	clk := newTestClock()
+	srv := startServerClock(t, newDB(t), "", nil, clk)
+	cs := loginAll(t, []client.Config{srv.clientConfig("racea", 0), srv.clientConfig("raceb", 1)})
+	a, b := cs[0], cs[1]
+	total := a.Silver() + b.Silver()
+	const rounds, amount = 8, 10
+	for i := range rounds {
+		pos := a.Position()
+		if err := a.DropMoney(amount, pos.X, pos.Y); err != nil {
+			t.Fatal(err)
+		}
+		var pile client.Entity
+		eventually(t, "the pile on both screens", func() bool {
+			for _, e := range b.FloorItems() {
+				if _, onA := a.Entity(e.ID); onA && e.X == pos.X && e.Y == pos.Y {
+					pile = e
+					return true
+				}
+			}
+			return false
+		})
+		clk.Advance(game.OwnerWindow) // anyone may take it now
+		done := make(chan error, 2)
+		for _, c := range cs {
+			go func() { done <- c.PickUp(pile.ID) }()
+		}
+		for range cs {
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		}
+		eventually(t, "the pile gone from both screens", func() bool {
+			_, onA := a.Entity(pile.ID)
+			_, onB := b.Entity(pile.ID)
+			return !onA && !onB
+		})
+		settle(t, a, 0)
+		settle(t, a, 4)
+		settle(t, b, 0)
+		settle(t, b, 4)
+		if got := a.Silver() + b.Silver(); got != total {
+			t.Fatalf("round %d: %d silver between them, want %d (paid twice or not at all)", i, got, total)
+		}
+	}
+}
