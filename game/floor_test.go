@@ -2,6 +2,7 @@ package game
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -255,6 +256,16 @@ func TestFloorRefusals(t *testing.T) {
 	check("drop", "equipped")
 	_ = item(t, a, msg.Item{ID: potion, Data: msg.DropXY(x+DropRange+1, y), Action: msg.ItemOpDrop})
 	check("drop", "far")
+	// An item type the content marks as not droppable.
+	tab := s.world.table.Load()
+	nodrop := &itemTable{types: maps.Clone(tab.types), shops: tab.shops}
+	pt := nodrop.types[potionType]
+	pt.Monopoly |= content.MonopolyNoDrop
+	nodrop.types[potionType] = pt
+	s.world.table.Store(nodrop)
+	_ = item(t, a, msg.Item{ID: potion, Data: msg.DropXY(x, y), Action: msg.ItemOpDrop})
+	check("drop", "no_drop")
+	s.world.table.Store(tab)
 	_ = item(t, a, msg.Item{ID: 10_001, Data: msg.DropXY(x, y), Action: msg.ItemOpDropMoney})
 	check("drop_money", "money")
 	_ = item(t, a, msg.Item{ID: 0, Data: msg.DropXY(x, y), Action: msg.ItemOpDropMoney})
