@@ -225,8 +225,11 @@ func (m *Map) dropItem(p *Player, uid, data uint32, now time.Time) {
 	case it == nil:
 		m.refuse("drop", "not_owned")
 		return
-	case it.Position != store.PosInventory:
+	case it.Position >= store.PosHelmet && it.Position <= store.PosGarment:
 		m.refuse("drop", "equipped")
+		return
+	case it.Position != store.PosInventory:
+		m.refuse("drop", "not_in_inventory")
 		return
 	}
 	if tab := m.world.table.Load(); tab != nil &&
