@@ -311,8 +311,8 @@ func (m *Map) dropLoot(owner uint32, x, y uint16, l loot, now time.Time) bool {
 		if tab != nil {
 			typ, ok = tab.types[l.Type]
 		}
-		if !ok || l.UID < store.FirstItemID || l.UID > store.LastItemID {
-			m.world.log.Error("loot of an unknown item type or a bad uid", "type", l.Type, "uid", l.UID)
+		if _, dup := m.ground.byID[l.UID]; dup || !ok || l.UID < store.FirstItemID || l.UID > store.LastItemID {
+			m.world.log.Error("loot of an unknown item type, or a bad or used uid", "type", l.Type, "uid", l.UID)
 			return false
 		}
 	}
