@@ -172,7 +172,7 @@ rest_secs = 10
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = p.Check(newOpenWorld(1010, 1002, 1000, 1011, 1015))
+	err = p.Check(withPassage(newOpenWorld(1010, 1002, 1000, 1011, 1015), 1015, 3))
 	wantProblems(t, err,
 		"spawns.toml:1: spawn: area (1020, 90)–(1029, 91) of map 1010 has 8 walkable tiles, fewer than count 10",
 		"spawns.toml:11: spawn: map 4444 does not exist")
