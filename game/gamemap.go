@@ -52,6 +52,7 @@ type Map struct {
 	spawn     msg.Player
 	action    msg.Action
 	step      msg.Walk
+	mobs      mobs // monsters, fights and ghosts (game/monster.go, game/fight.go)
 }
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
@@ -68,6 +69,7 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 		npcs:     make(map[uint32]*NPC),
 		things:   newGrid[thing](floor.Width(), floor.Height()),
 		talking:  make(map[*Player]struct{}),
+		mobs:     newMobs(info.ID),
 	}
 }
 
@@ -139,6 +141,7 @@ func (m *Map) stop() {
 // tick runs the map's timers. Map goroutine only.
 func (m *Map) tick(now time.Time) {
 	m.expireDialogs(now)
+	m.tickMonsters(now)
 }
 
 // do runs f on the map's goroutine. It blocks only while the map's queue is

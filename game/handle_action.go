@@ -21,7 +21,11 @@ func (s *session) handleAction(p []byte) error {
 		s.sendItems()
 		s.conn.Send(&a)
 		return nil
-	case msg.ActionSendAssociates, msg.ActionSendProficiencies, msg.ActionSendSpells,
+	case msg.ActionSendSpells:
+		s.sendSpells()
+		s.conn.Send(&a)
+		return nil
+	case msg.ActionSendAssociates, msg.ActionSendProficiencies,
 		msg.ActionConfirmGuild, msg.ActionLoginComplete, msg.ActionSetPKMode:
 		// Login steps with nothing to send yet (no items, friends, skills or
 		// guild), and the PK mode: acknowledge by echoing, as CoEmu does.
@@ -55,6 +59,12 @@ func (s *session) handleAction(p []byte) error {
 	case msg.ActionPortal:
 		x, y := msg.UnpackXY(a.Data1)
 		m.do(func(m *Map) { m.takePortal(pl, x, y) })
+	case msg.ActionRevive:
+		t := s.srv.now()
+		m.do(func(m *Map) { m.revive(pl, t) })
+	case msg.ActionGhost:
+		t := s.srv.now()
+		m.do(func(m *Map) { m.ghost(pl, t) })
 	default:
 		s.conn.Log.Debug("unhandled MsgAction subtype", "subtype", a.Subtype)
 	}

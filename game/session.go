@@ -26,6 +26,8 @@ type session struct {
 	npc      msg.Npc
 	dialog   msg.TaskDialog
 	item     msg.Item
+	interact msg.Interact
+	allot    msg.Allot
 
 	chat chatGate // chat cooldowns
 

@@ -27,6 +27,7 @@ type World struct {
 	online  atomic.Int64                   // players placed on a map
 	lib     atomic.Pointer[script.Library] // the NPC scripts of the content installed last
 	table   atomic.Pointer[itemTable]      // item types and shops of the content installed last
+	rules   atomic.Pointer[combatRules]    // monster types, levels and magic of the content installed last
 	saver   *saver                         // numbers changes and queues them for the next save
 
 	mu       sync.Mutex
@@ -166,6 +167,11 @@ type metrics struct {
 	dialogs     *prometheus.CounterVec
 	items       *prometheus.CounterVec
 	itemRefused *prometheus.CounterVec
+	// combat (game/fight.go)
+	fightRefused *prometheus.CounterVec
+	kills        *prometheus.CounterVec
+	loot         *prometheus.CounterVec
+	levelUps     prometheus.Counter
 
 	itemSaveDropped prometheus.Counter
 }
@@ -201,8 +207,17 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 			[]string{"op", "reason"}),
 		itemSaveDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_item_saves_dropped_total",
 			Help: "Batches of item changes the store refused as invalid and the game dropped (a bug)."}),
+		fightRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_fight_refused_total",
+			Help: "Attacks, casts, revives and allotments refused, by operation and reason (see game/fight.go)."},
+			[]string{"op", "reason"}),
+		kills: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_kills_total",
+			Help: "Deaths, by who died (monster, player)."}, []string{"victim"}),
+		loot: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_loot_total",
+			Help: "Drops rolled at monster deaths, by kind (money, item)."}, []string{"kind"}),
+		levelUps: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_level_ups_total",
+			Help: "Level-ups."}),
 	}
-	for _, c := range []prometheus.Collector{m.items, m.itemRefused, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
+	for _, c := range []prometheus.Collector{m.fightRefused, m.kills, m.loot, m.levelUps, m.items, m.itemRefused, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
 		m.portals, m.npcClicks, m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)
