@@ -166,12 +166,12 @@ func (m *Map) attack(p *Player, target uint32, shoot bool, now time.Time) {
 	if shoot {
 		op = "shoot"
 	}
-	if reason := m.checkAttack(p, target, shoot); reason != "" {
-		m.refuseFight(op, reason)
-		return
-	}
 	if now.Before(p.fight.nextAttack) {
 		m.refuseFight(op, "too_fast")
+		return
+	}
+	if reason := m.checkAttack(p, target, shoot); reason != "" {
+		m.refuseFight(op, reason)
 		return
 	}
 	p.fight.target, p.fight.shoot = target, shoot

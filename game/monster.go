@@ -77,8 +77,7 @@ type mobs struct {
 	awake    []*Monster // monsters whose AI runs; the others cost nothing
 	corpses  []*Monster // dead monsters still shown, oldest first
 	spawners []*spawner
-	nextID   uint32   // next never-used id, from MonsterIDMin
-	freeIDs  []uint32 // ids of monsters gone, for reuse
+	freeIDs  []uint32 // ids of this map's monsters gone, for reuse
 	fighters map[*Player]struct{}
 	ghosts   map[*Player]struct{} // dead players, for the ghost timers
 	rng      *rand.Rand
@@ -86,22 +85,25 @@ type mobs struct {
 }
 
 func newMobs(mapID uint32) mobs {
-	return mobs{all: map[uint32]*Monster{}, nextID: MonsterIDMin, fighters: map[*Player]struct{}{},
+	return mobs{all: map[uint32]*Monster{}, fighters: map[*Player]struct{}{},
 		ghosts: map[*Player]struct{}{}, rng: rand.New(rand.NewPCG(uint64(mapID), uint64(time.Now().UnixNano())))}
 }
 
-// newMonsterID returns an unused monster id, or 0 when the range is full.
-func (mb *mobs) newMonsterID() uint32 {
-	if n := len(mb.freeIDs); n > 0 {
-		id := mb.freeIDs[n-1]
-		mb.freeIDs = mb.freeIDs[:n-1]
+// newMonsterID returns an unused monster id, or 0 when the range is full:
+// one the map freed, else a new one from the world's counter, so that ids
+// are unique across maps (a client naming a monster of another map names
+// nothing here).
+func (m *Map) newMonsterID() uint32 {
+	if n := len(m.mobs.freeIDs); n > 0 {
+		id := m.mobs.freeIDs[n-1]
+		m.mobs.freeIDs = m.mobs.freeIDs[:n-1]
 		return id
 	}
-	if mb.nextID > MonsterIDMax {
+	id := MonsterIDMin + uint32(m.world.monsterIDs.Add(1)) - 1
+	if id > MonsterIDMax {
 		return 0
 	}
-	mb.nextID++
-	return mb.nextID - 1
+	return id
 }
 
 // setMonsters replaces the map's monsters with those of spawns (types from
@@ -111,9 +113,11 @@ func (m *Map) setMonsters(spawns []content.Spawn, types map[uint32]*content.Mons
 	for _, mo := range m.mobs.all {
 		m.removeThing(mo)
 	}
+	for id := range m.mobs.all {
+		m.mobs.freeIDs = append(m.mobs.freeIDs, id)
+	}
 	clear(m.mobs.all)
-	m.mobs.awake, m.mobs.corpses, m.mobs.freeIDs = m.mobs.awake[:0], m.mobs.corpses[:0], nil
-	m.mobs.nextID = MonsterIDMin
+	m.mobs.awake, m.mobs.corpses = m.mobs.awake[:0], m.mobs.corpses[:0]
 	m.mobs.spawners = m.mobs.spawners[:0]
 	for _, sp := range spawns {
 		if sp.Map != m.id || types[sp.Monster] == nil {
@@ -135,7 +139,7 @@ func (m *Map) spawnMonster(s *spawner, announce bool) bool {
 	if !ok {
 		return false
 	}
-	id := m.mobs.newMonsterID()
+	id := m.newMonsterID()
 	if id == 0 {
 		return false
 	}

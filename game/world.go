@@ -28,7 +28,9 @@ type World struct {
 	lib     atomic.Pointer[script.Library] // the NPC scripts of the content installed last
 	table   atomic.Pointer[itemTable]      // item types and shops of the content installed last
 	rules   atomic.Pointer[combatRules]    // monster types, levels and magic of the content installed last
-	saver   *saver                         // numbers changes and queues them for the next save
+	// monsterIDs counts the monster ids handed out (game/monster.go).
+	monsterIDs atomic.Uint32
+	saver      *saver // numbers changes and queues them for the next save
 
 	mu       sync.Mutex
 	byName   map[string]*session // lower-cased character name
