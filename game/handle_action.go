@@ -80,6 +80,12 @@ func (s *session) place() error {
 	}
 	pl := s.player
 	m, x, y := s.srv.world.home(pl.ch.MapID, pl.ch.X, pl.ch.Y)
+	if pl.ch.HP == 0 {
+		// Saved dead (logged out as a ghost): back alive at the revive
+		// point (docs/COMBAT.md).
+		pl.ch.HP = maxHP(&pl.ch)
+		m, x, y = s.srv.world.revivePoint(m.id)
+	}
 	pl.at.Store(m) // commands the session sends next queue behind the placement
 	s.placed = true
 	s.state = stateWorld
