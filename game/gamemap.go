@@ -96,8 +96,8 @@ func (m *Map) run(ctx context.Context) {
 		select {
 		case f := <-m.cmds:
 			f(m)
-		case now := <-tick:
-			m.tick(now)
+		case <-tick:
+			m.tick(m.world.clock())
 		case <-ctx.Done():
 			m.stop()
 			return

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -238,6 +239,15 @@ func (w *World) home(mapID uint32, x, y uint16) (*Map, uint16, uint16) {
 		return m, fallbackX, fallbackY
 	}
 	return w.maps[StartMap], StartX, StartY
+}
+
+// clock returns the time of the game rules (Config.Now): what the maps'
+// ticks see, so that timers set by handlers and by ticks agree.
+func (w *World) clock() time.Time {
+	if w.cfg.Now != nil {
+		return w.cfg.Now()
+	}
+	return time.Now()
 }
 
 // scripts returns the NPC scripts maps run dialogs with.

@@ -1,0 +1,140 @@
+package e2e
+
+import (
+	"testing"
+	"time"
+
+	"github.com/coserver/coserver/client"
+	"github.com/coserver/coserver/game"
+	"github.com/coserver/coserver/msg"
+)
+
+// Where the default pack's monsters live on Birth Village
+// (content/default/spawns.toml): Hoppers (passive) and Briarlings (active).
+const (
+	birthVillage       = 1010
+	hopperX, hopperY   = 105, 110
+	briarX, briarY     = 145, 110
+	fastClockStep      = 100 * time.Millisecond
+	fastClockRealPause = 4 * time.Millisecond
+)
+
+// fastClock moves clk forward fastClockStep every fastClockRealPause until
+// the test ends: the game's timers (attack speeds, AI, the revive wait) run
+// about 25 times faster than real time.
+func fastClock(t *testing.T, clk *testClock) {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tk := time.NewTicker(fastClockRealPause)
+		defer tk.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tk.C:
+				clk.Advance(fastClockStep)
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-done })
+}
+
+// jumpTo takes c to (x, y) of its map in jumps the server accepts.
+func jumpTo(t *testing.T, c *client.Client, x, y uint16) {
+	t.Helper()
+	for range 20 {
+		p := c.Position()
+		if client.Distance(p.X, p.Y, x, y) <= 1 {
+			return
+		}
+		step := func(from, to uint16) uint16 {
+			d := max(min(int(to)-int(from), game.JumpRange-2), -(game.JumpRange - 2))
+			return uint16(int(from) + d)
+		}
+		nx, ny := step(p.X, x), step(p.Y, y)
+		if err := c.Jump(nx, ny); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the jump lands", func() bool { return c.Pending() == 0 })
+	}
+	t.Fatalf("did not reach (%d, %d): at %+v", x, y, c.Position())
+}
+
+// TestHuntLevelUpDieRevive: a Taoist walks out of the village, kills
+// monsters with its spell, gains experience and a level; another player in
+// view sees the fight; the Taoist then dies to the active monsters, waits
+// and revives at the village's revive point.
+func TestHuntLevelUpDieRevive(t *testing.T) {
+	clk := newTestClock()
+	srv := startServerClock(t, newDB(t), "", nil, clk)
+	fastClock(t, clk)
+	hunter := login(t, srv.clientConfig("hunt", 3)) // class 100: a Taoist
+	watcher := login(t, srv.clientConfig("huntw", 0))
+	wrec := record(watcher)
+
+	eventually(t, "the skills at login", func() bool { return len(hunter.Fight().Skills) == 2 })
+	var bolt uint16
+	for _, s := range hunter.Fight().Skills {
+		if s.Magic == 1000 {
+			bolt = s.Magic
+		}
+	}
+	if bolt == 0 {
+		t.Fatalf("skills %+v", hunter.Fight().Skills)
+	}
+	jumpTo(t, watcher, hopperX-8, hopperY)
+	jumpTo(t, hunter, hopperX-6, hopperY)
+
+	// Hunt until the first level-up.
+	start := hunter.Fight()
+	deadline := time.Now().Add(3 * waitTimeout)
+	for hunter.Fight().Level == start.Level {
+		if time.Now().After(deadline) {
+			t.Fatalf("no level-up: %+v", hunter.Fight())
+		}
+		mon, ok := hunter.NearestMonster()
+		if !ok {
+			t.Fatal("no monster in view")
+		}
+		cast := clk.Now()
+		if err := hunter.Cast(bolt, 0, mon.ID); err != nil {
+			t.Fatal(err)
+		}
+		// The spell's delay (1 s), in the game's time.
+		eventually(t, "the spell's delay", func() bool { return clk.Now().Sub(cast) > time.Second })
+	}
+	f := hunter.Fight()
+	if f.Kills == 0 || f.LevelUps == 0 || f.AttributePoints != 3 {
+		t.Fatalf("after the hunt: %+v", f)
+	}
+	wrec.waitCount(t, "the watcher sees the spells", 1, func(ev client.Event) bool {
+		e, ok := ev.Packet.(*msg.MagicEffect)
+		return ok && e.Caster == hunter.ID()
+	})
+	wrec.waitCount(t, "the watcher sees a kill", 1, func(ev client.Event) bool {
+		it, ok := ev.Packet.(*msg.Interact)
+		return ok && it.Action == msg.InteractKill && it.Sender == hunter.ID()
+	})
+	wrec.waitCount(t, "the watcher sees the level-up", 1, func(ev client.Event) bool {
+		a, ok := ev.Packet.(*msg.Action)
+		return ok && a.Subtype == msg.ActionLevelUp && a.ID == hunter.ID()
+	})
+
+	// Among the Briarlings, which attack on sight, until dead.
+	jumpTo(t, hunter, briarX, briarY)
+	eventually(t, "killed by the monsters", func() bool { return hunter.Fight().Dead })
+	died := clk.Now() // the death was at or before this
+	eventually(t, "the revive wait", func() bool { return clk.Now().Sub(died) > game.ReviveWait })
+	if err := hunter.Revive(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "revived at the revive point", func() bool {
+		p := hunter.Position()
+		return !hunter.Fight().Dead && p.Map == birthVillage && p.X == game.StartX && p.Y == game.StartY
+	})
+	if f := hunter.Fight(); f.HP == 0 {
+		t.Fatalf("revived with %+v", f)
+	}
+}
