@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"io"
 	"testing"
 	"time"
 
+	"github.com/coserver/coserver/bots"
 	"github.com/coserver/coserver/client"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/msg"
@@ -136,5 +138,24 @@ func TestHuntLevelUpDieRevive(t *testing.T) {
 	})
 	if f := hunter.Fight(); f.HP == 0 {
 		t.Fatalf("revived with %+v", f)
+	}
+}
+
+// TestBotsHunt runs a few hunting bots: they walk out to the monsters and
+// fight, and the server answers their attacks.
+func TestBotsHunt(t *testing.T) {
+	srv := startServer(t, newDB(t), "")
+	cfg := botConfig(srv, "hunter", 4, 6*time.Second)
+	cfg.Behaviour = bots.BehaviourHunt
+	rep, err := bots.Run(t.Context(), cfg, io.Discard)
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, rep)
+	}
+	t.Logf("report:\n%s", rep)
+	if rep.Logins != 4 || rep.Disconnects != 0 || len(rep.Errors) != 0 {
+		t.Errorf("logins %d, disconnects %d, errors %v", rep.Logins, rep.Disconnects, rep.Errors)
+	}
+	if rep.Hunt.Attacks == 0 || rep.AttackRTT.Count == 0 {
+		t.Errorf("hunt %+v, attack RTT %+v", rep.Hunt, rep.AttackRTT)
 	}
 }
