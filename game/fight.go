@@ -314,9 +314,10 @@ func (m *Map) hit(p *Player, now time.Time) {
 // showHit sends the result of an attack (MsgInteract with the damage, 0
 // for a miss) to everyone who sees the target.
 func (m *Map) showHit(from, to uint32, x, y uint16, kind msg.InteractType, dmg int) {
-	it := msg.Interact{Timestamp: timestamp(), Sender: from, Target: to, X: x, Y: y, Action: kind,
+	it := &m.mobs.inter
+	*it = msg.Interact{Timestamp: timestamp(), Sender: from, Target: to, X: x, Y: y, Action: kind,
 		Data: uint32(dmg)}
-	m.sendNear(x, y, m.encode(&it))
+	m.sendNear(x, y, m.encode(it))
 }
 
 // hurtMonster takes dmg off mo, dealt by role from (killer is the player
@@ -351,13 +352,15 @@ func (m *Map) hurtMonster(killer *Player, from uint32, mo *Monster, dmg int, now
 // monsterDies shows mo's death (combat.md §2.3: MsgInteract 14, then the
 // dead flags) and leaves its corpse to buryCorpses.
 func (m *Map) monsterDies(mo *Monster, killer uint32, now time.Time) {
-	it := msg.Interact{Timestamp: timestamp(), Sender: killer, Target: mo.id, X: mo.x, Y: mo.y,
+	it := &m.mobs.inter
+	*it = msg.Interact{Timestamp: timestamp(), Sender: killer, Target: mo.id, X: mo.x, Y: mo.y,
 		Action: msg.InteractKill, Data: msg.KillData(0)}
-	m.sendNear(mo.x, mo.y, m.encode(&it))
-	var a msg.UserAttrib
+	m.sendNear(mo.x, mo.y, m.encode(it))
+	a := &m.mobs.attr
+	*a = msg.UserAttrib{}
 	a.ID = mo.id
 	a.Add(msg.AttribStatus, statusDead|statusFrozen)
-	m.sendNear(mo.x, mo.y, m.encode(&a))
+	m.sendNear(mo.x, mo.y, m.encode(a))
 	m.killMonster(mo, now)
 	m.world.metrics.kills.WithLabelValues("monster").Inc()
 }
@@ -397,10 +400,11 @@ func (m *Map) hurtPlayer(v, by *Player, dmg int, now time.Time) {
 		return
 	}
 	v.ch.HP = uint16(max(int(v.ch.HP)-dmg, 0))
-	var a msg.UserAttrib
+	a := &m.mobs.attr
+	*a = msg.UserAttrib{}
 	a.ID = v.id
 	a.Add(msg.AttribHP, uint64(v.ch.HP))
-	m.broadcast(v, m.encode(&a), true)
+	m.broadcast(v, m.encode(a), true)
 	if v.ch.HP == 0 {
 		killer := uint32(0)
 		if by != nil {
@@ -415,9 +419,10 @@ func (m *Map) hurtPlayer(v, by *Player, dmg int, now time.Time) {
 func (m *Map) playerDies(v, by *Player, killer uint32, now time.Time) {
 	v.fight.dead, v.fight.diedAt = true, now
 	m.stopFighting(v)
-	it := msg.Interact{Timestamp: timestamp(), Sender: killer, Target: v.id, X: v.x, Y: v.y,
+	it := &m.mobs.inter
+	*it = msg.Interact{Timestamp: timestamp(), Sender: killer, Target: v.id, X: v.x, Y: v.y,
 		Action: msg.InteractKill, Data: msg.KillData(0)}
-	m.broadcast(v, m.encode(&it), true)
+	m.broadcast(v, m.encode(it), true)
 	m.sendLooks(v, now)
 	m.world.metrics.kills.WithLabelValues("player").Inc()
 	if by == nil {
@@ -427,20 +432,21 @@ func (m *Map) playerDies(v, by *Player, killer uint32, now time.Time) {
 	if innocent {
 		by.ch.PKPoints += PKPerKill
 		m.sendLooks(by, now)
-		sendAttrib(by, msg.AttribPK, uint64(by.ch.PKPoints))
+		m.attrib(by, msg.AttribPK, uint64(by.ch.PKPoints))
 	}
 	loss := v.ch.Exp * PKDeathExpLossPercent / 100
 	v.ch.Exp -= loss
-	sendAttrib(v, msg.AttribExperience, v.ch.Exp)
+	m.attrib(v, msg.AttribExperience, v.ch.Exp)
 }
 
 // sendLooks tells p and its observers p's status flags and mesh.
 func (m *Map) sendLooks(p *Player, now time.Time) {
-	var a msg.UserAttrib
+	a := &m.mobs.attr
+	*a = msg.UserAttrib{}
 	a.ID = p.id
 	a.Add(msg.AttribStatus, p.status(now))
 	a.Add(msg.AttribMesh, uint64(p.mesh()))
-	m.broadcast(p, m.encode(&a), true)
+	m.broadcast(p, m.encode(a), true)
 }
 
 // crime makes p's name blue for BlueNameTime when it attacks an innocent
@@ -471,7 +477,7 @@ func (m *Map) decayPK(now time.Time) {
 	for _, p := range m.players {
 		if p.ch.PKPoints > 0 {
 			p.ch.PKPoints--
-			sendAttrib(p, msg.AttribPK, uint64(p.ch.PKPoints))
+			m.attrib(p, msg.AttribPK, uint64(p.ch.PKPoints))
 			if p.ch.PKPoints == RedNamePK-1 || p.ch.PKPoints == BlackNamePK-1 {
 				m.sendLooks(p, now)
 			}
@@ -507,14 +513,15 @@ func (m *Map) gainExp(p *Player, exp int) {
 	}
 	lvl, rest := combat.LevelUp(int(p.ch.Level), p.ch.Exp, MaxLevel, need)
 	if lvl == int(p.ch.Level) {
-		sendAttrib(p, msg.AttribExperience, p.ch.Exp)
+		m.attrib(p, msg.AttribExperience, p.ch.Exp)
 		return
 	}
 	gained := lvl - int(p.ch.Level)
 	p.ch.Level, p.ch.Exp = uint8(lvl), rest
 	p.ch.AttrPoints += uint16(gained * combat.AttrPointsPerLevel)
 	p.ch.HP, p.ch.MP = maxHP(&p.ch), maxMP(&p.ch)
-	var a msg.UserAttrib
+	a := &m.mobs.attr
+	*a = msg.UserAttrib{}
 	a.ID = p.id
 	a.Add(msg.AttribLevel, uint64(p.ch.Level))
 	a.Add(msg.AttribExperience, p.ch.Exp)
@@ -522,11 +529,12 @@ func (m *Map) gainExp(p *Player, exp int) {
 	a.Add(msg.AttribMaxHP, uint64(p.ch.HP))
 	a.Add(msg.AttribHP, uint64(p.ch.HP))
 	a.Add(msg.AttribMP, uint64(p.ch.MP))
-	p.conn.Send(&a)
-	var lv msg.UserAttrib
+	p.conn.Send(a)
+	lv := &m.mobs.attr
+	*lv = msg.UserAttrib{}
 	lv.ID = p.id
 	lv.Add(msg.AttribLevel, uint64(p.ch.Level))
-	m.broadcast(p, m.encode(&lv), false)
+	m.broadcast(p, m.encode(lv), false)
 	m.action = msg.Action{Timestamp: timestamp(), ID: p.id, Subtype: msg.ActionLevelUp}
 	m.broadcast(p, m.encode(&m.action), true)
 	m.world.metrics.levelUps.Inc()
@@ -566,7 +574,7 @@ func (m *Map) revive(p *Player, now time.Time) {
 	}
 	p.fight.dead = false
 	p.ch.HP = maxHP(&p.ch)
-	sendAttrib(p, msg.AttribHP, uint64(p.ch.HP))
+	m.attrib(p, msg.AttribHP, uint64(p.ch.HP))
 	m.sendLooks(p, now)
 	dest, x, y := m.world.revivePoint(m.id)
 	m.action = msg.Action{Timestamp: timestamp(), ID: p.id, Data2: msg.XY(x, y), Subtype: msg.ActionRevive}
@@ -617,7 +625,8 @@ func (m *Map) allot(p *Player, a msg.Allot) {
 	p.ch.Agility += uint16(a.Agility)
 	p.ch.Vitality += uint16(a.Vitality)
 	p.ch.Spirit += uint16(a.Spirit)
-	var u msg.UserAttrib
+	u := &m.mobs.attr
+	*u = msg.UserAttrib{}
 	u.ID = p.id
 	u.Add(msg.AttribStrength, uint64(p.ch.Strength))
 	u.Add(msg.AttribAgility, uint64(p.ch.Agility))
@@ -626,5 +635,14 @@ func (m *Map) allot(p *Player, a msg.Allot) {
 	u.Add(msg.AttribAttributePts, uint64(p.ch.AttrPoints))
 	u.Add(msg.AttribMaxHP, uint64(maxHP(&p.ch)))
 	u.Add(msg.AttribMaxMP, uint64(maxMP(&p.ch)))
-	p.conn.Send(&u)
+	p.conn.Send(u)
+}
+
+// attrib tells p's client the new value of one attribute, through the
+// map's scratch packet.
+func (m *Map) attrib(p *Player, t msg.AttribType, v uint64) {
+	a := &m.mobs.attr
+	*a = msg.UserAttrib{ID: p.id}
+	a.Add(t, v)
+	p.conn.Send(a)
 }

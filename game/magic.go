@@ -122,11 +122,12 @@ func (m *Map) cast(p *Player, typ uint16, target uint32, now time.Time) {
 	}
 	m.spend(p, mt, now)
 	st := m.statsOf(p)
-	eff := msg.MagicEffect{Caster: p.id, Target: target, Magic: mt.Type, Level: uint16(mt.Level)}
+	eff := &m.mobs.eff
+	*eff = msg.MagicEffect{Caster: p.id, Target: target, Magic: mt.Type, Level: uint16(mt.Level)}
 	if mo := m.mobs.all[target]; mo != nil {
 		dmg := m.spellDamage(p, st, mt, int(mo.typ.Level), int(mo.typ.Defence), int(mo.typ.MagicDefence))
 		eff.Add(mo.id, uint32(dmg))
-		m.sendNear(mo.x, mo.y, m.encode(&eff))
+		m.sendNear(mo.x, mo.y, m.encode(eff))
 		m.hurtMonster(p, p.id, mo, dmg, now)
 		return
 	}
@@ -135,7 +136,7 @@ func (m *Map) cast(p *Player, typ uint16, target uint32, now time.Time) {
 		dmg := m.spellDamage(p, st, mt, int(v.ch.Level), vst.defence, vst.magicDefence)
 		eff.Add(v.id, uint32(dmg))
 		m.crime(p, v, now)
-		m.sendNear(v.x, v.y, m.encode(&eff))
+		m.sendNear(v.x, v.y, m.encode(eff))
 		m.hurtPlayer(v, p, dmg, now)
 	}
 }
@@ -145,7 +146,7 @@ func (m *Map) spend(p *Player, mt content.MagicType, now time.Time) {
 	p.fight.nextCast = now.Add(time.Duration(mt.DelayMS) * time.Millisecond)
 	if mt.UseMP > 0 {
 		p.ch.MP -= mt.UseMP
-		sendAttrib(p, msg.AttribMP, uint64(p.ch.MP))
+		m.attrib(p, msg.AttribMP, uint64(p.ch.MP))
 	}
 }
 
@@ -182,11 +183,13 @@ func (m *Map) castHeal(p *Player, mt content.MagicType, target uint32, now time.
 	m.spend(p, mt, now)
 	amount := combat.Heal(int(mt.Power), int(v.ch.HP), int(maxHP(&v.ch)))
 	v.ch.HP += uint16(amount)
-	eff := msg.MagicEffect{Caster: p.id, Target: v.id, Magic: mt.Type, Level: uint16(mt.Level)}
+	eff := &m.mobs.eff
+	*eff = msg.MagicEffect{Caster: p.id, Target: v.id, Magic: mt.Type, Level: uint16(mt.Level)}
 	eff.Add(v.id, uint32(amount))
-	m.sendNear(v.x, v.y, m.encode(&eff))
-	var a msg.UserAttrib
+	m.sendNear(v.x, v.y, m.encode(eff))
+	a := &m.mobs.attr
+	*a = msg.UserAttrib{}
 	a.ID = v.id
 	a.Add(msg.AttribHP, uint64(v.ch.HP))
-	m.broadcast(v, m.encode(&a), true)
+	m.broadcast(v, m.encode(a), true)
 }

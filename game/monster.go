@@ -82,6 +82,11 @@ type mobs struct {
 	ghosts   map[*Player]struct{} // dead players, for the ghost timers
 	rng      *rand.Rand
 	pkDecay  time.Time // next PK decay pass
+
+	// Scratch packets, encoded at once (a fight allocates nothing).
+	inter msg.Interact
+	attr  msg.UserAttrib
+	eff   msg.MagicEffect
 }
 
 func newMobs(mapID uint32) mobs {
