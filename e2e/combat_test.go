@@ -9,6 +9,7 @@ import (
 	"github.com/coserver/coserver/client"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/store"
 )
 
 // Where the default pack's monsters live on Birth Village
@@ -70,7 +71,8 @@ func jumpTo(t *testing.T, c *client.Client, x, y uint16) {
 // and revives at the village's revive point.
 func TestHuntLevelUpDieRevive(t *testing.T) {
 	clk := newTestClock()
-	srv := startServerClock(t, newDB(t), "", nil, clk)
+	db := newDB(t)
+	srv := startServerClock(t, db, "", nil, clk)
 	fastClock(t, clk)
 	hunter := login(t, srv.clientConfig("hunt", 3)) // class 100: a Taoist
 	watcher := login(t, srv.clientConfig("huntw", 0))
@@ -136,8 +138,27 @@ func TestHuntLevelUpDieRevive(t *testing.T) {
 		p := hunter.Position()
 		return !hunter.Fight().Dead && p.Map == birthVillage && p.X == game.StartX && p.Y == game.StartY
 	})
-	if f := hunter.Fight(); f.HP == 0 {
+	f = hunter.Fight()
+	if f.HP == 0 {
 		t.Fatalf("revived with %+v", f)
+	}
+
+	// Level, experience, attribute points and HP survive a restart.
+	name := hunter.Name()
+	_ = hunter.Close()
+	_ = watcher.Close()
+	srv.stop()
+	st, err := store.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ch, err := st.CharacterByName(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Level != f.Level || ch.Exp != f.Exp || ch.AttrPoints != f.AttributePoints || ch.HP != f.HP {
+		t.Fatalf("saved %+v, the client had %+v", ch, f)
 	}
 }
 

@@ -384,3 +384,39 @@ func TestGuardAttacksMonsters(t *testing.T) {
 		t.Fatal("the guard did not kill the monster in its range")
 	}
 }
+
+func TestPKPointsNamesAndGuards(t *testing.T) {
+	guard := testMonster(900, content.AIGuard)
+	guard.AttackMin, guard.AttackMax, guard.AttackRange, guard.Life = 5, 5, 2, 100000
+	w := fightWorld(t, []content.MonsterType{guard}, []content.Spawn{oneAt(builtinTwinCityID, 900, 330, 300)})
+	m := w.maps[builtinTwinCityID] // a PK map
+	killer, ck := addPlayer(t, m, 300, 300)
+	victim, _ := addPlayer(t, m, 301, 300)
+	strong(m, killer)
+	m.call(func(*Map) { victim.ch.HP = 1 })
+	ck.take()
+	m.call(func(m *Map) { m.attack(killer, victim.id, false, base) })
+	if !victim.fight.dead || killer.ch.PKPoints != PKPerKill {
+		t.Fatalf("victim dead %v, killer PK %d", victim.fight.dead, killer.ch.PKPoints)
+	}
+	if st, ok := attribs(ck.take(), killer.id, msg.AttribStatus); !ok || st&statusBlue == 0 {
+		t.Fatalf("killer's status %x %v: want blue", st, ok)
+	}
+	// Red at 30: the guard attacks the red name, not the innocent.
+	m.call(func(*Map) { killer.ch.PKPoints = RedNamePK; killer.x, killer.y = 329, 300; m.grid.moved(killer) })
+	m.call(func(m *Map) { m.refreshScreen(killer) })
+	hp := killer.ch.HP
+	tick(m, base)
+	if killer.ch.HP >= hp {
+		t.Fatalf("the guard did not attack the red name (HP %d → %d)", hp, killer.ch.HP)
+	}
+	if killer.status(base)&statusRed == 0 {
+		t.Fatal("no red name at 30 PK points")
+	}
+	// PK points decay by one per PKDecayInterval.
+	m.call(func(m *Map) { m.mobs.pkDecay = base })
+	tick(m, base.Add(time.Second))
+	if killer.ch.PKPoints != RedNamePK-1 {
+		t.Fatalf("PK %d after decay", killer.ch.PKPoints)
+	}
+}
