@@ -3,15 +3,15 @@
 // scripts of the NPCs.
 //
 // A pack is a directory (any fs.FS) holding npcs.toml, portals.toml,
-// scripts/*.lua and, optionally, items.toml and shops.toml; docs/CONTENT.md
-// describes every key. The pack under content/default is embedded in the
+// scripts/*.lua and, optionally, items.toml, shops.toml and the combat
+// files (monsters.toml, spawns.toml, levels.toml, magic.toml);
+// docs/CONTENT.md describes every key. The pack under content/default is embedded in the
 // binary and returned by Default. Load validates everything it reads and
 // names the file and line of every problem; Check validates a loaded pack
 // against the maps of a world.
 //
-// Later kinds of content (monsters.toml…) are further files of the same
-// directory, each read by its own loader into its own field of Pack; a pack
-// without them stays valid.
+// Each kind of content is a file of the directory read by its own loader
+// into its own field of Pack; a pack without the optional ones stays valid.
 package content
 
 import (

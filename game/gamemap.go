@@ -74,8 +74,8 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 }
 
 // TickInterval is how often a map with players on it runs its timers
-// (dialogs left unanswered now, monster AI next). A map nobody is on does not
-// tick at all.
+// (dialogs left unanswered, the awake monsters' AI, automatic attacks,
+// corpses and respawns). A map nobody is on does not tick at all.
 const TickInterval = 250 * time.Millisecond
 
 // run executes the map's commands, and ticks while players are on it, until
