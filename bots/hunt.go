@@ -25,6 +25,9 @@ const (
 	// ReattackAfter is how long a bot waits for its attack to end the
 	// monster before asking again (the server keeps attacking on its own).
 	ReattackAfter = 3 * time.Second
+	// AttackGap is the least time between two attack requests: the
+	// server refuses one that comes within its attack interval (1 s).
+	AttackGap = 1100 * time.Millisecond
 	// ReviveAfter is how long a dead bot waits before asking to revive
 	// (the server's wait is 20 s).
 	ReviveAfter = 21 * time.Second
@@ -129,6 +132,9 @@ func (r *runner) actHunt(b *bot, now time.Time) bool {
 	}
 	if mon.ID == st.target && now.Sub(st.attacked) < ReattackAfter {
 		return true // the server keeps attacking
+	}
+	if now.Sub(st.attacked) < AttackGap {
+		return true // a new target: wait out the attack interval
 	}
 	if err := c.Attack(mon.ID); err != nil {
 		r.sendFailed(err)

@@ -36,6 +36,7 @@ type fight struct {
 	// first result (a MsgInteract or MsgMagicEffect from this client)
 	// came back, after rtt and results were updated.
 	sentAt  time.Time
+	sentTo  uint32 // the target of that attack or cast
 	rtt     time.Duration
 	results uint64
 }
@@ -44,8 +45,8 @@ type fight struct {
 // now. Caller holds the session's mu.
 func (w *world) applyCombat(p wire.Packet, now time.Time) {
 	f := &w.fight
-	result := func() {
-		if !f.sentAt.IsZero() {
+	result := func(target uint32) {
+		if !f.sentAt.IsZero() && target == f.sentTo {
 			f.rtt, f.sentAt = now.Sub(f.sentAt), time.Time{}
 			f.results++
 		}
@@ -53,7 +54,7 @@ func (w *world) applyCombat(p wire.Packet, now time.Time) {
 	switch p := p.(type) {
 	case *msg.MagicEffect:
 		if p.Caster == w.user.ID {
-			result()
+			result(p.Target)
 		}
 	case *msg.UserAttrib:
 		if p.ID != w.user.ID {
@@ -77,7 +78,7 @@ func (w *world) applyCombat(p wire.Packet, now time.Time) {
 		}
 	case *msg.Interact:
 		if p.Sender == w.user.ID && (p.Action == msg.InteractAttack || p.Action == msg.InteractShoot) {
-			result()
+			result(p.Target)
 		}
 		if p.Action != msg.InteractKill {
 			return
@@ -129,7 +130,7 @@ type Fight struct {
 	// character seen since login.
 	Kills, LevelUps uint64
 	// Results counts the attacks and casts answered; ResultRTT is the time
-	// from the last one sent to its first result.
+	// from the last one sent to its first result on the same target.
 	Results   uint64
 	ResultRTT time.Duration
 }
@@ -179,7 +180,7 @@ func (c *Client) interact(kind msg.InteractType, target uint32) error {
 	e := c.s.w.screen[target]
 	c.s.mu.Unlock()
 	c.interOut = msg.Interact{Timestamp: timestamp(), Sender: id, Target: target, X: e.X, Y: e.Y, Action: kind}
-	c.sent()
+	c.sent(target)
 	return c.sendLocked(&c.interOut)
 }
 
@@ -197,14 +198,18 @@ func (c *Client) Cast(magic, level uint16, target uint32) error {
 	c.s.mu.Unlock()
 	c.interOut = msg.Interact{Timestamp: timestamp()}
 	c.interOut.EncodeMagic(id, magic, level, target, e.X, e.Y)
-	c.sent()
+	if target == 0 {
+		target = id // a heal on oneself answers for the caster
+	}
+	c.sent(target)
 	return c.sendLocked(&c.interOut)
 }
 
-// sent records when an attack or cast left, for Fight.ResultRTT.
-func (c *Client) sent() {
+// sent records when an attack or cast on target left, for
+// Fight.ResultRTT.
+func (c *Client) sent(target uint32) {
 	c.s.mu.Lock()
-	c.s.w.fight.sentAt = time.Now()
+	c.s.w.fight.sentAt, c.s.w.fight.sentTo = time.Now(), target
 	c.s.mu.Unlock()
 }
 
