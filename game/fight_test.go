@@ -420,3 +420,54 @@ func TestPKPointsNamesAndGuards(t *testing.T) {
 		t.Fatalf("PK %d after decay", killer.ch.PKPoints)
 	}
 }
+
+// TestInteractHandler drives MsgInteract through the handler: a claim to be
+// another role closes the connection, an encoded cast reaches the spell,
+// an unknown type is counted and ignored, MsgAllot goes to the map.
+func TestInteractHandler(t *testing.T) {
+	s, _ := newTestServer(t, newFakeStore(), Config{})
+	w := s.world
+	rules := newCombatRules(&content.Pack{Magic: map[content.MagicKey]content.MagicType{
+		{Type: 1000}: {Type: 1000, Name: "Bolt", Sort: content.MagicAttack, Class: 100, UseMP: 1, Power: 50, Distance: 8},
+	}})
+	w.rules.Store(rules)
+	mt := testMonster(1, content.AIPassive)
+	m := w.maps[StartMap]
+	m.call(func(m *Map) {
+		m.setMonsters([]content.Spawn{oneAt(StartMap, 1, 200, 200)}, map[uint32]*content.MonsterType{1: &mt})
+		freeze(m)
+	})
+	sess := placedSession(t, s, 1_000_050, 203, 200)
+	p := sess.player
+	m.call(func(*Map) { p.ch.Class, p.ch.Level, p.ch.MP, p.ch.Spirit = 100, 1, 10, 10 })
+	mo := monsterAt(t, m, 200, 200)
+	send := func(pkt wire.Packet, handle func([]byte) error) error {
+		var c wire.Codec
+		b, err := c.Encode(nil, pkt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = handle(b)
+		sync_(m)
+		return err
+	}
+	if err := send(&msg.Interact{Sender: p.id + 1, Target: mo.id, Action: msg.InteractAttack}, sess.handleInteract); err == nil {
+		t.Fatal("an attack in another role's name was accepted")
+	}
+	var cast msg.Interact
+	cast.EncodeMagic(p.id, 1000, 0, mo.id, mo.x, mo.y)
+	if err := send(&cast, sess.handleInteract); err != nil {
+		t.Fatal(err)
+	}
+	if mo.hp != 100-45 || p.ch.MP != 9 {
+		t.Fatalf("after the cast: monster HP %d, MP %d", mo.hp, p.ch.MP)
+	}
+	if err := send(&msg.Interact{Sender: p.id, Action: 8}, sess.handleInteract); err != nil ||
+		testutil.ToFloat64(w.metrics.fightRefused.WithLabelValues("other", "unsupported")) != 1 {
+		t.Fatalf("an unsupported type: %v", err)
+	}
+	m.call(func(*Map) { p.ch.AttrPoints = 1 })
+	if err := send(&msg.Allot{Agility: 1}, sess.handleAllot); err != nil || p.ch.Agility != 1 {
+		t.Fatalf("allot: %v, agility %d", err, p.ch.Agility)
+	}
+}
