@@ -35,7 +35,7 @@ func (m *Map) tickMonsters(now time.Time) {
 	m.mobs.awake = m.mobs.awake[:n]
 	m.autoAttacks(now)
 	m.buryCorpses(now)
-	m.tickGhosts(now)
+	m.clearBlueNames(now)
 	m.decayPK(now)
 }
 

@@ -69,15 +69,16 @@ type fighter struct {
 	dead       bool
 	diedAt     time.Time
 	blueUntil  time.Time // name blue (crime) until then
+	blue       bool      // the name is blue: set by crime, cleared by the tick after blueUntil
 }
 
 // status returns the player's status flags.
-func (p *Player) status(now time.Time) uint64 {
+func (p *Player) status() uint64 {
 	var s uint64
 	if p.fight.dead {
 		s |= statusDead
 	}
-	if now.Before(p.fight.blueUntil) {
+	if p.fight.blue {
 		s |= statusBlue
 	}
 	switch {
@@ -423,15 +424,15 @@ func (m *Map) playerDies(v, by *Player, killer uint32, now time.Time) {
 	*it = msg.Interact{Timestamp: timestamp(), Sender: killer, Target: v.id, X: v.x, Y: v.y,
 		Action: msg.InteractKill, Data: msg.KillData(0)}
 	m.broadcast(v, m.encode(it), true)
-	m.sendLooks(v, now)
+	m.sendLooks(v)
 	m.world.metrics.kills.WithLabelValues("player").Inc()
 	if by == nil {
 		return // killed by a monster: no loss (COPS keeps TQ's rule disabled)
 	}
-	innocent := v.ch.PKPoints < RedNamePK && !now.Before(v.fight.blueUntil)
+	innocent := v.ch.PKPoints < RedNamePK && !v.fight.blue
 	if innocent {
 		by.ch.PKPoints += PKPerKill
-		m.sendLooks(by, now)
+		m.sendLooks(by)
 		m.attrib(by, msg.AttribPK, uint64(by.ch.PKPoints))
 	}
 	loss := v.ch.Exp * PKDeathExpLossPercent / 100
@@ -440,11 +441,11 @@ func (m *Map) playerDies(v, by *Player, killer uint32, now time.Time) {
 }
 
 // sendLooks tells p and its observers p's status flags and mesh.
-func (m *Map) sendLooks(p *Player, now time.Time) {
+func (m *Map) sendLooks(p *Player) {
 	a := &m.mobs.attr
 	*a = msg.UserAttrib{}
 	a.ID = p.id
-	a.Add(msg.AttribStatus, p.status(now))
+	a.Add(msg.AttribStatus, p.status())
 	a.Add(msg.AttribMesh, uint64(p.mesh()))
 	m.broadcast(p, m.encode(a), true)
 }
@@ -452,13 +453,13 @@ func (m *Map) sendLooks(p *Player, now time.Time) {
 // crime makes p's name blue for BlueNameTime when it attacks an innocent
 // player (combat.md §5.7).
 func (m *Map) crime(p, v *Player, now time.Time) {
-	if v.ch.PKPoints >= RedNamePK || now.Before(v.fight.blueUntil) {
+	if v.ch.PKPoints >= RedNamePK || v.fight.blue {
 		return
 	}
-	blue := now.Before(p.fight.blueUntil)
 	p.fight.blueUntil = now.Add(BlueNameTime)
-	if !blue {
-		m.sendLooks(p, now)
+	if !p.fight.blue {
+		p.fight.blue = true
+		m.sendLooks(p)
 	}
 }
 
@@ -479,19 +480,19 @@ func (m *Map) decayPK(now time.Time) {
 			p.ch.PKPoints--
 			m.attrib(p, msg.AttribPK, uint64(p.ch.PKPoints))
 			if p.ch.PKPoints == RedNamePK-1 || p.ch.PKPoints == BlackNamePK-1 {
-				m.sendLooks(p, now)
+				m.sendLooks(p)
 			}
 		}
 	}
 }
 
-// tickGhosts clears the blue names whose time is over (checked on the
-// tick, for the players who fight).
-func (m *Map) tickGhosts(now time.Time) {
-	for p := range m.mobs.fighters {
-		if !p.fight.blueUntil.IsZero() && !now.Before(p.fight.blueUntil) {
-			p.fight.blueUntil = time.Time{}
-			m.sendLooks(p, now)
+// clearBlueNames clears the blue names of the map's players whose time is
+// over.
+func (m *Map) clearBlueNames(now time.Time) {
+	for _, p := range m.players {
+		if p.fight.blue && !now.Before(p.fight.blueUntil) {
+			p.fight.blue = false
+			m.sendLooks(p)
 		}
 	}
 }
@@ -575,7 +576,7 @@ func (m *Map) revive(p *Player, now time.Time) {
 	p.fight.dead = false
 	p.ch.HP = maxHP(&p.ch)
 	m.attrib(p, msg.AttribHP, uint64(p.ch.HP))
-	m.sendLooks(p, now)
+	m.sendLooks(p)
 	dest, x, y := m.world.revivePoint(m.id)
 	m.action = msg.Action{Timestamp: timestamp(), ID: p.id, Data2: msg.XY(x, y), Subtype: msg.ActionRevive}
 	p.conn.Send(&m.action)
@@ -602,11 +603,11 @@ var revivePoints = [...]struct {
 
 // ghost answers MsgAction 137 (the client asks to be a ghost): the looks
 // again, to p and its observers.
-func (m *Map) ghost(p *Player, now time.Time) {
+func (m *Map) ghost(p *Player) {
 	if m.players[p.id] != p || !p.fight.dead {
 		return
 	}
-	m.sendLooks(p, now)
+	m.sendLooks(p)
 }
 
 // allot spends attribute points (MsgAllot): refused, counted, when p has

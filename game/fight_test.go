@@ -410,8 +410,13 @@ func TestPKPointsNamesAndGuards(t *testing.T) {
 	if killer.ch.HP >= hp {
 		t.Fatalf("the guard did not attack the red name (HP %d → %d)", hp, killer.ch.HP)
 	}
-	if killer.status(base)&statusRed == 0 {
+	if killer.status()&statusRed == 0 {
 		t.Fatal("no red name at 30 PK points")
+	}
+	// The blue name clears once BlueNameTime has passed.
+	tick(m, base.Add(BlueNameTime))
+	if killer.status()&statusBlue != 0 {
+		t.Fatal("the blue name did not clear")
 	}
 	// PK points decay by one per PKDecayInterval.
 	m.call(func(m *Map) { m.mobs.pkDecay = base })

@@ -63,8 +63,7 @@ func (s *session) handleAction(p []byte) error {
 		t := s.srv.now()
 		m.do(func(m *Map) { m.revive(pl, t) })
 	case msg.ActionGhost:
-		t := s.srv.now()
-		m.do(func(m *Map) { m.ghost(pl, t) })
+		m.do(func(m *Map) { m.ghost(pl) })
 	default:
 		s.conn.Log.Debug("unhandled MsgAction subtype", "subtype", a.Subtype)
 	}

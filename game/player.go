@@ -91,7 +91,7 @@ func (p *Player) spawnInto(sp *msg.Player) {
 	*sp = msg.Player{
 		ID:           p.id,
 		Mesh:         p.mesh(),
-		Status:       p.status(time.Now()),
+		Status:       p.status(),
 		HP:           p.ch.HP,
 		MonsterLevel: uint16(p.ch.Level),
 		X:            p.x,
