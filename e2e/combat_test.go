@@ -9,7 +9,7 @@ import (
 	"github.com/coserver/coserver/client"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/backend"
 )
 
 // Where the default pack's monsters live on Birth Village
@@ -148,7 +148,7 @@ func TestHuntLevelUpDieRevive(t *testing.T) {
 	_ = hunter.Close()
 	_ = watcher.Close()
 	srv.stop()
-	st, err := store.Open(t.Context(), db)
+	st, err := backend.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -342,7 +342,7 @@ func (m *Map) hurtMonster(killer *Player, from uint32, mo *Monster, dmg int, now
 		m.monsterDies(mo, from, now)
 		if killer != nil {
 			exp += combat.KillExp(int(mo.typ.Life), int(killer.ch.Level), int(mo.typ.Level)) + int(mo.typ.ExtraExp)
-			m.onLoot(killer, mo)
+			m.onLoot(killer, mo, now)
 		}
 	}
 	if killer != nil {
@@ -545,17 +545,43 @@ func (m *Map) gainExp(p *Player, exp int) {
 // stop earlier).
 const MaxLevel = 255
 
-// onLoot is the hook a kill's drops go through: the floor items of the
-// items issue (game/floor.go) are not on this branch yet, so it only counts
-// what would drop. Replace the body with the floor's drop function.
-func (m *Map) onLoot(killer *Player, mo *Monster) {
-	if mo.typ.DropMoney > 0 && m.roll(100) < 50 { // silver 50 % (COPS)
-		m.world.metrics.loot.WithLabelValues("money").Inc()
+// Loot rules (combat.md §6 "Drops", simplified).
+const (
+	// MoneyDropPercent is the chance a monster with drop_money leaves
+	// silver (COPS).
+	MoneyDropPercent = 50
+	// MaxMoneyPiles is the most multiples of drop_money one pile holds.
+	MaxMoneyPiles = 3
+)
+
+// onLoot drops what mo leaves at its death onto the floor next to it,
+// reserved for the killer (game/floor.go dropLoot): silver with
+// MoneyDropPercent, an item of its drop list with its drop_chance. An
+// item takes a uid from the world's stash (filled off the maps'
+// goroutines); with none left, or no room on the floor, the drop is
+// skipped and counted.
+func (m *Map) onLoot(killer *Player, mo *Monster, now time.Time) {
+	if mo.typ.DropMoney > 0 && m.roll(100) < MoneyDropPercent {
+		amount := mo.typ.DropMoney * uint32(1+m.roll(MaxMoneyPiles))
+		m.countLoot("money", m.dropLoot(killer.id, mo.x, mo.y, loot{Money: amount}, now))
 	}
 	if len(mo.typ.Drops) > 0 && m.roll(100) < int(mo.typ.DropChance) {
-		m.world.metrics.loot.WithLabelValues("item").Inc()
+		typ := mo.typ.Drops[m.roll(len(mo.typ.Drops))]
+		select {
+		case uid := <-m.world.lootIDs:
+			m.countLoot("item", m.dropLoot(killer.id, mo.x, mo.y, loot{Type: typ, UID: uid}, now))
+		default:
+			m.countLoot("item_no_uid", false)
+		}
 	}
-	_ = killer // the drops will belong to the killer for a while
+}
+
+// countLoot counts a drop by kind, or its failure.
+func (m *Map) countLoot(kind string, ok bool) {
+	if !ok {
+		kind += "_failed"
+	}
+	m.world.metrics.loot.WithLabelValues(kind).Inc()
 }
 
 // revive brings a dead player back (MsgAction 94) once ReviveWait has

@@ -8,6 +8,7 @@ import (
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -474,5 +475,45 @@ func TestInteractHandler(t *testing.T) {
 	m.call(func(*Map) { p.ch.AttrPoints = 1 })
 	if err := send(&msg.Allot{Agility: 1}, sess.handleAllot); err != nil || p.ch.Agility != 1 {
 		t.Fatalf("allot: %v, agility %d", err, p.ch.Agility)
+	}
+}
+
+// TestLoot: a monster with a sure item drop leaves it on the floor next to
+// its corpse, reserved for the killer; with no uid in the stash the drop is
+// skipped and counted.
+func TestLoot(t *testing.T) {
+	mt := testMonster(1, content.AIPassive)
+	mt.Drops, mt.DropChance = []uint32{1000000}, 100
+	w := fightWorld(t, []content.MonsterType{mt},
+		[]content.Spawn{oneAt(StartMap, 1, 200, 200), oneAt(StartMap, 1, 210, 200)})
+	w.table.Store(&itemTable{types: map[uint32]content.ItemType{1000000: {ID: 1000000, Name: "Potion", HP: 50, Stack: 1}}})
+	w.saver = newSaver(newFakeStore()) // before any command reads it: the maps' queues order it
+	m := w.maps[StartMap]
+	p, c := addPlayer(t, m, 201, 200)
+	strong(m, p)
+	w.lootIDs <- store.FirstItemID + 77
+	mo := monsterAt(t, m, 200, 200)
+	c.take()
+	m.call(func(m *Map) { m.attack(p, mo.id, false, base) })
+	var drop *msg.MapItem
+	for _, pk := range c.take() {
+		if mi, ok := pk.(*msg.MapItem); ok && mi.Action == msg.MapItemCreate && mi.ItemType == 1000000 {
+			drop = mi
+		}
+	}
+	if drop == nil || drop.ID != store.FirstItemID+77 || distance(drop.X, drop.Y, mo.x, mo.y) > 1 {
+		t.Fatalf("drop %+v", drop)
+	}
+	m.call(func(m *Map) {
+		if f := m.ground.byID[drop.ID]; f == nil || f.owner != p.id {
+			t.Errorf("floor item %+v, want owned by %d", f, p.id)
+		}
+	})
+	// The stash is empty now: the next kill's item is skipped.
+	other := monsterAt(t, m, 210, 200)
+	m.call(func(*Map) { p.x = 209; m.grid.moved(p) })
+	m.call(func(m *Map) { m.attack(p, other.id, false, base.Add(time.Second)) })
+	if !other.dead() || testutil.ToFloat64(w.metrics.loot.WithLabelValues("item_no_uid_failed")) != 1 {
+		t.Fatalf("dead %v, skipped %v", other.dead(), testutil.ToFloat64(w.metrics.loot.WithLabelValues("item_no_uid_failed")))
 	}
 }

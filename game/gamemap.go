@@ -39,7 +39,8 @@ type Map struct {
 	players   map[uint32]*Player
 	grid      grid[*Player]
 	npcs      map[uint32]*NPC
-	things    grid[thing] // NPCs now; monsters and floor items next
+	things    grid[thing] // NPCs, floor items; monsters next
+	ground    ground      // floor items and money (game/floor.go)
 	portals   []portal
 	ticking   bool                 // the map's ticker runs (players are on it)
 	vm        *script.VM           // runs the NPC scripts of this map; made at the first click
@@ -97,7 +98,7 @@ func (m *Map) run(ctx context.Context) {
 		case f := <-m.cmds:
 			f(m)
 		case <-tick:
-			m.tick(m.world.clock())
+			m.tick(m.clock())
 		case <-ctx.Done():
 			m.stop()
 			return
@@ -141,6 +142,7 @@ func (m *Map) stop() {
 // tick runs the map's timers. Map goroutine only.
 func (m *Map) tick(now time.Time) {
 	m.expireDialogs(now)
+	m.expireFloor(m.clock())
 	m.tickMonsters(now)
 }
 
@@ -237,6 +239,7 @@ func (m *Map) enter(p *Player) {
 	m.players[p.id] = p
 	m.grid.add(p)
 	m.world.online.Add(1)
+	m.expireFloor(m.clock()) // a map nobody was on did not tick
 	m.refreshScreen(p)
 }
 

@@ -140,7 +140,7 @@ func (m *Map) setMonsters(spawns []content.Spawn, types map[uint32]*content.Mons
 // its area; announce adds the birth effects (combat.md §2.1: MsgAction 94
 // after the spawn). It reports false when no tile or id was found.
 func (m *Map) spawnMonster(s *spawner, announce bool) bool {
-	x, y, ok := m.freeTile(s.area)
+	x, y, ok := m.spawnTile(s.area)
 	if !ok {
 		return false
 	}
@@ -160,12 +160,12 @@ func (m *Map) spawnMonster(s *spawner, announce bool) bool {
 	return true
 }
 
-// spawnTries is how many random tiles spawnMonster tries before it scans.
+// spawnTries is how many random tiles spawnTile tries before it scans.
 const spawnTries = 16
 
-// freeTile picks a walkable tile of the area with no monster on it: a few
+// spawnTile picks a walkable tile of the area with no monster on it: a few
 // random tries, then a scan.
-func (m *Map) freeTile(a content.Spawn) (uint16, uint16, bool) {
+func (m *Map) spawnTile(a content.Spawn) (uint16, uint16, bool) {
 	free := func(x, y int) bool {
 		if !m.floor.Walkable(x, y) {
 			return false
