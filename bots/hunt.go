@@ -31,6 +31,11 @@ const (
 	// ReviveAfter is how long a dead bot waits before asking to revive
 	// (the server's wait is 20 s).
 	ReviveAfter = 21 * time.Second
+	// LootReach is how far, tiles on the larger axis, a hunting bot goes
+	// for a floor item (its kill's drop lies next to the corpse).
+	LootReach = 4
+	// maxTriedLoot bounds the floor items a bot remembers having tried.
+	maxTriedLoot = 64
 	// HealBelowPercent is the share of its highest HP seen under which a
 	// bot casts its heal.
 	HealBelowPercent = 50
@@ -42,15 +47,16 @@ type huntState struct {
 	attacked time.Time
 	diedAt   time.Time
 	topHP    uint16
-	results  uint64 // Fight.Results already recorded
+	results  uint64          // Fight.Results already recorded
+	tried    map[uint32]bool // floor items already asked for (another's drop is refused)
 	kills    uint64
 	levels   uint64
 }
 
 // huntStats counts the hunt behaviour, from every goroutine.
 type huntStats struct {
-	attacks, kills, deaths, revives, heals, levelUps atomic.Int64
-	rtt                                              Histogram // attack or cast → first result
+	attacks, kills, deaths, revives, heals, levelUps, picks atomic.Int64
+	rtt                                                     Histogram // attack or cast → first result
 }
 
 // Hunt counts the hunt behaviour (BehaviourHunt).
@@ -61,17 +67,19 @@ type Hunt struct {
 	Revives  int64 `json:"revives"`
 	Heals    int64 `json:"heals"`
 	LevelUps int64 `json:"level_ups"`
+	// Picks counts the pick-ups asked of drops lying near.
+	Picks int64 `json:"picks"`
 }
 
 func (s *huntStats) report() Hunt {
 	return Hunt{Attacks: s.attacks.Load(), Kills: s.kills.Load(), Deaths: s.deaths.Load(),
-		Revives: s.revives.Load(), Heals: s.heals.Load(), LevelUps: s.levelUps.Load()}
+		Revives: s.revives.Load(), Heals: s.heals.Load(), LevelUps: s.levelUps.Load(), Picks: s.picks.Load()}
 }
 
 // String returns the counts on one line.
 func (h Hunt) String() string {
-	return fmt.Sprintf("%d attacks, %d kills, %d deaths, %d revives, %d heals, %d level-ups",
-		h.Attacks, h.Kills, h.Deaths, h.Revives, h.Heals, h.LevelUps)
+	return fmt.Sprintf("%d attacks, %d kills, %d deaths, %d revives, %d heals, %d level-ups, %d pick-ups",
+		h.Attacks, h.Kills, h.Deaths, h.Revives, h.Heals, h.LevelUps, h.Picks)
 }
 
 // actHunt is the hunt behaviour's part of b's turn. It reports whether it
@@ -114,8 +122,11 @@ func (r *runner) actHunt(b *bot, now time.Time) bool {
 		r.st.hunt.heals.Add(1)
 		return true
 	}
-	mon, ok := c.NearestMonster()
 	pos := c.Position()
+	if r.lootNear(b, pos, now) {
+		return true
+	}
+	mon, ok := c.NearestMonster()
 	if !ok {
 		if pos.Map != huntMap || client.Distance(pos.X, pos.Y, HuntX, HuntY) <= MeleeReach {
 			return false
@@ -162,4 +173,39 @@ func healSkill(f client.Fight) (uint16, bool) {
 		}
 	}
 	return 0, false
+}
+
+// lootNear goes for the nearest floor item within LootReach that b has
+// not asked for yet: a step towards it, or the pick-up once on its tile.
+// It reports whether it used the turn.
+func (r *runner) lootNear(b *bot, pos client.Position, now time.Time) bool {
+	st := &b.hunt
+	var best client.Entity
+	found := false
+	for _, e := range b.c.FloorItems() {
+		d := client.Distance(pos.X, pos.Y, e.X, e.Y)
+		if d <= LootReach && !st.tried[e.ID] && (!found || d < client.Distance(pos.X, pos.Y, best.X, best.Y)) {
+			best, found = e, true
+		}
+	}
+	if !found {
+		return false
+	}
+	if best.X != pos.X || best.Y != pos.Y {
+		r.approach(b, best.X, best.Y, now)
+		return true
+	}
+	if b.c.Pending() > 0 {
+		return true
+	}
+	if st.tried == nil || len(st.tried) >= maxTriedLoot {
+		st.tried = map[uint32]bool{}
+	}
+	st.tried[best.ID] = true
+	if err := b.c.PickUp(best.ID); err != nil {
+		r.sendFailed(err)
+		return true
+	}
+	r.st.hunt.picks.Add(1)
+	return true
 }
