@@ -36,6 +36,9 @@ const (
 	LootReach = 4
 	// maxTriedLoot bounds the floor items a bot remembers having tried.
 	maxTriedLoot = 64
+	// HealGap is the least time between two heals a bot asks for (the
+	// default pack's heals wait 1–8 s).
+	HealGap = 3 * time.Second
 	// HealBelowPercent is the share of its highest HP seen under which a
 	// bot casts its heal.
 	HealBelowPercent = 50
@@ -49,6 +52,7 @@ type huntState struct {
 	topHP    uint16
 	results  uint64          // Fight.Results already recorded
 	tried    map[uint32]bool // floor items already asked for (another's drop is refused)
+	healed   time.Time       // no heal before then
 	kills    uint64
 	levels   uint64
 }
@@ -115,10 +119,11 @@ func (r *runner) actHunt(b *bot, now time.Time) bool {
 		return true
 	}
 	st.diedAt = time.Time{}
-	if heal, ok := healSkill(f); ok && int(f.HP)*100 < int(st.topHP)*HealBelowPercent && f.MP > 0 {
+	if heal, ok := healSkill(f); ok && int(f.HP)*100 < int(st.topHP)*HealBelowPercent && now.After(st.healed) {
 		if err := c.Cast(heal, 0, 0); err != nil {
 			r.sendFailed(err)
 		}
+		st.healed = now.Add(HealGap)
 		r.st.hunt.heals.Add(1)
 		return true
 	}
