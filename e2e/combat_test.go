@@ -1,12 +1,19 @@
 package e2e
 
 import (
+	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/coserver/coserver/bots"
 	"github.com/coserver/coserver/client"
+	"github.com/coserver/coserver/config"
+	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/store/backend"
@@ -66,13 +73,15 @@ func jumpTo(t *testing.T, c *client.Client, x, y uint16) {
 }
 
 // TestHuntLevelUpDieRevive: a Taoist walks out of the village, kills
-// monsters with its spell, gains experience and a level; another player in
-// view sees the fight; the Taoist then dies to the active monsters, waits
+// monsters with its spell, gains experience and a level, picks up a drop
+// reserved for it; another player in view sees the fight; the Taoist then dies to the active monsters, waits
 // and revives at the village's revive point.
 func TestHuntLevelUpDieRevive(t *testing.T) {
 	clk := newTestClock()
 	db := newDB(t)
-	srv := startServerClock(t, db, "", nil, clk)
+	// The default pack, its Hoppers dropping a potion at every death.
+	pack := packWith(t, content.MonsterFile, "drop_chance = 20\ndrops = [1000000]", "drop_chance = 100\ndrops = [1000000]")
+	srv := startServerClock(t, db, "", func(c *config.Config) { c.Game.ContentDir = pack }, clk)
 	fastClock(t, clk)
 	hunter := login(t, srv.clientConfig("hunt", 3)) // class 100: a Taoist
 	watcher := login(t, srv.clientConfig("huntw", 0))
@@ -113,6 +122,23 @@ func TestHuntLevelUpDieRevive(t *testing.T) {
 	if f.Kills == 0 || f.LevelUps == 0 || f.AttributePoints != 3 {
 		t.Fatalf("after the hunt: %+v", f)
 	}
+	// The drop lies next to a corpse, reserved for the hunter: pick it up.
+	var drop client.Entity
+	eventually(t, "a potion on the floor", func() bool {
+		for _, e := range hunter.FloorItems() {
+			if e.ItemType == 1000000 {
+				drop = e
+				return true
+			}
+		}
+		return false
+	})
+	before, _ := hunter.CountItems(1000000)
+	jumpTo(t, hunter, drop.X, drop.Y)
+	if err := hunter.PickUp(drop.ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the potion in the bag", func() bool { n, _ := hunter.CountItems(1000000); return n == before+1 })
 	wrec.waitCount(t, "the watcher sees the spells", 1, func(ev client.Event) bool {
 		e, ok := ev.Packet.(*msg.MagicEffect)
 		return ok && e.Caster == hunter.ID()
@@ -160,6 +186,36 @@ func TestHuntLevelUpDieRevive(t *testing.T) {
 	if ch.Level != f.Level || ch.Exp != f.Exp || ch.AttrPoints != f.AttributePoints || ch.HP != f.HP {
 		t.Fatalf("saved %+v, the client had %+v", ch, f)
 	}
+}
+
+// packWith copies the default content pack into a temporary folder,
+// replacing old with new in file, and returns the folder.
+func packWith(t *testing.T, file, old, new string) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(content.Default(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			if d != nil && d.IsDir() {
+				return os.MkdirAll(filepath.Join(dir, path), 0o755)
+			}
+			return err
+		}
+		b, err := fs.ReadFile(content.Default(), path)
+		if err != nil {
+			return err
+		}
+		if path == file {
+			if !strings.Contains(string(b), old) {
+				return fmt.Errorf("%s has no %q", file, old)
+			}
+			b = []byte(strings.Replace(string(b), old, new, 1))
+		}
+		return os.WriteFile(filepath.Join(dir, path), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // TestBotsHunt runs a few hunting bots: they walk out to the monsters and
