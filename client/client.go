@@ -46,9 +46,12 @@ type Client struct {
 	amu     sync.Mutex // serialises actions: pending-move bookkeeping and send order
 	walkOut msg.Walk
 	actOut  msg.Action
-	talkOut msg.Talk
-	npcOut  msg.Npc
-	dlgOut  msg.TaskDialog
+	// interOut and allotOut are the combat requests (combat.go).
+	interOut msg.Interact
+	allotOut msg.Allot
+	talkOut  msg.Talk
+	npcOut   msg.Npc
+	dlgOut   msg.TaskDialog
 	// Reused items packets.
 	itemOut    msg.Item
 	mapItemOut msg.MapItem
@@ -388,7 +391,7 @@ func (c *Client) PlayersInView() int {
 	defer c.s.mu.Unlock()
 	n := 0
 	for _, e := range c.s.w.screen {
-		if e.Kind == EntityPlayer {
+		if e.Kind == EntityPlayer && !IsMonster(e.ID) {
 			n++
 		}
 	}

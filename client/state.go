@@ -217,6 +217,7 @@ type world struct {
 	screen      map[uint32]Entity // the NPCs and floor items, and the players when keepPlayers
 	keepPlayers bool
 	items       items
+	fight       fight
 
 	building dialogBuilder // the page being received
 	dialog   *Dialog       // the open page: shown and not yet answered
@@ -310,6 +311,7 @@ func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
 	}
 	s.mu.Lock()
 	ack, acked := s.w.apply(p, now)
+	s.w.applyCombat(p, now)
 	if err := s.w.applyItems(p); err != nil {
 		s.mu.Unlock()
 		return nil, err
@@ -406,7 +408,7 @@ func (w *world) apply(p wire.Packet, now time.Time) (Ack, bool) {
 	case *msg.UserInfo:
 		w.user = *p
 	case *msg.Player:
-		if p.ID != w.user.ID && w.keepPlayers {
+		if p.ID != w.user.ID && (w.keepPlayers || IsMonster(p.ID)) {
 			w.screen[p.ID] = Entity{ID: p.ID, Kind: EntityPlayer, Name: p.Name, Mesh: p.Mesh, Level: p.Level,
 				X: p.X, Y: p.Y, Direction: p.Direction}
 		}

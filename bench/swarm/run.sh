@@ -8,6 +8,7 @@
 #   SIZES="500 1000" DURATION=30s bench/swarm/run.sh
 #   BEHAVIOUR=npc SIZES=1000 bench/swarm/run.sh   # bots talk to NPCs and travel
 #   BEHAVIOUR=items SPREAD=0 SIZES="100 300" bench/swarm/run.sh   # bots buy from the Pedlar, drop, pick up
+#   BEHAVIOUR=hunt SIZES=500 bench/swarm/run.sh   # bots hunt monsters (attack RTT in the JSON)
 #   ACCOUNT_ADDR=127.0.0.1:39958 GAME_ADDR=127.0.0.1:35816 ADMIN_ADDR=127.0.0.1:39100 bench/swarm/run.sh
 #
 # Results: bench/out/swarm-<n>.json (the bots' report), swarm-<n>.items (the
@@ -25,7 +26,7 @@ SIZES=${SIZES:-"1000 2000 5000 10000"}
 DURATION=${DURATION:-60s}
 RATE=${RATE:-250}      # logins started per second
 SPREAD=${SPREAD:-450}  # tiles the bots' homes spread over around the start
-BEHAVIOUR=${BEHAVIOUR:-walk} # walk; npc: click NPCs, answer dialogs, travel between maps; items: buy, use, drop, pick up
+BEHAVIOUR=${BEHAVIOUR:-walk} # walk; npc: click NPCs, answer dialogs, travel between maps; items: buy, use, drop, pick up; hunt: fight monsters
 SERVER_BIN=${SERVER_BIN:-}   # another coserver binary to run as the server (A/B runs); default: this tree
 SERVER_FLAGS=${SERVER_FLAGS--hash-queue 10000} # extra server flags (the login ramp needs a long hash queue)
 SERVER_CPU=${SERVER_CPU:-0}
