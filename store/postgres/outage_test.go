@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/store/storetest"
@@ -138,3 +139,59 @@ func TestOpenServerDown(t *testing.T) {
 		}
 	}
 }
+
+// lockTestApp is the application_name of the store whose lock is cut.
+const lockTestApp = "coserver_lock_test"
+
+// TestLockLostIsReported: when the connection holding the game lock ends
+// and another process takes the lock before the holder can take it again,
+// the holder's Lost channel is closed (the app logs it); if the holder was
+// first, the other process is refused as usual.
+func TestLockLostIsReported(t *testing.T) {
+	dsn := storetest.NewPostgresSchema(t, storetest.PostgresDSN(t))
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", lockTestApp)
+	u.RawQuery = q.Encode()
+	ctx := context.Background()
+	db, err := Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	other, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	l, err := db.Lock(ctx, "game")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	var n int
+	if err := other.QueryRow(ctx, `SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = ?`, lockTestApp).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("terminated %d backends: %v", n, err)
+	}
+	ol, err := other.Lock(ctx, "game")
+	if errors.Is(err, store.ErrLocked) {
+		t.Log("the holder took the lock again first")
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ol.Unlock()
+	select {
+	case <-l.Lost():
+	case <-time.After(waitTimeout): // a hang guard, not a timing assertion
+		t.Fatal("the lost lock was not reported")
+	}
+}
+
+// waitTimeout bounds a wait that should end at once.
+const waitTimeout = 30 * time.Second
