@@ -195,3 +195,19 @@ func TestLockLostIsReported(t *testing.T) {
 
 // waitTimeout bounds a wait that should end at once.
 const waitTimeout = 30 * time.Second
+
+// crashEnv names the environment variable that turns TestCrashChild into
+// the writer process; its value is the DSN.
+const crashEnv = "COSERVER_STORE_PG_CRASH_CHILD_DSN"
+
+// TestCrashChild is not a test on its own: TestKillMidWrite runs the test
+// binary again with only this test selected and crashEnv set.
+func TestCrashChild(t *testing.T) { storetest.CrashChild(t, opener, crashEnv) }
+
+// TestKillMidWrite kills (SIGKILL) a process writing to PostgreSQL in the
+// middle of a stream of writes: every acknowledged account is there,
+// complete, and no character is orphaned (storetest.KillMidWrite).
+func TestKillMidWrite(t *testing.T) {
+	storetest.PostgresDSN(t)
+	storetest.KillMidWrite(t, opener, "TestCrashChild", crashEnv, nil)
+}
