@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -210,4 +211,21 @@ func TestCrashChild(t *testing.T) { storetest.CrashChild(t, opener, crashEnv) }
 func TestKillMidWrite(t *testing.T) {
 	storetest.PostgresDSN(t)
 	storetest.KillMidWrite(t, opener, "TestCrashChild", crashEnv, nil)
+}
+
+// TestOpenMissingSchema: a search_path naming no schema is a clear error.
+func TestOpenMissingSchema(t *testing.T) {
+	u, err := url.Parse(storetest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", "no_such_schema")
+	u.RawQuery = q.Encode()
+	if db, err := Open(context.Background(), u.String()); err == nil {
+		db.Close()
+		t.Fatal("Open with a missing schema succeeded")
+	} else if !strings.Contains(err.Error(), "no schema") {
+		t.Errorf("error %q does not say the schema is missing", err)
+	}
 }

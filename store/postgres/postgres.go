@@ -44,6 +44,9 @@ const (
 	maxWriteConns = 4
 	// maxReadConns bounds the read pool.
 	maxReadConns = 8
+	// maxLockConns bounds the connections holding session advisory
+	// locks (DB.Lock): one per lock held at once.
+	maxLockConns = 4
 	// ConnectTimeout bounds each connection attempt when the DSN sets no
 	// connect_timeout, so that a server that is down is reported at
 	// start instead of hanging.
@@ -100,10 +103,14 @@ func Open(ctx context.Context, dsn string) (*store.DB, error) {
 		db.SetConnMaxLifetime(connMaxLifetime)
 		return db
 	}
-	w, r, l := open(maxWriteConns), open(maxReadConns), open(1)
+	w, r, l := open(maxWriteConns), open(maxReadConns), open(maxLockConns)
 	b.locks = l
 	var dbName, schema string
-	if err := w.QueryRowContext(ctx, `SELECT current_database(), current_schema()`).Scan(&dbName, &schema); err != nil {
+	err = w.QueryRowContext(ctx, `SELECT current_database(), COALESCE(current_schema(), '')`).Scan(&dbName, &schema)
+	if err == nil && schema == "" {
+		err = errors.New("no schema of the search_path exists")
+	}
+	if err != nil {
 		err = fmt.Errorf("store: open %s: is PostgreSQL running and the DSN right? %w", b.name, err)
 		return nil, errors.Join(err, w.Close(), r.Close(), l.Close())
 	}
