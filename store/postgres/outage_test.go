@@ -229,3 +229,15 @@ func TestOpenMissingSchema(t *testing.T) {
 		t.Errorf("error %q does not say the schema is missing", err)
 	}
 }
+
+// TestBackupUnsupported: PostgreSQL's backups are pg_dump's.
+func TestBackupUnsupported(t *testing.T) {
+	db, err := opener.Open(context.Background(), opener.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Backup(context.Background(), t.TempDir()+"/x.db"); !errors.Is(err, store.ErrUnsupported) || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("Backup = %v, want ErrUnsupported naming pg_dump", err)
+	}
+}
