@@ -31,6 +31,7 @@ import (
 	"github.com/coserver/coserver/realm"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/backend"
 	"github.com/coserver/coserver/token"
 	"github.com/coserver/coserver/tq"
 	"github.com/coserver/coserver/trace"
@@ -81,11 +82,14 @@ type App struct {
 	game     *server.Server
 	gameSvc  *game.Server
 	gameLock *store.Lock // held while the game server runs: one per database
-	admin    *http.Server
-	adminLn  net.Listener
-	stopGame context.CancelFunc
-	started  time.Time
-	wg       sync.WaitGroup
+	// gameLockWatched is closed when the game lock is released, ending
+	// watchGameLock.
+	gameLockWatched chan struct{}
+	admin           *http.Server
+	adminLn         net.Listener
+	stopGame        context.CancelFunc
+	started         time.Time
+	wg              sync.WaitGroup
 	// saved is how many characters the shutdown save wrote.
 	saved    atomic.Int64
 	node     *realm.Node   // -nats: the other processes (realm.go); nil alone
@@ -100,7 +104,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	db, err := store.Open(ctx, cfg.General.DB)
+	db, err := backend.Open(ctx, cfg.General.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +152,8 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		}
 		a.gameLock = lock
 		a.log.Info("game server holds the database lock", "lock", lock.String())
+		a.gameLockWatched = make(chan struct{})
+		go a.watchGameLock(lock, a.gameLockWatched)
 		floors, err := loadMaps(cfg.Game.ClientDir, a.log)
 		if err != nil {
 			return err
@@ -432,15 +438,28 @@ func (a *App) Shutdown(ctx context.Context) error {
 		_ = a.admin.Shutdown(ctx)
 	}
 	a.wg.Wait()
-	if err := a.db.Close(); err != nil {
-		errs = append(errs, err)
-	}
 	if a.gameLock != nil {
+		close(a.gameLockWatched)
 		if err := a.gameLock.Unlock(); err != nil {
 			errs = append(errs, err)
 		}
 	}
+	if err := a.db.Close(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// watchGameLock logs an error if the game lock is lost while held (with
+// PostgreSQL: its connection ended and another game server took the lock),
+// until stop is closed.
+func (a *App) watchGameLock(lock *store.Lock, stop <-chan struct{}) {
+	select {
+	case <-lock.Lost():
+		a.log.Error("game server lost the database lock to another game server: two game servers now write one database; stop one",
+			"lock", lock.String())
+	case <-stop:
+	}
 }
 
 // HashParams returns the argon2id parameters of a -password-hash setting:

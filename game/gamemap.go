@@ -39,7 +39,8 @@ type Map struct {
 	players   map[uint32]*Player
 	grid      grid[*Player]
 	npcs      map[uint32]*NPC
-	things    grid[thing] // NPCs now; monsters and floor items next
+	things    grid[thing] // NPCs, floor items; monsters next
+	ground    ground      // floor items and money (game/floor.go)
 	portals   []portal
 	ticking   bool                 // the map's ticker runs (players are on it)
 	vm        *script.VM           // runs the NPC scripts of this map; made at the first click
@@ -52,6 +53,7 @@ type Map struct {
 	spawn     msg.Player
 	action    msg.Action
 	step      msg.Walk
+	mobs      mobs // monsters, fights and ghosts (game/monster.go, game/fight.go)
 }
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
@@ -68,12 +70,13 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 		npcs:     make(map[uint32]*NPC),
 		things:   newGrid[thing](floor.Width(), floor.Height()),
 		talking:  make(map[*Player]struct{}),
+		mobs:     newMobs(info.ID),
 	}
 }
 
 // TickInterval is how often a map with players on it runs its timers
-// (dialogs left unanswered now, monster AI next). A map nobody is on does not
-// tick at all.
+// (dialogs left unanswered, the awake monsters' AI, automatic attacks,
+// corpses and respawns). A map nobody is on does not tick at all.
 const TickInterval = 250 * time.Millisecond
 
 // run executes the map's commands, and ticks while players are on it, until
@@ -94,8 +97,8 @@ func (m *Map) run(ctx context.Context) {
 		select {
 		case f := <-m.cmds:
 			f(m)
-		case now := <-tick:
-			m.tick(now)
+		case <-tick:
+			m.tick(m.clock())
 		case <-ctx.Done():
 			m.stop()
 			return
@@ -139,6 +142,8 @@ func (m *Map) stop() {
 // tick runs the map's timers. Map goroutine only.
 func (m *Map) tick(now time.Time) {
 	m.expireDialogs(now)
+	m.expireFloor(m.clock())
+	m.tickMonsters(now)
 }
 
 // do runs f on the map's goroutine. It blocks only while the map's queue is
@@ -234,6 +239,7 @@ func (m *Map) enter(p *Player) {
 	m.players[p.id] = p
 	m.grid.add(p)
 	m.world.online.Add(1)
+	m.expireFloor(m.clock()) // a map nobody was on did not tick
 	m.refreshScreen(p)
 }
 

@@ -26,6 +26,9 @@ type session struct {
 	npc      msg.Npc
 	dialog   msg.TaskDialog
 	item     msg.Item
+	mapItem  msg.MapItem
+	interact msg.Interact
+	allot    msg.Allot
 
 	chat chatGate // chat cooldowns
 

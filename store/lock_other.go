@@ -1,9 +1,0 @@
-//go:build !unix
-
-package store
-
-import "os"
-
-// tryLockFile does not lock on systems without flock: a second game server
-// on the same database is not detected there.
-func tryLockFile(*os.File) (bool, error) { return true, nil }
