@@ -183,9 +183,6 @@ func newInstance() string {
 // Instance returns the id of this process in messages.
 func (n *Node) Instance() string { return n.instance }
 
-// Connected reports whether NATS is reachable now.
-func (n *Node) Connected() bool { return n.nc.IsConnected() }
-
 // Lookup returns the live realm called name (any case).
 func (n *Node) Lookup(name string) (Announce, bool) { return n.dir.Lookup(name, time.Now()) }
 

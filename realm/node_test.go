@@ -220,7 +220,7 @@ func TestRealmSurvivesNATSRestart(t *testing.T) {
 	eventually(t, "East listed", func() bool { _, ok := acct.Lookup("East"); return ok })
 
 	ns.Stop()
-	eventually(t, "the realm sees NATS down", func() bool { return !east.Connected() })
+	eventually(t, "the realm sees NATS down", func() bool { return !east.nc.IsConnected() })
 	if _, err := east.ClaimLogin(t.Context(), 1); !errors.Is(err, ErrUnreachable) {
 		t.Fatalf("login claim while NATS is down: %v", err)
 	}
