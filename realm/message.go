@@ -19,6 +19,8 @@ import (
 	"io"
 	"net/netip"
 	"time"
+
+	"github.com/coserver/coserver/names"
 )
 
 // Version is the message format version this build writes and reads.
@@ -71,12 +73,14 @@ const (
 	SubjectBroadcast = SubjectPrefix + "broadcast"
 )
 
-// SubjectAnnounce returns the subject realm name announces on.
-func SubjectAnnounce(name string) string { return SubjectPrefix + "realm." + name + ".announce" }
+// SubjectAnnounce returns the subject realm name announces on. Realm names
+// compare in any case, so the subject holds the name in lower case (as
+// names.Key folds it): "East" and "east" are one realm, on one subject.
+func SubjectAnnounce(name string) string { return SubjectPrefix + "realm." + names.Key(name) + ".announce" }
 
 // SubjectClaim returns the subject processes claiming the realm name meet
-// on at start-up.
-func SubjectClaim(name string) string { return SubjectPrefix + "realm." + name + ".claim" }
+// on at start-up (the name in lower case, as for SubjectAnnounce).
+func SubjectClaim(name string) string { return SubjectPrefix + "realm." + names.Key(name) + ".claim" }
 
 // Announce is a realm's announcement, published every interval and when
 // it leaves.

@@ -168,3 +168,12 @@ func BenchmarkEncodeAnnounce(b *testing.B) {
 		}
 	}
 }
+
+func TestSubjectsFoldTheName(t *testing.T) {
+	if got := SubjectAnnounce("East"); got != "coserver.v1.realm.east.announce" {
+		t.Errorf("SubjectAnnounce(East) = %s", got)
+	}
+	if SubjectClaim("EAST") != SubjectClaim("east") {
+		t.Error("two spellings of one realm claim on two subjects")
+	}
+}

@@ -241,7 +241,7 @@ authorization {
       publish: ["coserver.v1.realm.probe", "coserver.v1.kick", "coserver.v1.broadcast", "_INBOX.>"],
       subscribe: ["coserver.v1.realm.*.announce", "_INBOX.>"]}}
     {user: east, password: epass, permissions: {
-      publish: ["coserver.v1.realm.East.>", "coserver.v1.realm.probe", "coserver.v1.login", "coserver.v1.kick", "coserver.v1.broadcast", "_INBOX.>"],
+      publish: ["coserver.v1.realm.east.>", "coserver.v1.realm.probe", "coserver.v1.login", "coserver.v1.kick", "coserver.v1.broadcast", "_INBOX.>"],
       subscribe: ["coserver.v1.>", "_INBOX.>"]}}
   ]
 }
