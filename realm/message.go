@@ -76,7 +76,9 @@ const (
 // SubjectAnnounce returns the subject realm name announces on. Realm names
 // compare in any case, so the subject holds the name in lower case (as
 // names.Key folds it): "East" and "east" are one realm, on one subject.
-func SubjectAnnounce(name string) string { return SubjectPrefix + "realm." + names.Key(name) + ".announce" }
+func SubjectAnnounce(name string) string {
+	return SubjectPrefix + "realm." + names.Key(name) + ".announce"
+}
 
 // SubjectClaim returns the subject processes claiming the realm name meet
 // on at start-up (the name in lower case, as for SubjectAnnounce).
