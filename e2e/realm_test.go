@@ -224,7 +224,8 @@ func TestRealmsKickBanBroadcast(t *testing.T) {
 
 // TestRealmDiesOtherServes kills a realm's process (SIGKILL): the
 // directory drops it within seconds, its players' logins are refused
-// "server down", and the other realm serves on.
+// "server down", they can play on the other realm with what the dead one
+// saved last (at most a save interval lost), and the other realm serves on.
 func TestRealmDiesOtherServes(t *testing.T) {
 	c := &cluster{nats: natstest.Start(t, ""), db: newDB(t)}
 	role := func(r app.Role) func(*app.Options) { return func(o *app.Options) { o.Role = r } }
@@ -242,6 +243,23 @@ func TestRealmDiesOtherServes(t *testing.T) {
 		t.Fatalf("West player sent to %s, West is %s", onWest.Ticket().Addr(), westAddr)
 	}
 	erec := record(onEast)
+	// The West player walks; the child saves every crashSaveInterval:
+	// wait until the database has the new tile, then kill.
+	westStart := onWest.Position()
+	if err := onWest.Walk(6, msg.WalkModeWalk); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the step on West", func() bool { return onWest.Position().X == westStart.X+1 })
+	moved := onWest.Position()
+	st := c.acct.app.Store()
+	acc, err := st.AccountByName(t.Context(), c.player("die", 1, "").Account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "West's periodic save of the step", func() bool {
+		ch, err := st.CharacterByAccount(t.Context(), acc.ID)
+		return err == nil && ch.X == moved.X && ch.Y == moved.Y
+	})
 
 	killed := time.Now()
 	if err := child.Process.Kill(); err != nil {
@@ -250,9 +268,14 @@ func TestRealmDiesOtherServes(t *testing.T) {
 	waitDone(t, onWest, "the West player to lose its server")
 	c.waitRealms(t, "East")
 	t.Logf("West dropped from the directory %v after the kill", time.Since(killed).Round(time.Millisecond))
-	_, err := client.Login(t.Context(), c.player("die", 1, "West"))
+	_, err = client.Login(t.Context(), c.player("die", 1, "West"))
 	if re, ok := errors.AsType[*client.RejectError](err); !ok || re.Code != msg.RejectServerDown {
 		t.Fatalf("login to the dead realm: %v, want reject %v", err, msg.RejectServerDown)
+	}
+	// Its player moves to East with what the dead realm last saved.
+	refugee := login(t, c.player("die", 1, "East"))
+	if got := refugee.Position(); got != moved {
+		t.Fatalf("the West player on East at %+v, West saved %+v", got, moved)
 	}
 	// East serves on: its player walks, a new player logs in, and the
 	// realm's kick and broadcast still work without West answering.
@@ -330,6 +353,7 @@ func runChildRealm(spec string) {
 	cfg.Account.GameHost = loopback
 	cfg.Game.GameAddr = loopback + ":0"
 	cfg.Limits.MaxConnsPerIP = maxConnsPerIP
+	cfg.Game.SaveInterval = crashSaveInterval
 	realmConfig(parts[1], parts[2])(&cfg)
 	a, err := app.Start(context.Background(), cfg, app.Options{Role: app.RoleGame, HashParams: password.TestParams, Logger: testLogger()})
 	if err != nil {
