@@ -384,3 +384,21 @@ func startChildRealm(t *testing.T, db, natsURL, name string) (*exec.Cmd, string)
 	}
 	return child, strings.TrimSpace(strings.TrimPrefix(line, "ready "))
 }
+
+// TestServeWithNATS: `coserver serve -nats URL -realm Solo` is a realm and
+// an account server in one process; its tokens go through the database, and
+// it routes by realm name like a separate account server.
+func TestServeWithNATS(t *testing.T) {
+	ns := natstest.Start(t, "")
+	srv := startServerWith(t, newDB(t), "", realmConfig(ns.URL(), "Solo"))
+	eventually(t, "Solo in its own directory", func() bool { return len(srv.app.Realms()) == 1 })
+	cfg := srv.clientConfig("solo", 0)
+	cfg.Server = "Solo"
+	login(t, cfg)
+	cfg = srv.clientConfig("solo", 1)
+	cfg.Server = "Other"
+	_, err := client.Login(t.Context(), cfg)
+	if re, ok := errors.AsType[*client.RejectError](err); !ok || re.Code != msg.RejectServerDown {
+		t.Fatalf("login to another realm: %v, want reject %v", err, msg.RejectServerDown)
+	}
+}
