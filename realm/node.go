@@ -108,7 +108,6 @@ type Node struct {
 	claiming bool            // Claim in progress
 	holding  bool            // Claim succeeded
 	yielded  string          // a claim with precedence seen while claiming: its instance
-	lastAnn  time.Time
 	closed   bool
 }
 
@@ -397,6 +396,7 @@ func (n *Node) wake() {
 func (n *Node) announceLoop() {
 	t := time.NewTicker(n.opts.Interval)
 	defer t.Stop()
+	var lastWoken time.Time
 	for {
 		select {
 		case <-n.stop:
@@ -404,10 +404,10 @@ func (n *Node) announceLoop() {
 		case <-t.C:
 			n.announce()
 		case <-n.announceNow:
-			n.mu.Lock()
-			recent := time.Since(n.lastAnn) < probeGap
-			n.mu.Unlock()
-			if !recent {
+			// Only the announcements wakes cause are rate-limited: a probe
+			// right after a periodic announcement is still answered.
+			if now := time.Now(); now.Sub(lastWoken) >= probeGap {
+				lastWoken = now
 				n.announce()
 			}
 		}
@@ -419,7 +419,6 @@ func (n *Node) announceLoop() {
 func (n *Node) announce() {
 	n.mu.Lock()
 	defer n.mu.Unlock() // held while publishing: Close's leaving message is the last
-	n.lastAnn = time.Now()
 	if n.self == nil || n.closed || !n.nc.IsConnected() {
 		return
 	}
