@@ -343,7 +343,13 @@ func (n *Node) Serve(self func() Announce, h Handlers) error {
 				return
 			}
 			// Waiting for the old session to save must not hold up the
-			// other messages of this subscription.
+			// other messages of this subscription. Close waits for it; a
+			// claim that arrives once Close began is not answered.
+			n.mu.Lock()
+			defer n.mu.Unlock()
+			if n.closed {
+				return
+			}
 			n.wg.Go(func() {
 				ctx, cancel := context.WithTimeout(context.Background(), DefaultRequestTimeout)
 				defer cancel()
