@@ -8,6 +8,7 @@ import (
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/script"
+	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -52,6 +53,8 @@ type Map struct {
 	spawn     msg.Player
 	action    msg.Action
 	step      msg.Walk
+	pkg       msg.Package   // a warehouse list being sent
+	stash     []*store.Item // the items of one warehouse, while listed
 }
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
@@ -232,6 +235,7 @@ func (m *Map) enter(p *Player) {
 	p.at.Store(m)
 	p.x, p.y = m.clamp(p.x, p.y)
 	m.players[p.id] = p
+	m.restat(p) // the content may have changed the item types
 	m.grid.add(p)
 	m.world.online.Add(1)
 	m.refreshScreen(p)

@@ -46,6 +46,7 @@ type Player struct {
 	talk      *talking           // the NPC dialog in progress, nil when none
 	varsDirty bool               // a script changed ch.Vars since login: saves write them
 	inv       inventory          // items carried
+	stats     Stats              // combat values from attributes and equipment (stats.go)
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Player {

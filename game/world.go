@@ -28,6 +28,7 @@ type World struct {
 	lib     atomic.Pointer[script.Library] // the NPC scripts of the content installed last
 	table   atomic.Pointer[itemTable]      // item types and shops of the content installed last
 	saver   *saver                         // numbers changes and queues them for the next save
+	uids    *uidPool                       // item uids for scripts (tryTake); nil without an ItemStore
 
 	mu       sync.Mutex
 	byName   map[string]*session // lower-cased character name
