@@ -289,9 +289,11 @@ func TestPingEchoed(t *testing.T) {
 	}
 }
 
-// TestItemConservation: several players buy, use, equip, unequip and sell
-// at random on one map while saves run; afterwards the store holds exactly
-// the items and silver memory does: nothing duplicated, nothing lost.
+// TestItemConservation: several players buy, use, equip, unequip, sell,
+// deposit in and withdraw from the warehouse (items and money), and get
+// and lose items and silver through the script API, at random on one map
+// while saves run; afterwards the store holds exactly the items, in the
+// places, and the money memory does: nothing duplicated, nothing lost.
 func TestItemConservation(t *testing.T) {
 	s, db := itemServer(t)
 	const players, steps = 4, 150
@@ -313,7 +315,14 @@ func TestItemConservation(t *testing.T) {
 					pick = id
 					break
 				}
-				switch next(5) {
+				for id := range stored(a) {
+					if next(2) == 0 {
+						pick = id // sometimes a stored item
+					}
+					break
+				}
+				p := a.player
+				switch next(11) {
 				case 0:
 					first, err := s.uids.take(context.Background(), 1)
 					if err != nil {
@@ -331,6 +340,34 @@ func TestItemConservation(t *testing.T) {
 				case 4:
 					o := sess[next(players)].player // maybe another player's item
 					o.at.Load().call(func(m *Map) { m.use(o, pick, 0) })
+				case 5:
+					_ = pkg(t, a, msg.Package{ID: vaultID, Action: msg.PackageCheckIn, Kind: msg.PackageWarehouse, UID: pick})
+				case 6:
+					_ = pkg(t, a, msg.Package{ID: vaultID, Action: msg.PackageCheckOut, Kind: msg.PackageWarehouse, UID: pick})
+				case 7:
+					_ = item(t, a, msg.Item{ID: vaultID, Data: next(5000), Action: msg.ItemOpSaveMoney})
+				case 8:
+					_ = item(t, a, msg.Item{ID: vaultID, Data: next(5000), Action: msg.ItemOpDrawMoney})
+				case 9:
+					if err := s.uids.reserve(context.Background()); err != nil { // as handleNpc does
+						t.Error(err)
+						return
+					}
+					typ, n := types[next(2)], next(3)+1
+					p.at.Load().call(func(m *Map) {
+						h := &dialogHost{m: m, p: p}
+						if h.TakeMoney(n * 10) {
+							h.GiveItem(typ, int(n))
+						}
+					})
+				case 10:
+					typ := types[next(2)]
+					p.at.Load().call(func(m *Map) {
+						h := &dialogHost{m: m, p: p}
+						if h.TakeItem(typ, 1) {
+							h.GiveMoney(7)
+						}
+					})
 				}
 			}
 		}()
@@ -355,36 +392,36 @@ func TestItemConservation(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner := map[uint32]uint32{}
+	deposited := 0
 	for _, a := range sess {
-		for id, it := range carried(a) {
+		kept := stored(a)
+		deposited += len(kept)
+		for id := range carried(a) {
 			if o, dup := owner[id]; dup {
 				t.Fatalf("item %d carried by %d and %d", id, o, a.player.id)
 			}
 			owner[id] = a.player.id
-			_ = it
 		}
-		stored, err := db.ItemsOf(context.Background(), a.player.id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mem := carried(a)
-		if len(stored) != len(mem) {
-			t.Errorf("%s: %d items stored, %d in memory", a.player.name, len(stored), len(mem))
-		}
-		for _, it := range stored {
-			if m, ok := mem[it.ID]; !ok || m.Position != it.Position || m.Type != it.Type {
-				t.Errorf("%s: stored %+v, memory %+v", a.player.name, it, m)
+		for id := range kept {
+			if o, dup := owner[id]; dup {
+				t.Fatalf("item %d stored by %d and held by %d", id, a.player.id, o)
 			}
+			owner[id] = a.player.id
 		}
+		checkStoreMatches(t, db, a)
 		ch, err := db.CharacterByName(context.Background(), a.player.name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var silver uint32
-		a.player.at.Load().call(func(*Map) { silver = a.player.ch.Silver })
-		if ch.Silver != silver {
-			t.Errorf("%s: stored silver %d, memory %d", a.player.name, ch.Silver, silver)
+		silver, warehouse := money(a)
+		if ch.Silver != silver || ch.WarehouseSilver != warehouse {
+			t.Errorf("%s: stored silver %d and warehouse %d, memory %d and %d", a.player.name,
+				ch.Silver, ch.WarehouseSilver, silver, warehouse)
 		}
+	}
+	if deposited == 0 || refusals(s, "deposit", "not_owned") == 0 {
+		t.Errorf("the run deposited %d items and refused %v deposits: it tests too little", deposited,
+			refusals(s, "deposit", "not_owned"))
 	}
 }
 
