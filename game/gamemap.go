@@ -55,6 +55,8 @@ type Map struct {
 	step      msg.Walk
 	pkg       msg.Package   // a warehouse list being sent
 	stash     []*store.Item // the items of one warehouse, while listed
+	itemOut   msg.Item      // a MsgItem being sent (Send encodes at once)
+	infoOut   msg.ItemInfo  // a MsgItemInfo being sent
 }
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {

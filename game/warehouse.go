@@ -120,7 +120,8 @@ func (m *Map) deposit(p *Player, npcID uint32, kind msg.PackageKind, uid uint32)
 	it.Position, it.Warehouse, it.Version = store.PosWarehouse, npcID, v
 	p.inv.stored[uid] = it
 	m.world.saver.record([]store.Item{*it}, nil, nil)
-	p.conn.Send(&msg.Item{ID: uid, Action: msg.ItemOpDrop}) // gone from the inventory
+	m.itemOut = msg.Item{ID: uid, Action: msg.ItemOpDrop} // gone from the inventory
+	p.conn.Send(&m.itemOut)
 	m.sendWarehouse(p, npcID)
 	m.done("deposit")
 }
@@ -150,7 +151,8 @@ func (m *Map) withdraw(p *Player, npcID uint32, kind msg.PackageKind, uid uint32
 	p.inv.items[uid] = it
 	p.inv.count++
 	m.world.saver.record([]store.Item{*it}, nil, nil)
-	p.conn.Send(itemInfo(it, msg.ItemAdd))
+	m.infoOut = *itemInfo(it, msg.ItemAdd)
+	p.conn.Send(&m.infoOut)
 	m.sendWarehouse(p, npcID)
 	m.done("withdraw")
 }
@@ -201,6 +203,7 @@ func (m *Map) warehouseMoney(p *Player, op msg.ItemOp, npcID, n uint32) {
 		m.world.saver.record(nil, nil, &store.MoneyTransfer{Version: v, Moves: []store.MoneyMove{move}})
 		sendAttrib(p, msg.AttribSilver, uint64(p.ch.Silver))
 	}
-	p.conn.Send(&msg.Item{ID: npcID, Data: p.ch.WarehouseSilver, Action: msg.ItemOpQueryMoney})
+	m.itemOut = msg.Item{ID: npcID, Data: p.ch.WarehouseSilver, Action: msg.ItemOpQueryMoney}
+	p.conn.Send(&m.itemOut)
 	m.done(name)
 }

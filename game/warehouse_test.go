@@ -678,3 +678,36 @@ func (c *encConn) Send(p wire.Packet) bool {
 }
 
 func (c *encConn) SendRaw(b []byte) bool { c.buf = append(c.buf[:0], b...); return true }
+
+// BenchmarkDepositSaved is one check in or out, alternately, and the save
+// that writes it (with the character's snapshot) to SQLite: the database
+// time of one warehouse move.
+func BenchmarkDepositSaved(b *testing.B) {
+	s, db := itemServer(b)
+	a, _ := shopper(b, s, db, "bench", 1_000_000, 1)
+	p := a.player
+	uid, err := s.uids.take(context.Background(), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := p.at.Load()
+	m.call(func(m *Map) {
+		m.buy(p, traderID, potionType, 1, uid)
+		p.conn = &encConn{}
+	})
+	in := true
+	b.ReportAllocs()
+	for b.Loop() {
+		m.call(func(m *Map) {
+			if in {
+				m.deposit(p, vaultID, msg.PackageWarehouse, uid)
+			} else {
+				m.withdraw(p, vaultID, msg.PackageWarehouse, uid)
+			}
+		})
+		in = !in
+		if err := s.SaveAll(context.Background(), "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/coserver/coserver/app"
 	"github.com/coserver/coserver/client"
+	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/password"
 	"github.com/coserver/coserver/store"
 )
@@ -82,5 +85,98 @@ func TestItemsCommand(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, "", "items", "-db", db); code != 2 {
 		t.Errorf("items without a name: exit %d, want 2", code)
+	}
+}
+
+// BenchmarkLoginFullHoldings is one whole login (account server, game
+// server, the login chain with every item sent) of a character with a full
+// inventory (40), a worn weapon and both default warehouses full (20 each,
+// the default capacity), then its logout; end to end over loopback. "empty"
+// is the same login of a character with nothing.
+func BenchmarkLoginFullHoldings(b *testing.B) {
+	b.Run("empty", func(b *testing.B) { benchLogin(b, false) })
+	b.Run("full", func(b *testing.B) { benchLogin(b, true) })
+}
+
+func benchLogin(b *testing.B, full bool) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "bench.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hash, err := password.Hash(cliPassword, password.TestParams)
+	if err != nil {
+		b.Fatal(err)
+	}
+	acc, err := db.CreateAccount(ctx, "rich", hash)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ch, err := db.CreateCharacter(ctx, store.Character{AccountID: acc.ID, Name: "richC", Body: 1003, Class: 10,
+		Level: 1, Silver: 500, HP: 10, MapID: 1002, X: 430, Y: 378})
+	if err != nil {
+		b.Fatal(err)
+	}
+	inventory, perWarehouse, worn := 40, 20, 1
+	if !full {
+		inventory, perWarehouse, worn = 0, 0, 0
+	}
+	n := max(inventory+worn+2*perWarehouse, 1)
+	first, err := db.NewItemIDs(ctx, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := make([]store.Item, n)
+	for i := range items {
+		it := store.Item{ID: first + uint32(i), Type: 1000000, Owner: store.OwnerCharacter, OwnerID: ch.ID,
+			Amount: 1, AmountLimit: 10, Version: 1}
+		switch {
+		case i < inventory:
+		case i == inventory:
+			it.Type, it.Position, it.Amount, it.AmountLimit = 410301, store.PosRightHand, 3000, 3000
+		case i < inventory+1+perWarehouse:
+			it.Position, it.Warehouse = store.PosWarehouse, 21
+		default:
+			it.Position, it.Warehouse = store.PosWarehouse, 2
+		}
+		items[i] = it
+	}
+	if full {
+		if err := db.SaveItems(ctx, items...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.General.DB = path
+	cfg.General.AdminAddr = ""
+	cfg.Account.AccountAddr = "127.0.0.1:0"
+	cfg.Account.GameHost = "127.0.0.1"
+	cfg.Game.GameAddr = "127.0.0.1:0"
+	a, err := app.Start(ctx, cfg, app.Options{HashParams: password.TestParams, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), cliWaitTimeout)
+		defer cancel()
+		_ = a.Shutdown(sctx)
+	})
+	login := client.Config{AccountAddr: a.AccountAddr().String(), Account: "rich", Password: cliPassword,
+		Character: "richC", Timeout: cliWaitTimeout}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := client.Login(ctx, login)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := len(c.Inventory()) + len(c.Equipment()); got != inventory+worn {
+			b.Fatalf("the client got %d items, want %d", got, inventory+worn)
+		}
+		c.Close()
+		<-c.Done()
 	}
 }
