@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/store"
 )
 
@@ -13,6 +14,8 @@ import (
 // version and one queued store change, as a purchase is: done whole or
 // refused (counted in coserver_game_item_refused_total) with nothing
 // changed.
+
+var _ script.Holder = (*dialogHost)(nil)
 
 // Money returns the silver the player carries.
 func (h *dialogHost) Money() uint32 { return h.p.ch.Silver }

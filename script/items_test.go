@@ -81,3 +81,14 @@ func TestItemAPIArguments(t *testing.T) {
 		}
 	}
 }
+
+// plainPlayer is a Player without money or items (not a Holder).
+type plainPlayer struct{ Player }
+
+func TestItemAPIWithoutHolder(t *testing.T) {
+	vm, _ := newVM(t, map[string]string{"s.lua": `say(money())`})
+	_, _, _, err := vm.Start("s", testNPC, plainPlayer{newPlayer()})
+	if err == nil || !strings.Contains(err.Error(), "money() is not available") {
+		t.Errorf("money() without a Holder: %v", err)
+	}
+}

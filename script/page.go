@@ -72,22 +72,6 @@ type Player interface {
 	SetVar(key, value string) error
 	// VarCount returns how many variables the character holds (for the MaxVars limit).
 	VarCount() int
-	// Money returns the silver the character carries.
-	Money() uint32
-	// GiveMoney adds n silver, or returns false and changes nothing when the purse would pass
-	// 2^32-1.
-	GiveMoney(n uint32) bool
-	// TakeMoney takes n silver, or returns false and changes nothing when the character has
-	// less.
-	TakeMoney(n uint32) bool
-	// GiveItem puts n new items of the item type in the inventory, or returns false and
-	// changes nothing (unknown type, not enough room).
-	GiveItem(itemType uint32, n int) bool
-	// TakeItem takes n items of the item type from the inventory (equipment is not
-	// touched), or returns false and changes nothing when it holds fewer.
-	TakeItem(itemType uint32, n int) bool
-	// ItemCount returns how many items of the item type the inventory holds.
-	ItemCount(itemType uint32) int
 }
 
 // Page is one dialog page the game shows: text, then either answer options or an input box,
