@@ -32,6 +32,15 @@ const (
 // itemServerCap is itemServer with a warehouse capacity.
 func itemServerCap(t testing.TB, capacity int) (*Server, *store.DB) {
 	t.Helper()
+	s, db, _ := itemServerStop(t, capacity)
+	return s, db
+}
+
+// itemServerStop is itemServerCap that also returns the function stopping
+// the server's goroutines (maps, ticks, periodic saves): after it, map
+// commands run on the caller's goroutine.
+func itemServerStop(t testing.TB, capacity int) (*Server, *store.DB, func()) {
+	t.Helper()
 	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -45,8 +54,8 @@ func itemServerCap(t testing.TB, capacity int) (*Server, *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := newTestServer(t, db, Config{Content: pack, Scripts: lib, WarehouseCapacity: capacity})
-	return s, db
+	s, stop := newTestServer(t, db, Config{Content: pack, Scripts: lib, WarehouseCapacity: capacity})
+	return s, db, stop
 }
 
 // villager creates a character with silver and places it on mapID at
@@ -587,21 +596,34 @@ func TestScriptItemRefusals(t *testing.T) {
 	}
 }
 
-// FuzzPackageHandling feeds arbitrary MsgPackage bodies to a player next to
-// a warehouse: never a panic, and the items are always all somewhere, once.
+// FuzzPackageHandling feeds a player next to a warehouse (capacity 3, 5
+// potions carried) a sequence of arbitrary MsgPackage bodies: the input cut
+// into bodies of fuzzBody bytes, the rest as a last longer one. Never a
+// panic, and after every packet each item is somewhere, once. Every input
+// starts from the same state (everything back in the bag), so an input
+// always does the same thing and the fuzzer can minimise it; the server's
+// goroutines are stopped (map commands run inline), so that no tick runs
+// in the middle of an input.
 func FuzzPackageHandling(f *testing.F) {
-	s, db := itemServerCap(f, 3)
+	const fuzzBody = msg.PackageHeaderSize - 4 // a body without records
+	s, db, stop := itemServerStop(f, 3)
 	a, _ := shopper(f, s, db, "fuzzer", 100_000, 1)
 	first, err := s.uids.take(context.Background(), 5)
 	if err != nil {
 		f.Fatal(err)
 	}
 	p := a.player
-	p.at.Load().call(func(m *Map) { m.buy(p, traderID, potionType, 5, first) })
+	p.at.Load().call(func(m *Map) {
+		m.buy(p, traderID, potionType, 5, first)
+		p.conn = &encConn{} // encodes every answer, keeps none: memory stays flat
+	})
+	stop()
 	var c wire.Codec
+	var seed []byte
 	for _, r := range []msg.Package{
 		{ID: vaultID, Action: msg.PackageQuery, Kind: msg.PackageWarehouse},
 		{ID: vaultID, Action: msg.PackageCheckIn, Kind: msg.PackageWarehouse, UID: first},
+		{ID: vaultID, Action: msg.PackageCheckIn, Kind: msg.PackageWarehouse, UID: first + 1},
 		{ID: vaultID, Action: msg.PackageCheckOut, Kind: msg.PackageWarehouse, UID: first},
 		{ID: traderID, Action: msg.PackageCheckIn, Kind: msg.PackageWarehouse, UID: first + 1},
 		{ID: vaultID, Action: msg.PackageCheckIn, Kind: msg.PackageChest, UID: first + 2},
@@ -612,29 +634,47 @@ func FuzzPackageHandling(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(b[4:])
+		seed = append(seed, b[4:]...)
 	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		if len(body) > wire.MaxPacketSize-4 {
+	f.Add(seed) // a whole session: list, deposits, a withdrawal, refusals
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > wire.MaxPacketSize {
 			return
 		}
-		b := make([]byte, 4+len(body))
-		binary.LittleEndian.PutUint16(b, uint16(len(b)))
-		binary.LittleEndian.PutUint16(b[2:], uint16(wire.TypePackage))
-		copy(b[4:], body)
-		_ = a.handlePackage(b)
-		sync_(p.at.Load())
-		inv, kept := carried(a), stored(a)
-		if len(inv)+len(kept) != 5 {
-			t.Fatalf("%d carried + %d stored, want 5", len(inv), len(kept))
-		}
-		for id := range kept {
-			if _, dup := inv[id]; dup {
-				t.Fatalf("item %d both carried and stored", id)
+		p.at.Load().call(func(*Map) { // the same start for every input
+			for id, it := range p.inv.stored {
+				delete(p.inv.stored, id)
+				it.Position, it.Warehouse = store.PosInventory, 0
+				p.inv.items[id] = it
+				p.inv.count++
+			}
+		})
+		for len(in) > 0 {
+			body := in
+			if len(in) >= 2*fuzzBody {
+				body = in[:fuzzBody]
+			}
+			in = in[len(body):]
+			b := make([]byte, 4+len(body))
+			binary.LittleEndian.PutUint16(b, uint16(len(b)))
+			binary.LittleEndian.PutUint16(b[2:], uint16(wire.TypePackage))
+			copy(b[4:], body)
+			_ = a.handlePackage(b)
+			sync_(p.at.Load())
+			inv, kept := carried(a), stored(a)
+			if len(inv)+len(kept) != 5 {
+				t.Fatalf("%d carried + %d stored, want 5", len(inv), len(kept))
+			}
+			for id := range kept {
+				if _, dup := inv[id]; dup {
+					t.Fatalf("item %d both carried and stored", id)
+				}
+			}
+			if len(kept) > 3 {
+				t.Fatalf("%d items stored, capacity 3", len(kept))
 			}
 		}
-		if len(kept) > 3 {
-			t.Fatalf("%d items stored, capacity 3", len(kept))
-		}
+		s.saver.drain() // the queued saves are not under test here
 	})
 }
 
