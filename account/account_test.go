@@ -20,6 +20,7 @@ import (
 	"github.com/coserver/coserver/rc5"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 	"github.com/coserver/coserver/token"
 	"github.com/coserver/coserver/tq"
 	"github.com/coserver/coserver/wire"
@@ -83,7 +84,7 @@ func newFixture(t testing.TB, cfg Config) *fixture {
 func newFixtureWith(t testing.TB, cfg Config, accounts Accounts) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

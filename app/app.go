@@ -30,6 +30,7 @@ import (
 	"github.com/coserver/coserver/password"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/backend"
 	"github.com/coserver/coserver/token"
 	"github.com/coserver/coserver/tq"
 	"github.com/coserver/coserver/trace"
@@ -98,7 +99,7 @@ func Start(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	db, err := store.Open(ctx, cfg.General.DB)
+	db, err := backend.Open(ctx, cfg.General.DB)
 	if err != nil {
 		return nil, err
 	}

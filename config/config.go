@@ -52,7 +52,8 @@ type Config struct {
 
 // General holds the process-wide settings.
 type General struct {
-	// DB is the path of the SQLite database file.
+	// DB is the database: the path of a SQLite file, or a PostgreSQL URL
+	// (postgres://user:password@host:port/db; see docs/ITEMS-STORE.md).
 	DB string
 	// LogLevel is the minimum level logged: debug, info, warn or error.
 	LogLevel string
@@ -381,7 +382,7 @@ func (c *Config) settings() []setting {
 	)
 	return []setting{
 		{general, "config", &c.File, "read settings from this JSON file (keys are flag names); see docs/CONFIG.md", nil},
-		{general, "db", &g.DB, "path of the SQLite database file", nil},
+		{general, "db", &g.DB, "the database: a SQLite file path, or postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL", nil},
 		{general, "log-level", &g.LogLevel, "minimum log level: debug, info, warn or error", nil},
 		{general, "log-format", &g.LogFormat, "log output format: text or json", nil},
 		{general, "admin-addr", &g.AdminAddr, "host:port of the admin HTTP server (web page and API /admin/, Prometheus /metrics, /debug/pprof; docs/ADMIN.md); empty disables it; coserver game-server defaults to 127.0.0.1:9101, so that an account-server beside it keeps 9100", nil},

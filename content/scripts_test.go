@@ -193,6 +193,6 @@ func TestDefaultScripts(t *testing.T) {
 			})
 		}
 	}
-	// peddler.lua uses the item and money API: game tests run it
-	// (TestPeddlerScript).
+	// herbalist.lua uses the item and money API: game tests run it
+	// (TestHerbalistScript).
 }

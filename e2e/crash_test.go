@@ -16,6 +16,7 @@ import (
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/password"
+	"github.com/coserver/coserver/store/backend"
 
 	_ "modernc.org/sqlite" // the integrity check opens the file directly
 )
@@ -107,15 +108,13 @@ func TestKill9(t *testing.T) {
 	}
 	saved := c.Position()
 	// A periodic save stores that position: watch the database for it.
-	reader, err := sql.Open("sqlite", db)
+	reader, err := backend.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the periodic save of the position", func() bool {
-		var m uint32
-		var x, y uint16
-		err := reader.QueryRow(`SELECT map_id, x, y FROM characters WHERE name = ?`, cfg.Character).Scan(&m, &x, &y)
-		return err == nil && m == saved.Map && x == saved.X && y == saved.Y
+		ch, err := reader.CharacterByName(t.Context(), cfg.Character)
+		return err == nil && ch.MapID == saved.Map && ch.X == saved.X && ch.Y == saved.Y
 	})
 	reader.Close()
 	// Walk again and kill the server at once: these steps may be lost.
@@ -129,16 +128,18 @@ func TestKill9(t *testing.T) {
 	}
 	_ = child.Wait()
 
-	// The database is intact after the kill.
-	sqldb, err := sql.Open("sqlite", db)
-	if err != nil {
-		t.Fatal(err)
+	// The database is intact after the kill (SQLite: integrity_check).
+	if !backend.IsPostgres(db) {
+		sqldb, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var check string
+		if err := sqldb.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+			t.Fatalf("integrity_check: %q, %v", check, err)
+		}
+		sqldb.Close()
 	}
-	var check string
-	if err := sqldb.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
-		t.Fatalf("integrity_check: %q, %v", check, err)
-	}
-	sqldb.Close()
 
 	s := startServer(t, db, "")
 	cfg.AccountAddr = s.accountAddr()
@@ -172,16 +173,13 @@ func TestKill9AfterDialog(t *testing.T) {
 	c := login(t, cfg)
 	travel(t, c)
 	eventually(t, "the player in Twin City", func() bool { return c.Position().Map == twinCity })
-	reader, err := sql.Open("sqlite", db)
+	reader, err := backend.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the periodic save of the journey", func() bool {
-		var m uint32
-		var met string
-		err := reader.QueryRow(`SELECT c.map_id, v.value FROM characters c JOIN character_vars v
-			ON v.character_id = c.id WHERE c.name = ? AND v.key = 'guide.met'`, cfg.Character).Scan(&m, &met)
-		return err == nil && m == twinCity && met != ""
+		ch, err := reader.CharacterByName(t.Context(), cfg.Character)
+		return err == nil && ch.MapID == twinCity && ch.Vars["guide.met"] != ""
 	})
 	reader.Close()
 	if err := child.Process.Kill(); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/coserver/coserver/client"
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/password"
+	"github.com/coserver/coserver/store/storetest"
 )
 
 // Test settings.
@@ -101,8 +102,19 @@ func startServerOpts(t *testing.T, db, accountAddr string, tune func(*config.Con
 	return s
 }
 
-// newDB returns the path of a fresh database file for the test.
-func newDB(t *testing.T) string { return filepath.Join(t.TempDir(), "e2e.db") }
+// envE2EPostgres, set to 1, runs the end-to-end tests on PostgreSQL (a
+// schema per test in the database of COSERVER_TEST_POSTGRES) instead of
+// SQLite files.
+const envE2EPostgres = "COSERVER_E2E_POSTGRES"
+
+// newDB returns the -db setting of a fresh database for the test: a file
+// path, or with COSERVER_E2E_POSTGRES=1 a PostgreSQL schema of its own.
+func newDB(t *testing.T) string {
+	if os.Getenv(envE2EPostgres) == "1" {
+		return storetest.NewPostgresSchema(t, storetest.PostgresDSN(t))
+	}
+	return filepath.Join(t.TempDir(), "e2e.db")
+}
 
 // stop shuts the server down; calling it again does nothing.
 func (s *testServer) stop() {

@@ -8,7 +8,7 @@ import (
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/backend"
 )
 
 // twinCity is the built-in map the guide sends new players to.
@@ -40,7 +40,7 @@ func TestGuideDialogAndTeleport(t *testing.T) {
 	_ = newbie.Close()
 	_ = watcher.Close()
 	srv.stop()
-	st, err := store.Open(t.Context(), db)
+	st, err := backend.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/password"
-	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/backend"
 )
 
 // TestShutdownUnderLoginLoad: a player walks while a crowd of logins waits
@@ -67,7 +67,7 @@ func TestShutdownUnderLoginLoad(t *testing.T) {
 		t.Fatalf("shutdown took %v, budget %v", took, budget)
 	}
 
-	st, err := store.Open(t.Context(), db)
+	st, err := backend.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,8 @@ type Map struct {
 	players   map[uint32]*Player
 	grid      grid[*Player]
 	npcs      map[uint32]*NPC
-	things    grid[thing] // NPCs now; monsters and floor items next
+	things    grid[thing] // NPCs, floor items; monsters next
+	ground    ground      // floor items and money (game/floor.go)
 	portals   []portal
 	ticking   bool                 // the map's ticker runs (players are on it)
 	vm        *script.VM           // runs the NPC scripts of this map; made at the first click
@@ -144,6 +145,7 @@ func (m *Map) stop() {
 // tick runs the map's timers. Map goroutine only.
 func (m *Map) tick(now time.Time) {
 	m.expireDialogs(now)
+	m.expireFloor(m.clock())
 }
 
 // do runs f on the map's goroutine. It blocks only while the map's queue is
@@ -240,6 +242,7 @@ func (m *Map) enter(p *Player) {
 	m.restat(p) // the content may have changed the item types
 	m.grid.add(p)
 	m.world.online.Add(1)
+	m.expireFloor(m.clock()) // a map nobody was on did not tick
 	m.refreshScreen(p)
 }
 

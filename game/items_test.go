@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -13,6 +14,7 @@ import (
 	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -31,7 +33,7 @@ const (
 // pack.
 func itemServer(t testing.TB) (*Server, *store.DB) {
 	t.Helper()
-	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,10 +292,12 @@ func TestPingEchoed(t *testing.T) {
 }
 
 // TestItemConservation: several players buy, use, equip, unequip, sell,
-// deposit in and withdraw from the warehouse (items and money), and get
-// and lose items and silver through the script API, at random on one map
-// while saves run; afterwards the store holds exactly the items, in the
-// places, and the money memory does: nothing duplicated, nothing lost.
+// deposit in and withdraw from the warehouse (items and money), get and
+// lose items and silver through the script API, drop and pick up, at
+// random on one map while saves run; afterwards the store holds exactly the
+// items (carried, stored and on the floor), in their places, and the money
+// memory does, and every item bought or given is in one place or was
+// destroyed: nothing duplicated, nothing lost.
 func TestItemConservation(t *testing.T) {
 	s, db := itemServer(t)
 	const players, steps = 4, 150
@@ -302,6 +306,7 @@ func TestItemConservation(t *testing.T) {
 		sess[i], _ = shopper(t, s, db, "eco"+string(rune('a'+i)), 100_000, 130)
 	}
 	types := []uint32{potionType, bladeType}
+	var given, taken atomic.Int64 // items scripts gave and took
 	done := make(chan struct{})
 	for i, a := range sess {
 		go func() {
@@ -322,7 +327,7 @@ func TestItemConservation(t *testing.T) {
 					break
 				}
 				p := a.player
-				switch next(11) {
+				switch next(13) {
 				case 0:
 					first, err := s.uids.take(context.Background(), 1)
 					if err != nil {
@@ -340,15 +345,22 @@ func TestItemConservation(t *testing.T) {
 				case 4:
 					o := sess[next(players)].player // maybe another player's item
 					o.at.Load().call(func(m *Map) { m.use(o, pick, 0) })
-				case 5:
-					_ = pkg(t, a, msg.Package{ID: vaultID, Action: msg.PackageCheckIn, Kind: msg.PackageWarehouse, UID: pick})
+				case 5: // game/floor.go
+					_ = item(t, a, msg.Item{ID: pick, Data: msg.DropXY(traderX+1, traderY), Action: msg.ItemOpDrop})
 				case 6:
-					_ = pkg(t, a, msg.Package{ID: vaultID, Action: msg.PackageCheckOut, Kind: msg.PackageWarehouse, UID: pick})
+					for id, f := range floorOf(a) { // someone else's is refused while reserved
+						_ = mapItem(t, a, msg.MapItem{ID: id, X: f.x, Y: f.y, Action: msg.MapItemPick})
+						break
+					}
 				case 7:
-					_ = item(t, a, msg.Item{ID: vaultID, Data: next(5000), Action: msg.ItemOpSaveMoney})
+					_ = pkg(t, a, msg.Package{ID: vaultID, Action: msg.PackageCheckIn, Kind: msg.PackageWarehouse, UID: pick})
 				case 8:
-					_ = item(t, a, msg.Item{ID: vaultID, Data: next(5000), Action: msg.ItemOpDrawMoney})
+					_ = pkg(t, a, msg.Package{ID: vaultID, Action: msg.PackageCheckOut, Kind: msg.PackageWarehouse, UID: pick})
 				case 9:
+					_ = item(t, a, msg.Item{ID: vaultID, Data: next(5000), Action: msg.ItemOpSaveMoney})
+				case 10:
+					_ = item(t, a, msg.Item{ID: vaultID, Data: next(5000), Action: msg.ItemOpDrawMoney})
+				case 11:
 					if err := s.uids.reserve(context.Background()); err != nil { // as handleNpc does
 						t.Error(err)
 						return
@@ -356,15 +368,16 @@ func TestItemConservation(t *testing.T) {
 					typ, n := types[next(2)], next(3)+1
 					p.at.Load().call(func(m *Map) {
 						h := &dialogHost{m: m, p: p}
-						if h.TakeMoney(n * 10) {
-							h.GiveItem(typ, int(n))
+						if h.TakeMoney(n*10) && h.GiveItem(typ, int(n)) {
+							given.Add(int64(n))
 						}
 					})
-				case 10:
+				case 12:
 					typ := types[next(2)]
 					p.at.Load().call(func(m *Map) {
 						h := &dialogHost{m: m, p: p}
 						if h.TakeItem(typ, 1) {
+							taken.Add(1)
 							h.GiveMoney(7)
 						}
 					})
@@ -391,8 +404,39 @@ func TestItemConservation(t *testing.T) {
 	if err := s.SaveAll(context.Background(), "test"); err != nil {
 		t.Fatal(err)
 	}
+	// Every item bought is carried, on the floor, or was destroyed (used
+	// up, sold, expired), once: in memory and in the store.
+	floor := floorOf(sess[0])
 	owner := map[uint32]uint32{}
 	deposited := 0
+	for id := range floor {
+		owner[id] = 0
+	}
+	stFloor, err := db.FloorItems(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stFloor) != len(floor) {
+		t.Errorf("%d items stored on the floor, %d in memory", len(stFloor), len(floor))
+	}
+	for _, it := range stFloor {
+		if f, ok := floor[it.ID]; !ok || f.item.Type != it.Type || it.OwnerID != twinCity {
+			t.Errorf("stored on the floor %+v, memory %+v", it, f.item)
+		}
+	}
+	ops := func(op string) int { return int(testutil.ToFloat64(s.m.items.WithLabelValues(op))) }
+	held := 0
+	for _, a := range sess {
+		held += len(carried(a)) + len(stored(a))
+	}
+	expired := int(testutil.ToFloat64(s.m.floorExpired.WithLabelValues("item")))
+	if ops("buy")+int(given.Load()) != held+len(floor)+ops("use")+ops("sell")+expired+int(taken.Load()) {
+		t.Errorf("%d bought + %d given by scripts; %d carried or stored + %d on the floor + %d used + %d sold + %d expired + %d taken by scripts",
+			ops("buy"), given.Load(), held, len(floor), ops("use"), ops("sell"), expired, taken.Load())
+	}
+	if ops("drop") == 0 || ops("pick") == 0 {
+		t.Errorf("%d drops and %d picks: the random walk missed the floor", ops("drop"), ops("pick"))
+	}
 	for _, a := range sess {
 		kept := stored(a)
 		deposited += len(kept)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,13 +46,20 @@ type saver struct {
 	newest   map[uint32]uint64 // character id → seq of its newest committed snapshot
 	inflight map[uint64]int    // batches begun and not ended, by their ticket
 
+	// failed holds, by character id, the newest snapshot of a save that
+	// failed for a reason other than a refusal (a lost database
+	// connection, a timeout): every later save carries it again until it
+	// or a newer snapshot of that character commits. A logout's snapshot
+	// is thus not lost when the database is briefly away. sv.mu guards it.
+	failed map[uint32]snap
+
 	evmu    sync.Mutex  // guards events
 	events  store.Batch // item and money changes not yet saved, in version order
 	dropped func(error) // told of a batch of events that can never be saved
 }
 
 func newSaver(st Store) *saver {
-	sv := &saver{store: st, newest: make(map[uint32]uint64), inflight: make(map[uint64]int)}
+	sv := &saver{store: st, newest: make(map[uint32]uint64), inflight: make(map[uint64]int), failed: make(map[uint32]snap)}
 	sv.items, _ = st.(ItemStore)
 	return sv
 }
@@ -126,6 +134,7 @@ func (sv *saver) end(ticket uint64) {
 func (sv *saver) save(ctx context.Context, snaps []snap) (int, error) {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
+	snaps = sv.withFailed(snaps)
 	fresh := make([]store.Character, 0, len(snaps))
 	var keep []snap
 	for _, s := range snaps {
@@ -154,6 +163,7 @@ func (sv *saver) save(ctx context.Context, snaps []snap) (int, error) {
 			} else {
 				b.Characters = nil
 				sv.requeue(b)
+				sv.keepFailed(keep)
 			}
 			return 0, fmt.Errorf("saving %d characters and %d item changes: %w", len(keep),
 				len(b.Items)+len(b.Deleted)+len(b.Transfers), err)
@@ -163,14 +173,51 @@ func (sv *saver) save(ctx context.Context, snaps []snap) (int, error) {
 			return 0, nil
 		}
 		if err := sv.store.SaveCharacters(ctx, fresh...); err != nil {
+			if !errors.Is(err, store.ErrInvalid) && !errors.Is(err, store.ErrNotFound) {
+				sv.keepFailed(keep)
+			}
 			return 0, fmt.Errorf("saving %d characters: %w", len(fresh), err)
 		}
 	}
 	for _, s := range keep {
 		sv.newest[s.ch.ID] = s.seq
+		if f, ok := sv.failed[s.ch.ID]; ok && f.seq <= s.seq {
+			delete(sv.failed, s.ch.ID)
+		}
 	}
 	sv.prune()
 	return len(fresh), nil
+}
+
+// withFailed returns snaps with the snapshots of earlier failed saves
+// added: for each character, the newest of the two. sv.mu held.
+func (sv *saver) withFailed(snaps []snap) []snap {
+	if len(sv.failed) == 0 {
+		return snaps
+	}
+	out := slices.Clone(snaps)
+	at := make(map[uint32]int, len(out))
+	for i, s := range out {
+		at[s.ch.ID] = i
+	}
+	for id, f := range sv.failed {
+		if i, ok := at[id]; !ok {
+			out = append(out, f)
+		} else if out[i].seq < f.seq {
+			out[i] = f
+		}
+	}
+	return out
+}
+
+// keepFailed remembers the snapshots of a failed save for the next one.
+// sv.mu held.
+func (sv *saver) keepFailed(keep []snap) {
+	for _, s := range keep {
+		if f, ok := sv.failed[s.ch.ID]; !ok || f.seq < s.seq {
+			sv.failed[s.ch.ID] = s
+		}
+	}
 }
 
 // prune forgets the committed sequences no batch in flight can be older

@@ -26,6 +26,7 @@ type session struct {
 	npc      msg.Npc
 	dialog   msg.TaskDialog
 	item     msg.Item
+	mapItem  msg.MapItem
 	pkg      msg.Package
 
 	chat chatGate // chat cooldowns

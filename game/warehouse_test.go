@@ -14,6 +14,7 @@ import (
 	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -21,10 +22,10 @@ import (
 const (
 	vaultID     = 21   // VaultKeeper, Twin City (433, 381): within reach of a shopper
 	birthVault  = 2    // Keeper, Birth Village: another map
-	peddlerID   = 3    // Peddler, Birth Village (58, 106): peddler.lua
+	herbalistID = 3    // Herbalist, Birth Village (66, 105): herbalist.lua
 	birthMap    = 1010 //
-	peddlerX    = 58   //
-	peddlerY    = 107  // next to the Peddler
+	herbalistX  = 66   //
+	herbalistY  = 106  // next to the Herbalist
 	nearVaultX  = traderX + 1
 	potionPrice = 20 // MinorHealPotion
 )
@@ -41,7 +42,7 @@ func itemServerCap(t testing.TB, capacity int) (*Server, *store.DB) {
 // commands run on the caller's goroutine.
 func itemServerStop(t testing.TB, capacity int) (*Server, *store.DB, func()) {
 	t.Helper()
-	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,11 +514,11 @@ func TestEquipmentStats(t *testing.T) {
 	}
 }
 
-// TestPeddlerScript runs the default pack's peddler.lua: five potions for
+// TestHerbalistScript runs the default pack's herbalist.lua: five potions for
 // 80 silver, then sold back for 5 each, saved as memory says.
-func TestPeddlerScript(t *testing.T) {
+func TestHerbalistScript(t *testing.T) {
 	s, db := itemServer(t)
-	a, _ := villager(t, s, db, "trader", 100, birthMap, peddlerX, peddlerY)
+	a, _ := villager(t, s, db, "trader", 100, birthMap, herbalistX, herbalistY)
 	p := a.player
 	m := p.at.Load()
 	now := time.Now()
@@ -526,7 +527,7 @@ func TestPeddlerScript(t *testing.T) {
 		if err := s.uids.reserve(context.Background()); err != nil { // as handleNpc does
 			t.Fatal(err)
 		}
-		m.call(func(m *Map) { m.clickNPC(p, peddlerID, now) })
+		m.call(func(m *Map) { m.clickNPC(p, herbalistID, now) })
 		m.call(func(m *Map) { m.answerDialog(p, option, "", now) })
 	}
 	talk(1)

@@ -73,16 +73,13 @@ func (db *DB) CreateAccount(ctx context.Context, name, hash string) (Account, er
 		return Account{}, fmt.Errorf("store: create account: empty name")
 	}
 	a := Account{Name: name, PasswordHash: hash, Status: StatusActive, Created: time.Now().UTC().Truncate(time.Microsecond)}
-	res, err := db.w.ExecContext(ctx,
-		`INSERT INTO accounts (name, name_key, password_hash, status, gm, created_at, last_login) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		a.Name, nameKey(a.Name), a.PasswordHash, a.Status, a.GM, timeToDB(a.Created), 0)
+	err := db.w.QueryRowContext(ctx,
+		`INSERT INTO accounts (name, name_key, password_hash, status, gm, created_at, last_login) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Name, nameKey(a.Name), a.PasswordHash, a.Status, boolToDB(a.GM), timeToDB(a.Created), 0).Scan(&a.ID)
 	if err != nil {
-		if isUnique(err) {
+		if db.isUnique(err) {
 			err = ErrExists
 		}
-		return Account{}, fmt.Errorf("store: create account %q: %w", name, err)
-	}
-	if a.ID, err = res.LastInsertId(); err != nil {
 		return Account{}, fmt.Errorf("store: create account %q: %w", name, err)
 	}
 	return a, nil
@@ -154,7 +151,7 @@ func (db *DB) SetStatus(ctx context.Context, name string, s Status) error {
 // SetGM grants or revokes game-master rights of the account called name
 // (ignoring case); ErrNotFound if there is no such account.
 func (db *DB) SetGM(ctx context.Context, name string, gm bool) error {
-	if err := db.updateOne(ctx, `UPDATE accounts SET gm = ? WHERE name_key = ?`, gm, nameKey(name)); err != nil {
+	if err := db.updateOne(ctx, `UPDATE accounts SET gm = ? WHERE name_key = ?`, boolToDB(gm), nameKey(name)); err != nil {
 		return fmt.Errorf("store: set gm of account %q: %w", name, err)
 	}
 	return nil
@@ -192,4 +189,52 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// DeleteAccount deletes the account called name (ignoring case) with its
+// character, the character's variables and its login tokens, in one
+// transaction; ErrNotFound if there is no such account. The caller makes
+// sure the account is not online (a running game server would save the
+// character again).
+func (db *DB) DeleteAccount(ctx context.Context, name string) error {
+	err := db.inTx(ctx, func(tx Tx) error {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM accounts WHERE name_key = ?`, nameKey(name)).Scan(&id); err != nil {
+			return notFound(err)
+		}
+		for _, q := range []string{
+			`DELETE FROM character_vars WHERE character_id IN (SELECT id FROM characters WHERE account_id = ?)`,
+			`DELETE FROM characters WHERE account_id = ?`,
+			`DELETE FROM login_tokens WHERE account_id = ?`,
+			`DELETE FROM accounts WHERE id = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete account %q: %w", name, err)
+	}
+	return nil
+}
+
+// RenameAccount renames the account called name (ignoring case) to
+// newName; ErrNotFound if there is no such account, ErrExists if another
+// account is called newName (ignoring case). Changing only the case of a
+// name is allowed. The caller checks newName against the name rules.
+func (db *DB) RenameAccount(ctx context.Context, name, newName string) error {
+	if newName == "" {
+		return fmt.Errorf("store: rename account %q: empty name", name)
+	}
+	err := db.updateOne(ctx, `UPDATE accounts SET name = ?, name_key = ? WHERE name_key = ?`,
+		newName, nameKey(newName), nameKey(name))
+	if db.isUnique(err) {
+		err = ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("store: rename account %q to %q: %w", name, newName, err)
+	}
+	return nil
 }

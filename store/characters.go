@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -102,7 +101,7 @@ func (db *DB) CreateCharacter(ctx context.Context, c Character) (Character, erro
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	c.Created, c.Saved = now, now
 	key := nameKey(c.Name)
-	err := inTx(ctx, db.w, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx Tx) error {
 		// The transaction holds the write lock from BEGIN, so these
 		// checks cannot race another creation.
 		var n int
@@ -137,11 +136,11 @@ func (db *DB) CreateCharacter(ctx context.Context, c Character) (Character, erro
 			c.MapID, c.X, c.Y, timeToDB(c.Created), timeToDB(c.Saved), c.WarehouseSilver)
 		switch {
 		case err == nil:
-		case isForeignKey(err):
+		case db.isForeignKey(err):
 			return fmt.Errorf("account %d: %w", c.AccountID, ErrNotFound)
-		case isUnique(err) && strings.Contains(err.Error(), "name_key"):
+		case db.isUnique(err) && strings.Contains(err.Error(), "name_key"):
 			return ErrNameTaken
-		case isUnique(err):
+		case db.isUnique(err):
 			return ErrExists
 		}
 		return err
@@ -196,7 +195,7 @@ func (db *DB) SaveCharacters(ctx context.Context, cs ...Character) error {
 		}
 	}
 	saved := timeToDB(time.Now())
-	err := inTx(ctx, db.w, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `UPDATE characters SET
 			body = ?, avatar = ?, hair = ?, class = ?, prev_class = ?, rebirths = ?, level = ?, exp = ?,
 			silver = ?, cps = ?, strength = ?, agility = ?, vitality = ?, spirit = ?, attr_points = ?,

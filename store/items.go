@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -268,7 +267,7 @@ func (db *DB) NewItemIDs(ctx context.Context, n int) (first uint32, err error) {
 	if n < 1 || n > MaxNewItemIDs {
 		return 0, fmt.Errorf("store: new item ids: n = %d, want 1…%d", n, MaxNewItemIDs)
 	}
-	err = inTx(ctx, db.w, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx Tx) error {
 		var next int64
 		if err := tx.QueryRowContext(ctx, `SELECT next FROM item_ids`).Scan(&next); err != nil {
 			return err
@@ -347,10 +346,10 @@ func (db *DB) FloorItems(ctx context.Context) ([]Item, error) {
 // versions are newer than everything already stored.
 func (db *DB) LatestVersion(ctx context.Context) (uint64, error) {
 	var v int64
-	err := db.r.QueryRowContext(ctx, `SELECT MAX(
-		(SELECT COALESCE(MAX(version), 0) FROM characters),
-		(SELECT COALESCE(MAX(version), 0) FROM items),
-		(SELECT COALESCE(MAX(version), 0) FROM money_log))`).Scan(&v)
+	err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(v), 0) FROM (
+		SELECT MAX(version) AS v FROM characters
+		UNION ALL SELECT MAX(version) FROM items
+		UNION ALL SELECT MAX(version) FROM money_log) AS versions`).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("store: latest version: %w", err)
 	}
@@ -364,7 +363,7 @@ func (db *DB) LatestVersion(ctx context.Context) (uint64, error) {
 func (db *DB) PurgeTombstones(ctx context.Context, before uint64) (int64, error) {
 	before = min(before, MaxVersion)
 	var n int64
-	err := inTx(ctx, db.w, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM items WHERE deleted = 1 AND version < ?`, int64(before))
 		if err != nil {
 			return err
@@ -408,7 +407,7 @@ func (db *DB) Save(ctx context.Context, b Batch) error {
 	if b.entries() == 0 {
 		return nil
 	}
-	err := inTx(ctx, db.w, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx Tx) error {
 		owners, err := saveItemStates(ctx, tx, b.Items, b.Deleted)
 		if err != nil {
 			return err
@@ -442,7 +441,7 @@ func (db *DB) Save(ctx context.Context, b Batch) error {
 // saveItemStates upserts items and tombstones the deleted, each only if
 // newer than the stored row, and returns the characters that may have
 // gained an item.
-func saveItemStates(ctx context.Context, tx *sql.Tx, items []Item, deleted []ItemDeletion) (map[uint32]struct{}, error) {
+func saveItemStates(ctx context.Context, tx Tx, items []Item, deleted []ItemDeletion) (map[uint32]struct{}, error) {
 	owners := make(map[uint32]struct{})
 	if len(items) == 0 && len(deleted) == 0 {
 		return owners, nil
@@ -505,7 +504,7 @@ func saveItemStates(ctx context.Context, tx *sql.Tx, items []Item, deleted []Ite
 // saveSnapshot writes s if it is newer than the stored snapshot of its
 // character, adding the money transfers newer than s that are already
 // applied and forgetting the older ones.
-func saveSnapshot(ctx context.Context, tx *sql.Tx, s *CharacterSnapshot, saved int64) error {
+func saveSnapshot(ctx context.Context, tx Tx, s *CharacterSnapshot, saved int64) error {
 	c := &s.Character
 	res, err := tx.ExecContext(ctx, `UPDATE characters SET
 		body = ?, avatar = ?, hair = ?, class = ?, prev_class = ?, rebirths = ?, level = ?, exp = ?,
@@ -556,7 +555,7 @@ func saveSnapshot(ctx context.Context, tx *sql.Tx, s *CharacterSnapshot, saved i
 // applyMove applies m of the transfer of version v unless the stored
 // snapshot of the character already includes it (it is older than the
 // snapshot) or it was applied before (it is in the log).
-func applyMove(ctx context.Context, tx *sql.Tx, v uint64, m MoneyMove) error {
+func applyMove(ctx context.Context, tx Tx, v uint64, m MoneyMove) error {
 	var stored int64
 	var cur money
 	err := tx.QueryRowContext(ctx, `SELECT version, silver, cps, warehouse_silver FROM characters WHERE id = ?`,
@@ -589,7 +588,7 @@ func applyMove(ctx context.Context, tx *sql.Tx, v uint64, m MoneyMove) error {
 type money struct{ silver, cps, warehouse int64 }
 
 // setMoney stores a character's money, refusing amounts a u32 cannot hold.
-func setMoney(ctx context.Context, tx *sql.Tx, id uint32, m money) error {
+func setMoney(ctx context.Context, tx Tx, id uint32, m money) error {
 	for _, n := range []int64{m.silver, m.cps, m.warehouse} {
 		if n < 0 || n > math.MaxUint32 {
 			return fmt.Errorf("character %d: money would be %d silver, %d CPs, %d in the warehouse: %w",
@@ -605,7 +604,7 @@ func setMoney(ctx context.Context, tx *sql.Tx, id uint32, m money) error {
 
 // checkOwner refuses the batch if character id does not exist or its
 // items break a limit.
-func checkOwner(ctx context.Context, tx *sql.Tx, id uint32) error {
+func checkOwner(ctx context.Context, tx Tx, id uint32) error {
 	var exists int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM characters WHERE id = ?`, id).Scan(&exists); err != nil {
 		return fmt.Errorf("character %d: %w", id, err)

@@ -30,9 +30,9 @@ func (db *DB) IssueToken(ctx context.Context, token uint64, accountID int64, ip 
 	switch {
 	case err == nil:
 		return nil
-	case isUnique(err):
+	case db.isUnique(err):
 		err = ErrExists
-	case isForeignKey(err):
+	case db.isForeignKey(err):
 		err = fmt.Errorf("account %d: %w", accountID, ErrNotFound)
 	}
 	return fmt.Errorf("store: issue token for account %d: %w", accountID, err)
@@ -49,7 +49,7 @@ func (db *DB) ConsumeToken(ctx context.Context, token uint64, ip netip.Addr, now
 	var expires int64
 	var issuedTo string
 	found := true
-	err = inTx(ctx, db.w, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx Tx) error {
 		err := tx.QueryRowContext(ctx,
 			`DELETE FROM login_tokens WHERE token = ? RETURNING account_id, client_ip, expires_at`,
 			int64(token)).Scan(&accountID, &issuedTo, &expires)

@@ -59,7 +59,7 @@ func checkVars(c *Character) error {
 
 // saveVars replaces the stored variables of c with c.Vars, inside tx. A nil
 // c.Vars leaves them as they are.
-func saveVars(ctx context.Context, tx *sql.Tx, c *Character) error {
+func saveVars(ctx context.Context, tx Tx, c *Character) error {
 	if c.Vars == nil {
 		return nil
 	}

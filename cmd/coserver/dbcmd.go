@@ -10,6 +10,8 @@ import (
 
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/backend"
+	"github.com/coserver/coserver/store/sqlite"
 )
 
 // dbCommand is a tool command working on the server's database: it reads
@@ -67,17 +69,17 @@ func (d *dbCommand) open(ctx context.Context, create bool, stderr io.Writer) (*s
 	var db *store.DB
 	var err error
 	if create {
-		db, err = store.Open(ctx, d.cfg.General.DB)
+		db, err = backend.Open(ctx, d.cfg.General.DB)
 	} else {
-		db, err = store.OpenExisting(ctx, d.cfg.General.DB)
+		db, err = backend.OpenExisting(ctx, d.cfg.General.DB)
 	}
-	if errors.Is(err, store.ErrNoDatabase) {
+	if errors.Is(err, sqlite.ErrNoDatabase) {
 		return nil, fmt.Errorf("%w\n(check -db, COSERVER_DB, -config or the working directory; "+
 			"the server creates it on its first start)", err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "database %s\n", db.Path())
+	fmt.Fprintf(stderr, "database %s\n", db)
 	return db, nil
 }

@@ -21,7 +21,9 @@ import (
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/script"
-	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/backend"
+	"github.com/coserver/coserver/store/postgres"
+	"github.com/coserver/coserver/store/sqlite"
 )
 
 // Doctor's limits.
@@ -404,6 +406,10 @@ func (d *doctor) checkClientDir() map[uint32]*mapdata.Floor {
 // checkDatabase checks the database file and folder without creating
 // either.
 func (d *doctor) checkDatabase(ctx context.Context) {
+	if backend.IsPostgres(d.cfg.General.DB) {
+		d.checkPostgres(ctx)
+		return
+	}
 	path, err := filepath.Abs(d.cfg.General.DB)
 	if err != nil {
 		d.add(statusFail, "database", err.Error(), "set -db to a file path")
@@ -439,9 +445,9 @@ func (d *doctor) checkDatabase(ctx context.Context) {
 	}
 
 	const name = "database"
-	v, err := store.Inspect(ctx, path)
+	v, err := sqlite.Inspect(ctx, path)
 	switch {
-	case errors.Is(err, store.ErrNoDatabase):
+	case errors.Is(err, sqlite.ErrNoDatabase):
 		d.add(statusWarn, name, path+" does not exist: the server will create an empty one",
 			"if you have a database elsewhere, point -db (or COSERVER_DB, or -config) at it")
 		return
@@ -464,6 +470,25 @@ func (d *doctor) checkDatabase(ctx context.Context) {
 			"back it up first: coserver backup FILE")
 	default:
 		d.add(statusOK, name, fmt.Sprintf("%s, schema version %d (current)", path, v.Current), "")
+	}
+}
+
+// checkPostgres connects to the PostgreSQL database of -db and reads its
+// schema version, changing nothing.
+func (d *doctor) checkPostgres(ctx context.Context) {
+	const name = "database"
+	v, err := postgres.Inspect(ctx, d.cfg.General.DB)
+	switch {
+	case err != nil:
+		d.add(statusFail, name, err.Error(), "start PostgreSQL, or fix the host, port, user, password or database name in -db")
+	case v.Current > v.Latest:
+		d.add(statusFail, name, fmt.Sprintf("PostgreSQL schema version %d, newer than this program's %d", v.Current, v.Latest),
+			"run the newer coserver that wrote it")
+	case v.Current < v.Latest:
+		d.add(statusOK, name, fmt.Sprintf("PostgreSQL, schema version %d; the server migrates it to %d at start", v.Current, v.Latest),
+			"back it up first: pg_dump")
+	default:
+		d.add(statusOK, name, fmt.Sprintf("PostgreSQL, schema version %d (current)", v.Current), "")
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/coserver/coserver/config"
-	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", to forge a newer schema
 )
@@ -200,7 +200,7 @@ func TestDoctorSchema(t *testing.T) {
 	if _, err := os.Stat(d.cfg.General.DB); !os.IsNotExist(err) {
 		t.Fatal("the doctor created the database")
 	}
-	st, err := store.Open(ctx, d.cfg.General.DB)
+	st, err := sqlite.Open(ctx, d.cfg.General.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestDoctorSchema(t *testing.T) {
 	if r, code := named(); r.status != statusOK || !strings.Contains(r.detail, "current") || code != 0 {
 		t.Fatalf("fresh database: %+v, exit %d", r, code)
 	}
-	v, err := store.Inspect(ctx, d.cfg.General.DB)
+	v, err := sqlite.Inspect(ctx, d.cfg.General.DB)
 	if err != nil {
 		t.Fatal(err)
 	}

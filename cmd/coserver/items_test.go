@@ -12,6 +12,7 @@ import (
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/password"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 )
 
 // seedHoldings creates the account name with the character name+"C", 500
@@ -20,7 +21,7 @@ import (
 func seedHoldings(t *testing.T, path, name string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func BenchmarkLoginFullHoldings(b *testing.B) {
 func benchLogin(b *testing.B, full bool) {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "bench.db")
-	db, err := store.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@
 //	coserver account ...      manage accounts in the database
 //	coserver items NAME       a character's money, inventory, equipment and warehouses
 //	coserver backup FILE      a consistent copy of the database, while it runs
+//	coserver migrate ...      copy a SQLite database into PostgreSQL
 //	coserver bots ...         a swarm of headless clients for load tests
 //	coserver version          module version, VCS commit, Go version
 //	coserver proxy ...        a decrypting proxy that prints every packet
@@ -41,6 +42,7 @@ commands:
   account         manage accounts: add, passwd, ban, unban, gm, list, delete, rename, characters
   items NAME      a character's money, inventory, equipment and warehouses (live when online)
   backup FILE     write a consistent copy of the database to FILE (safe while a server runs)
+  migrate         copy a SQLite database into PostgreSQL: -from FILE.db -to postgres://...
   bots            run a swarm of headless clients against a server
   version         print the module version, VCS commit and Go version
   proxy           a decrypting proxy in front of a 5017 server: prints every packet, records
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return itemsCmd(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, args[1:], stdout, stderr)
 	case "bots":
 		return botsCmd(args[1:], stdout, stderr)
 	case "version":

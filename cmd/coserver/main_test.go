@@ -9,6 +9,7 @@ import (
 
 	"github.com/coserver/coserver/password"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 )
 
 func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -45,7 +46,7 @@ func TestAccountCommands(t *testing.T) {
 			t.Fatalf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", s.args, code, out, errOut, s.code, s.out)
 		}
 	}
-	st, err := store.Open(context.Background(), db)
+	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func TestUsage(t *testing.T) {
 
 func TestDemoAccountOnce(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

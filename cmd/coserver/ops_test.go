@@ -14,13 +14,14 @@ import (
 	"github.com/coserver/coserver/app"
 	"github.com/coserver/coserver/config"
 	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/sqlite"
 )
 
 // newDB creates an empty database and returns its path.
 func newDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "ops.db")
-	db, err := store.Open(context.Background(), path)
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestAccountCLIDatabase(t *testing.T) {
 	db := newDB(t)
 	t.Setenv("COSERVER_DB", db) // honoured like serve
 	_, errOut = mustRun(t, 0, "account", "add", "envuser", "pw")
-	if !strings.Contains(errOut, "database "+db) {
+	if !strings.Contains(errOut, "database sqlite "+db) {
 		t.Fatalf("the opened database is not named: %q", errOut)
 	}
 	cfgFile := filepath.Join(t.TempDir(), "c.json")
@@ -73,7 +74,7 @@ func TestAccountRenameDeleteCharacters(t *testing.T) {
 	path := newDB(t)
 	mustRun(t, 0, "account", "-db", path, "add", "alice", "pw")
 	mustRun(t, 0, "account", "-db", path, "add", "bob", "pw")
-	st, err := store.Open(ctx, path)
+	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

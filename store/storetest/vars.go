@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -6,10 +6,12 @@ import (
 	"maps"
 	"strings"
 	"testing"
+
+	"github.com/coserver/coserver/store"
 )
 
-func TestCharacterVars(t *testing.T) {
-	db, path := openTest(t)
+func (s *suite) testCharacterVars(t *testing.T) {
+	db, path := s.openTest(t)
 	ctx := context.Background()
 	c := createCharacters(t, db, "Var", 1)[0]
 	if c.Vars != nil {
@@ -19,7 +21,7 @@ func TestCharacterVars(t *testing.T) {
 	if err := db.SaveCharacters(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	db = reopen(t, db, path)
+	db = s.reopen(t, db, path)
 	got, err := db.CharacterByAccount(ctx, c.AccountID)
 	if err != nil {
 		t.Fatal(err)
@@ -45,21 +47,21 @@ func TestCharacterVars(t *testing.T) {
 	}
 }
 
-func TestCharacterVarsLimits(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testCharacterVarsLimits(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	cs := createCharacters(t, db, "Lim", 2)
 	good := cs[0]
 	good.Vars = map[string]string{"ok": "1"}
 	tooMany := make(map[string]string)
-	for i := range MaxVars + 1 {
+	for i := range store.MaxVars + 1 {
 		tooMany[fmt.Sprintf("k%d", i)] = "v"
 	}
 	for name, vars := range map[string]map[string]string{
 		"too many":   tooMany,
 		"empty key":  {"": "v"},
-		"long key":   {strings.Repeat("k", MaxVarKeyLen+1): "v"},
-		"long value": {"k": strings.Repeat("v", MaxVarValueLen+1)},
+		"long key":   {strings.Repeat("k", store.MaxVarKeyLen+1): "v"},
+		"long value": {"k": strings.Repeat("v", store.MaxVarValueLen+1)},
 	} {
 		bad := cs[1]
 		bad.Vars = vars

@@ -1,4 +1,4 @@
--- Peddler of Birth Village: the example of the item and money API
+-- The Herbalist of Birth Village: the example of the item and money API
 -- (docs/SCRIPTING.md). Sells a bundle of potions for silver and buys
 -- potions back; every exchange is all or nothing.
 

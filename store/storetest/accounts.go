@@ -1,14 +1,16 @@
-package store
+package storetest
 
 import (
 	"context"
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/coserver/coserver/store"
 )
 
-func TestAccountCRUD(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testAccountCRUD(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 
 	before := time.Now().Add(-time.Second)
@@ -16,7 +18,7 @@ func TestAccountCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.ID <= 0 || a.Name != "Alice" || a.PasswordHash != testHash || a.Status != StatusActive || a.GM ||
+	if a.ID <= 0 || a.Name != "Alice" || a.PasswordHash != testHash || a.Status != store.StatusActive || a.GM ||
 		a.Created.Before(before) || !a.LastLogin.IsZero() {
 		t.Fatalf("CreateAccount = %+v", a)
 	}
@@ -33,7 +35,7 @@ func TestAccountCRUD(t *testing.T) {
 	if err := db.SetPassword(ctx, a.ID, "new-hash"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetStatus(ctx, "ALICE", StatusBanned); err != nil {
+	if err := db.SetStatus(ctx, "ALICE", store.StatusBanned); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetGM(ctx, "alice", true); err != nil {
@@ -47,7 +49,7 @@ func TestAccountCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.PasswordHash != "new-hash" || got.Status != StatusBanned || !got.GM || !got.LastLogin.Equal(login) {
+	if got.PasswordHash != "new-hash" || got.Status != store.StatusBanned || !got.GM || !got.LastLogin.Equal(login) {
 		t.Fatalf("after updates: %+v", got)
 	}
 	if err := db.SetGM(ctx, "alice", false); err != nil {
@@ -56,25 +58,25 @@ func TestAccountCRUD(t *testing.T) {
 	if got, _ := db.AccountByID(ctx, a.ID); got.GM {
 		t.Fatal("SetGM(false) did not revoke")
 	}
-	if err := db.SetStatus(ctx, "alice", Status(7)); err == nil {
+	if err := db.SetStatus(ctx, "alice", store.Status(7)); err == nil {
 		t.Fatal("SetStatus accepted an unknown status")
 	}
 }
 
-func TestAccountNotFound(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testAccountNotFound(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	checks := map[string]error{
 		"AccountByName": func() error { _, err := db.AccountByName(ctx, "nobody"); return err }(),
 		"AccountByID":   func() error { _, err := db.AccountByID(ctx, 42); return err }(),
 		"SetPassword":   db.SetPassword(ctx, 42, testHash),
-		"SetStatus":     db.SetStatus(ctx, "nobody", StatusBanned),
+		"SetStatus":     db.SetStatus(ctx, "nobody", store.StatusBanned),
 		"SetGM":         db.SetGM(ctx, "nobody", true),
 		"RecordLogin":   db.RecordLogin(ctx, 42, time.Now()),
 	}
 	for name, err := range checks {
-		if !errors.Is(err, ErrNotFound) {
-			t.Errorf("%s = %v, want ErrNotFound", name, err)
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s = %v, want store.ErrNotFound", name, err)
 		}
 	}
 	if as, err := db.ListAccounts(ctx); err != nil || len(as) != 0 {
@@ -82,16 +84,16 @@ func TestAccountNotFound(t *testing.T) {
 	}
 }
 
-func TestAccountNameCaseInsensitiveUnique(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testAccountNameCaseInsensitiveUnique(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	if _, err := db.CreateAccount(ctx, "Bob", testHash); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"Bob", "bob", "BOB", "bOb"} {
 		_, err := db.CreateAccount(ctx, name, testHash)
-		if !errors.Is(err, ErrExists) {
-			t.Errorf("CreateAccount(%q) = %v, want ErrExists", name, err)
+		if !errors.Is(err, store.ErrExists) {
+			t.Errorf("CreateAccount(%q) = %v, want store.ErrExists", name, err)
 		}
 	}
 	if _, err := db.CreateAccount(ctx, "", testHash); err == nil {
@@ -103,8 +105,8 @@ func TestAccountNameCaseInsensitiveUnique(t *testing.T) {
 	}
 }
 
-func TestListAccountsOrdered(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testListAccountsOrdered(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	names := []string{"zed", "amy", "Mo"}
 	for _, n := range names {
@@ -123,8 +125,8 @@ func TestListAccountsOrdered(t *testing.T) {
 	}
 }
 
-func TestStatusString(t *testing.T) {
-	for s, want := range map[Status]string{StatusActive: "active", StatusBanned: "banned", 9: "Status(9)"} {
+func (s *suite) testStatusString(t *testing.T) {
+	for s, want := range map[store.Status]string{store.StatusActive: "active", store.StatusBanned: "banned", 9: "Status(9)"} {
 		if got := s.String(); got != want {
 			t.Errorf("Status(%d).String() = %q, want %q", uint8(s), got, want)
 		}
@@ -134,15 +136,15 @@ func TestStatusString(t *testing.T) {
 // TestNameKeyUnicode: names compare by names.Key, so a name spelt with the
 // Kelvin sign (U+212A, which strings.ToLower folds to "k") is another name
 // than its ASCII look-alike, for accounts and characters alike.
-func TestNameKeyUnicode(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testNameKeyUnicode(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	kirk, err := db.CreateAccount(ctx, "kirk", testHash)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, err := db.AccountByName(ctx, "\u212Airk"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("AccountByName(Kelvin irk) = %+v, %v; want ErrNotFound", a, err)
+	if a, err := db.AccountByName(ctx, "\u212Airk"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("AccountByName(Kelvin irk) = %+v, %v; want store.ErrNotFound", a, err)
 	}
 	kelvin, err := db.CreateAccount(ctx, "\u212Airk", testHash)
 	if err != nil {
@@ -159,20 +161,5 @@ func TestNameKeyUnicode(t *testing.T) {
 	}
 	if c, err := db.CharacterByName(ctx, "\u212AIRK"); err != nil || c.AccountID != kelvin.ID {
 		t.Fatalf("CharacterByName(Kelvin IRK) = %+v, %v", c, err)
-	}
-}
-
-// TestSQLiteLowerIsNamesKey checks the fact migration 0002 relies on:
-// SQLite's lower() folds exactly as names.Key does.
-func TestSQLiteLowerIsNamesKey(t *testing.T) {
-	db, _ := openTest(t)
-	for _, name := range []string{"KiRk", "\u212Airk", "\u00c9MILE", "\u0130x", "a_B~!-9"} {
-		var got string
-		if err := db.r.QueryRow(`SELECT lower(?)`, name).Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		if got != nameKey(name) {
-			t.Errorf("lower(%q) = %q, names.Key gives %q", name, got, nameKey(name))
-		}
 	}
 }

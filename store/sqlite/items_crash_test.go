@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coserver/coserver/store/storetest"
 )
 
 // Item crash test settings.
@@ -37,18 +39,18 @@ func TestItemCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEcon(t, db, "econ")
+	e := storetest.NewEcon(t, db, "econ")
 	deadline := time.Now().Add(crashChildLimit)
 	var wg sync.WaitGroup
 	for w := range itemCrashWorkers {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
 			for time.Now().Before(deadline) {
-				e.step(rng)
+				e.Step(rng)
 				if rng.IntN(2) == 0 {
 					continue
 				}
-				if err := e.save(rng); err != nil {
+				if err := e.Save(rng); err != nil {
 					fmt.Fprintln(os.Stderr, "child save:", err)
 					os.Exit(3)
 				}
@@ -76,18 +78,18 @@ func TestItemKillMidTransfer(t *testing.T) {
 		return acks >= itemCrashAcks
 	})
 	defer db.Close()
-	silver := int64(econChars) * int64(testCharacter(0, "").Silver)
-	if err := db.checkTotals(econChars*econItemsPer, silver); err != nil {
+	silver := int64(storetest.EconChars) * int64(storetest.NewCharacter(0, "").Silver)
+	if err := storetest.CheckTotals(db, storetest.EconChars*storetest.EconItemsPer, silver); err != nil {
 		t.Fatalf("after kill: %v", err)
 	}
 	var version int64
-	if err := db.r.QueryRow(`SELECT MAX(version) FROM items`).Scan(&version); err != nil {
+	if err := db.QueryRow(context.Background(), `SELECT MAX(version) FROM items`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
 	// The store still works: a new economy on top of the old one.
-	e := newEcon(t, db, "after")
-	if err := db.checkTotals(2*econChars*econItemsPer, 2*silver); err != nil {
+	e := storetest.NewEcon(t, db, "after")
+	if err := storetest.CheckTotals(db, 2*storetest.EconChars*storetest.EconItemsPer, 2*silver); err != nil {
 		t.Fatalf("after a new economy: %v", err)
 	}
-	t.Logf("killed after %d commits; newest item version on disk %d; restarted at %d", acks, version, e.version)
+	t.Logf("killed after %d commits; newest item version on disk %d; restarted at %d", acks, version, e.Version())
 }

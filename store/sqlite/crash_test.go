@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bufio"
@@ -12,6 +12,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coserver/coserver/names"
+	"github.com/coserver/coserver/store"
+	"github.com/coserver/coserver/store/storetest"
 )
 
 // Crash test settings.
@@ -53,7 +57,7 @@ func TestCrashChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		fmt.Fprintf(os.Stdout, "%s%d\n", crashAckPrefix, i)
-		c, err := db.CreateCharacter(ctx, testCharacter(a.ID, crashName(i)))
+		c, err := db.CreateCharacter(ctx, storetest.NewCharacter(a.ID, crashName(i)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +77,7 @@ func TestCrashChild(t *testing.T) {
 // enough until it says the child has written enough, kills the child with
 // SIGKILL, and reopens the database, which must pass the integrity and
 // foreign-key checks. The caller closes the returned store.
-func killChildAndReopen(t *testing.T, child, env, file string, enough func(line string) bool) *DB {
+func killChildAndReopen(t *testing.T, child, env, file string, enough func(line string) bool) *store.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), file)
 	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$", "-test.count=1")
@@ -112,12 +116,12 @@ func killChildAndReopen(t *testing.T, child, env, file string, enough func(line 
 		t.Fatalf("reopen after kill: %v", err)
 	}
 	var check string
-	if err := db.r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+	if err := db.QueryRow(context.Background(), `PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 		db.Close()
 		t.Fatalf("integrity_check = %q, %v", check, err)
 	}
 	var fkViolations int
-	if err := db.r.QueryRow(`SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fkViolations); err != nil || fkViolations != 0 {
+	if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM pragma_foreign_key_check`).Scan(&fkViolations); err != nil || fkViolations != 0 {
 		db.Close()
 		t.Fatalf("foreign_key_check: %d violations, %v", fkViolations, err)
 	}
@@ -145,7 +149,7 @@ func TestKillMidWrite(t *testing.T) {
 	defer db.Close()
 
 	// Every row complete: exactly the values the child wrote.
-	rows, err := db.r.Query(`SELECT id, name, name_key, password_hash, status, gm, created_at, last_login FROM accounts ORDER BY id`)
+	rows, err := db.Query(context.Background(), `SELECT id, name, name_key, password_hash, status, gm, created_at, last_login FROM accounts ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,8 +161,8 @@ func TestKillMidWrite(t *testing.T) {
 		if err := rows.Scan(&id, &name, &key, &hash, &status, &gm, &created, &lastLogin); err != nil {
 			t.Fatal(err)
 		}
-		if name != crashName(n) || key != nameKey(name) || hash != testHash ||
-			status != int64(StatusActive) || gm != 0 || created <= 0 || lastLogin != 0 {
+		if name != crashName(n) || key != names.Key(name) || hash != testHash ||
+			status != int64(store.StatusActive) || gm != 0 || created <= 0 || lastLogin != 0 {
 			t.Fatalf("incomplete account row %d: %d %q %q %q %d %d %d %d", n, id, name, key, hash, status, gm, created, lastLogin)
 		}
 	}
@@ -170,7 +174,7 @@ func TestKillMidWrite(t *testing.T) {
 	}
 	// Characters are never orphaned and never duplicated.
 	var chars, orphans int
-	if err := db.r.QueryRow(`SELECT COUNT(*), COUNT(*) - COUNT(a.id) FROM characters c LEFT JOIN accounts a ON a.id = c.account_id`).Scan(&chars, &orphans); err != nil {
+	if err := db.QueryRow(context.Background(), `SELECT COUNT(*), COUNT(*) - COUNT(a.id) FROM characters c LEFT JOIN accounts a ON a.id = c.account_id`).Scan(&chars, &orphans); err != nil {
 		t.Fatal(err)
 	}
 	if orphans != 0 || chars > n || chars < n-1 {

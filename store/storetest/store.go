@@ -1,27 +1,27 @@
-package store
+package storetest
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
+
+	"github.com/coserver/coserver/store"
 )
 
 // testHash is a syntactically valid password hash; the store does not
 // interpret it.
 const testHash = "$argon2id$v=19$m=64,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"
 
-// openTest opens a fresh database in a temporary directory, closed at the
-// end of the test. It returns the database and its path.
-func openTest(t testing.TB) (*DB, string) {
+// openTest opens a fresh database, closed at the end of the test. It
+// returns the database and its DSN.
+func (s *suite) openTest(t testing.TB) (*store.DB, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "sub", "dir", "test.db")
-	db, err := Open(context.Background(), path)
+	dsn := s.o.New(t)
+	db, err := s.o.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -30,16 +30,16 @@ func openTest(t testing.TB) (*DB, string) {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	return db, path
+	return db, dsn
 }
 
-// reopen closes db and opens path again.
-func reopen(t *testing.T, db *DB, path string) *DB {
+// reopen closes db and opens dsn again.
+func (s *suite) reopen(t *testing.T, db *store.DB, dsn string) *store.DB {
 	t.Helper()
 	if err := db.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	db2, err := Open(context.Background(), path)
+	db2, err := s.o.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
@@ -48,9 +48,9 @@ func reopen(t *testing.T, db *DB, path string) *DB {
 }
 
 // schemaVersions returns the recorded migration versions.
-func schemaVersions(t *testing.T, db *DB) []int {
+func schemaVersions(t *testing.T, db *store.DB) []int {
 	t.Helper()
-	rows, err := db.r.Query(`SELECT version FROM schema_migrations ORDER BY version`)
+	rows, err := db.Query(context.Background(), `SELECT version FROM schema_migrations ORDER BY version`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,57 +69,22 @@ func schemaVersions(t *testing.T, db *DB) []int {
 	return vs
 }
 
-func TestOpenPragmas(t *testing.T) {
-	db, _ := openTest(t)
-	for _, tc := range []struct{ pragma, want string }{
-		{"journal_mode", "wal"},
-		{"foreign_keys", "1"},
-		{"synchronous", "2"}, // FULL
-		{"busy_timeout", "5000"},
-	} {
-		var got string
-		if err := db.w.QueryRow("PRAGMA " + tc.pragma).Scan(&got); err != nil {
-			t.Fatalf("PRAGMA %s: %v", tc.pragma, err)
-		}
-		if !strings.EqualFold(got, tc.want) {
-			t.Errorf("writer PRAGMA %s = %q, want %q", tc.pragma, got, tc.want)
-		}
-	}
-	var fk string
-	if err := db.r.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != "1" {
-		t.Errorf("reader PRAGMA foreign_keys = %q, %v; want 1", fk, err)
-	}
-	// The read pool must not be able to write.
-	if _, err := db.r.Exec(`DELETE FROM accounts`); err == nil {
-		t.Error("write through the read-only pool succeeded")
-	}
-}
-
-func TestOpenBadPath(t *testing.T) {
-	for _, p := range []string{"", "a?b.db"} {
-		if db, err := Open(context.Background(), p); err == nil {
-			db.Close()
-			t.Errorf("Open(%q) succeeded", p)
-		}
-	}
-}
-
-func TestMigrationsFreshAndIdempotent(t *testing.T) {
-	ms, err := loadMigrations(migrationsFS, migrationsDir)
+func (s *suite) testMigrationsFreshAndIdempotent(t *testing.T) {
+	ms, err := store.LoadMigrations(s.o.Migrations)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ms) == 0 {
 		t.Fatal("no embedded migrations")
 	}
-	db, path := openTest(t)
+	db, path := s.openTest(t)
 	want := fmt.Sprint(len(ms))
 	if got := fmt.Sprint(len(schemaVersions(t, db))); got != want {
 		t.Fatalf("fresh db has %s migrations recorded, want %s", got, want)
 	}
 	for _, table := range []string{"accounts", "characters", "login_tokens"} {
 		var n int
-		if err := db.r.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, table).Scan(&n); err != nil || n != 1 {
+		if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
 			t.Errorf("table %s missing (%d, %v)", table, n, err)
 		}
 	}
@@ -128,7 +93,7 @@ func TestMigrationsFreshAndIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		db = reopen(t, db, path)
+		db = s.reopen(t, db, path)
 		vs := schemaVersions(t, db)
 		for i, v := range vs {
 			if v != i+1 {
@@ -144,68 +109,43 @@ func TestMigrationsFreshAndIdempotent(t *testing.T) {
 	}
 }
 
-func TestMigrateFailureRollsBack(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testMigrateFailureRollsBack(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
-	ms, err := loadMigrations(migrationsFS, migrationsDir)
+	ms, err := store.LoadMigrations(s.o.Migrations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad := append(ms[:len(ms):len(ms)], migration{
-		version: len(ms) + 1,
-		name:    "bad.sql",
-		sql:     `CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);`,
+	bad := append(ms[:len(ms):len(ms)], store.Migration{
+		Version: len(ms) + 1,
+		Name:    "bad.sql",
+		SQL:     `CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);`,
 	})
-	if err := migrate(ctx, db.w, bad); err == nil {
+	if err := db.Migrate(ctx, bad); err == nil {
 		t.Fatal("migrate with a failing migration succeeded")
 	}
-	var n int
-	if err := db.r.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'`).Scan(&n); err != nil || n != 0 {
-		t.Fatalf("failed migration left table half_done (%d, %v)", n, err)
+	if _, err := db.Exec(ctx, `SELECT COUNT(*) FROM half_done`); err == nil {
+		t.Fatal("failed migration left table half_done")
 	}
 	if got := len(schemaVersions(t, db)); got != len(ms) {
 		t.Fatalf("failed migration recorded: %d versions", got)
 	}
 }
 
-func TestMigrateRefusesNewerSchema(t *testing.T) {
-	db, path := openTest(t)
-	if _, err := db.w.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (9999, 0)`); err != nil {
+func (s *suite) testMigrateRefusesNewerSchema(t *testing.T) {
+	db, path := s.openTest(t)
+	if _, err := db.Exec(context.Background(), `INSERT INTO schema_migrations (version, applied_at) VALUES (9999, 0)`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	if db2, err := Open(context.Background(), path); err == nil {
+	if db2, err := s.o.Open(context.Background(), path); err == nil {
 		db2.Close()
 		t.Fatal("Open accepted a database with a newer schema")
 	}
 }
 
-func TestLoadMigrationsValidation(t *testing.T) {
-	file := &fstest.MapFile{Data: []byte("SELECT 1;")}
-	tests := []struct {
-		name  string
-		files fstest.MapFS
-		ok    bool
-	}{
-		{"ordered", fstest.MapFS{"m/0002_b.sql": file, "m/0001_a.sql": file, "m/README": file}, true},
-		{"gap", fstest.MapFS{"m/0001_a.sql": file, "m/0003_c.sql": file}, false},
-		{"duplicate", fstest.MapFS{"m/0001_a.sql": file, "m/001_b.sql": file}, false},
-		{"no number", fstest.MapFS{"m/init.sql": file}, false},
-		{"zero", fstest.MapFS{"m/0000_a.sql": file}, false},
-	}
-	for _, tt := range tests {
-		ms, err := loadMigrations(tt.files, "m")
-		if (err == nil) != tt.ok {
-			t.Errorf("%s: loadMigrations = %v, %v; ok want %v", tt.name, ms, err, tt.ok)
-		}
-		if tt.ok && (len(ms) != 2 || ms[0].version != 1 || ms[1].version != 2) {
-			t.Errorf("%s: migrations out of order: %+v", tt.name, ms)
-		}
-	}
-}
-
-func TestDataSurvivesReopen(t *testing.T) {
-	db, path := openTest(t)
+func (s *suite) testDataSurvivesReopen(t *testing.T) {
+	db, path := s.openTest(t)
 	ctx := context.Background()
 	a, err := db.CreateAccount(ctx, "Survivor", testHash)
 	if err != nil {
@@ -227,7 +167,7 @@ func TestDataSurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db = reopen(t, db, path)
+	db = s.reopen(t, db, path)
 	got, err := db.AccountByID(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -248,9 +188,9 @@ func TestDataSurvivesReopen(t *testing.T) {
 // TestConcurrentCreate runs 100 goroutines creating accounts at once, half
 // through a second DB on the same file (as a second process would), with
 // readers in between. None may see SQLITE_BUSY or any other error.
-func TestConcurrentCreate(t *testing.T) {
-	db, path := openTest(t)
-	other, err := Open(context.Background(), path)
+func (s *suite) testConcurrentCreate(t *testing.T) {
+	db, path := s.openTest(t)
+	other, err := s.o.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,16 +238,15 @@ func TestConcurrentCreate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ids[c.ID] || c.ID < FirstCharacterID {
+		if ids[c.ID] || c.ID < store.FirstCharacterID {
 			t.Fatalf("character id %d duplicate or out of range", c.ID)
 		}
 		ids[c.ID] = true
 	}
 }
 
-func TestClosedDBFails(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "closed.db")
-	db, err := Open(context.Background(), path)
+func (s *suite) testClosedDBFails(t *testing.T) {
+	db, err := s.o.Open(context.Background(), s.o.New(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +254,7 @@ func TestClosedDBFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = db.CreateAccount(context.Background(), "late", testHash)
-	if err == nil || errors.Is(err, ErrExists) {
+	if err == nil || errors.Is(err, store.ErrExists) {
 		t.Fatalf("CreateAccount after Close = %v", err)
 	}
 	if !strings.HasPrefix(err.Error(), "store: create account") {

@@ -1,15 +1,17 @@
-package store
+package storetest
 
 import (
 	"context"
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/coserver/coserver/store"
 )
 
 // testCharacter returns a level-1 trojan for accountID in Twin City.
-func testCharacter(accountID int64, name string) Character {
-	return Character{
+func testCharacter(accountID int64, name string) store.Character {
+	return store.Character{
 		AccountID: accountID, Name: name,
 		Body: 1003, Avatar: 1, Hair: 410, Class: 10, Level: 1,
 		Silver: 1000, Strength: 5, Agility: 2, Vitality: 3, Spirit: 0,
@@ -17,8 +19,8 @@ func testCharacter(accountID int64, name string) Character {
 	}
 }
 
-func TestCreateCharacter(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testCreateCharacter(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	a, err := db.CreateAccount(ctx, "acc", testHash)
 	if err != nil {
@@ -30,8 +32,8 @@ func TestCreateCharacter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ID != FirstCharacterID {
-		t.Errorf("first character id = %d, want %d", c.ID, FirstCharacterID)
+	if c.ID != store.FirstCharacterID {
+		t.Errorf("first character id = %d, want %d", c.ID, store.FirstCharacterID)
 	}
 	if c.Created.IsZero() || !c.Saved.Equal(c.Created) {
 		t.Errorf("times not set: %+v", c)
@@ -40,10 +42,10 @@ func TestCreateCharacter(t *testing.T) {
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("CreateCharacter = %+v, want %+v", c, want)
 	}
-	for _, get := range []func() (Character, error){
-		func() (Character, error) { return db.CharacterByAccount(ctx, a.ID) },
-		func() (Character, error) { return db.CharacterByName(ctx, "hero") },
-		func() (Character, error) { return db.CharacterByName(ctx, "HERO") },
+	for _, get := range []func() (store.Character, error){
+		func() (store.Character, error) { return db.CharacterByAccount(ctx, a.ID) },
+		func() (store.Character, error) { return db.CharacterByName(ctx, "hero") },
+		func() (store.Character, error) { return db.CharacterByName(ctx, "HERO") },
 	} {
 		if got, err := get(); err != nil || !reflect.DeepEqual(got, c) {
 			t.Errorf("lookup = %+v, %v; want %+v", got, err, c)
@@ -58,13 +60,13 @@ func TestCreateCharacter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c2.ID != FirstCharacterID+1 {
-		t.Errorf("second character id = %d, want %d", c2.ID, FirstCharacterID+1)
+	if c2.ID != store.FirstCharacterID+1 {
+		t.Errorf("second character id = %d, want %d", c2.ID, store.FirstCharacterID+1)
 	}
 }
 
-func TestCreateCharacterConflicts(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testCreateCharacterConflicts(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	a, err := db.CreateAccount(ctx, "a", testHash)
 	if err != nil {
@@ -79,12 +81,12 @@ func TestCreateCharacterConflicts(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		c    Character
+		c    store.Character
 		want error
 	}{
-		{"second character of account", testCharacter(a.ID, "Other"), ErrExists},
-		{"same name other case", testCharacter(b.ID, "tAKEN"), ErrNameTaken},
-		{"missing account", testCharacter(999, "Ghost"), ErrNotFound},
+		{"second character of account", testCharacter(a.ID, "Other"), store.ErrExists},
+		{"same name other case", testCharacter(b.ID, "tAKEN"), store.ErrNameTaken},
+		{"missing account", testCharacter(999, "Ghost"), store.ErrNotFound},
 	}
 	for _, tt := range tests {
 		if _, err := db.CreateCharacter(ctx, tt.c); !errors.Is(err, tt.want) {
@@ -94,19 +96,19 @@ func TestCreateCharacterConflicts(t *testing.T) {
 	if _, err := db.CreateCharacter(ctx, testCharacter(b.ID, "")); err == nil {
 		t.Error("CreateCharacter with empty name succeeded")
 	}
-	if _, err := db.CharacterByAccount(ctx, b.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("CharacterByAccount(b) = %v, want ErrNotFound", err)
+	if _, err := db.CharacterByAccount(ctx, b.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("CharacterByAccount(b) = %v, want store.ErrNotFound", err)
 	}
-	if _, err := db.CharacterByName(ctx, "ghost"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("CharacterByName(ghost) = %v, want ErrNotFound", err)
+	if _, err := db.CharacterByName(ctx, "ghost"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("CharacterByName(ghost) = %v, want store.ErrNotFound", err)
 	}
 }
 
 // createCharacters creates n accounts with one character each.
-func createCharacters(t testing.TB, db *DB, prefix string, n int) []Character {
+func createCharacters(t testing.TB, db *store.DB, prefix string, n int) []store.Character {
 	t.Helper()
 	ctx := context.Background()
-	cs := make([]Character, n)
+	cs := make([]store.Character, n)
 	for i := range cs {
 		name := prefix + string(rune('a'+i/26%26)) + string(rune('a'+i%26))
 		a, err := db.CreateAccount(ctx, name, testHash)
@@ -120,8 +122,8 @@ func createCharacters(t testing.TB, db *DB, prefix string, n int) []Character {
 	return cs
 }
 
-func TestSaveCharacters(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testSaveCharacters(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	cs := createCharacters(t, db, "s", 3)
 	if err := db.SaveCharacters(ctx); err != nil {
@@ -157,11 +159,11 @@ func TestSaveCharacters(t *testing.T) {
 
 // TestSaveCharactersAtomic saves a batch whose last character does not
 // exist: the call fails with ErrNotFound and none of the batch is saved.
-func TestSaveCharactersAtomic(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testSaveCharactersAtomic(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	cs := createCharacters(t, db, "atomic", 5)
-	batch := make([]Character, 0, len(cs)+1)
+	batch := make([]store.Character, 0, len(cs)+1)
 	for _, c := range cs {
 		c.X, c.Y = 1, 1
 		batch = append(batch, c)
@@ -169,8 +171,8 @@ func TestSaveCharactersAtomic(t *testing.T) {
 	missing := cs[0]
 	missing.ID = 4_000_000_000
 	batch = append(batch, missing)
-	if err := db.SaveCharacters(ctx, batch...); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("SaveCharacters with a missing id = %v, want ErrNotFound", err)
+	if err := db.SaveCharacters(ctx, batch...); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("SaveCharacters with a missing id = %v, want store.ErrNotFound", err)
 	}
 	for _, c := range cs {
 		got, err := db.CharacterByAccount(ctx, c.AccountID)

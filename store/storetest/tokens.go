@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -9,10 +9,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coserver/coserver/store"
 )
 
-func TestTokenSingleUse(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testTokenSingleUse(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	a, err := db.CreateAccount(ctx, "tok", testHash)
 	if err != nil {
@@ -24,27 +26,27 @@ func TestTokenSingleUse(t *testing.T) {
 		if err := db.IssueToken(ctx, tok, a.ID, testIP, now.Add(time.Minute)); err != nil {
 			t.Fatalf("IssueToken(%#x): %v", tok, err)
 		}
-		if err := db.IssueToken(ctx, tok, a.ID, testIP, now.Add(time.Minute)); !errors.Is(err, ErrExists) {
-			t.Fatalf("IssueToken(%#x) twice = %v, want ErrExists", tok, err)
+		if err := db.IssueToken(ctx, tok, a.ID, testIP, now.Add(time.Minute)); !errors.Is(err, store.ErrExists) {
+			t.Fatalf("IssueToken(%#x) twice = %v, want store.ErrExists", tok, err)
 		}
 		id, err := db.ConsumeToken(ctx, tok, testIP, now)
 		if err != nil || id != a.ID {
 			t.Fatalf("ConsumeToken(%#x) = %d, %v; want %d", tok, id, err, a.ID)
 		}
-		if _, err := db.ConsumeToken(ctx, tok, testIP, now); !errors.Is(err, ErrNotFound) {
-			t.Fatalf("second ConsumeToken(%#x) = %v, want ErrNotFound", tok, err)
+		if _, err := db.ConsumeToken(ctx, tok, testIP, now); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("second ConsumeToken(%#x) = %v, want store.ErrNotFound", tok, err)
 		}
 	}
-	if _, err := db.ConsumeToken(ctx, 12345, testIP, now); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("ConsumeToken(unknown) = %v, want ErrNotFound", err)
+	if _, err := db.ConsumeToken(ctx, 12345, testIP, now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("ConsumeToken(unknown) = %v, want store.ErrNotFound", err)
 	}
-	if err := db.IssueToken(ctx, 7, 999, testIP, now.Add(time.Minute)); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("IssueToken for a missing account = %v, want ErrNotFound", err)
+	if err := db.IssueToken(ctx, 7, 999, testIP, now.Add(time.Minute)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("IssueToken for a missing account = %v, want store.ErrNotFound", err)
 	}
 }
 
-func TestTokenExpiry(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testTokenExpiry(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	a, err := db.CreateAccount(ctx, "exp", testHash)
 	if err != nil {
@@ -60,12 +62,12 @@ func TestTokenExpiry(t *testing.T) {
 	if err := db.IssueToken(ctx, 102, a.ID, testIP, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ConsumeToken(ctx, 100, testIP, now); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("ConsumeToken(expired) = %v, want ErrNotFound", err)
+	if _, err := db.ConsumeToken(ctx, 100, testIP, now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("ConsumeToken(expired) = %v, want store.ErrNotFound", err)
 	}
 	// The expired tokens were purged; the live one remains.
 	var n int
-	if err := db.r.QueryRow(`SELECT COUNT(*) FROM login_tokens`).Scan(&n); err != nil || n != 1 {
+	if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM login_tokens`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("%d tokens left after purge (%v), want 1", n, err)
 	}
 	if id, err := db.ConsumeToken(ctx, 102, testIP, now.Add(time.Hour-time.Microsecond)); err != nil || id != a.ID {
@@ -74,8 +76,8 @@ func TestTokenExpiry(t *testing.T) {
 }
 
 // TestTokenConcurrentConsume races consumers of one token: exactly one wins.
-func TestTokenConcurrentConsume(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testTokenConcurrentConsume(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	a, err := db.CreateAccount(ctx, "race", testHash)
 	if err != nil {
@@ -93,7 +95,7 @@ func TestTokenConcurrentConsume(t *testing.T) {
 			switch {
 			case err == nil:
 				wins.Add(1)
-			case errors.Is(err, ErrNotFound):
+			case errors.Is(err, store.ErrNotFound):
 				misses.Add(1)
 			default:
 				t.Error(err)
@@ -111,8 +113,8 @@ var testIP = netip.MustParseAddr("127.0.0.1")
 
 // TestTokenBoundToIP: a token presented from another address than the one
 // it was issued to is refused, and burnt: it has leaked.
-func TestTokenBoundToIP(t *testing.T) {
-	db, _ := openTest(t)
+func (s *suite) testTokenBoundToIP(t *testing.T) {
+	db, _ := s.openTest(t)
 	ctx := context.Background()
 	a, err := db.CreateAccount(ctx, "bound", testHash)
 	if err != nil {
@@ -123,10 +125,10 @@ func TestTokenBoundToIP(t *testing.T) {
 	if err := db.IssueToken(ctx, 9, a.ID, testIP, now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ConsumeToken(ctx, 9, other, now); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("ConsumeToken from another IP = %v, want ErrNotFound", err)
+	if _, err := db.ConsumeToken(ctx, 9, other, now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("ConsumeToken from another IP = %v, want store.ErrNotFound", err)
 	}
-	if _, err := db.ConsumeToken(ctx, 9, testIP, now); !errors.Is(err, ErrNotFound) {
+	if _, err := db.ConsumeToken(ctx, 9, testIP, now); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("token still usable after a try from another IP: %v", err)
 	}
 	// An IPv4-mapped IPv6 address is the same client.

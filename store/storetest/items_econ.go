@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/coserver/coserver/store"
 )
 
 // Sizes of the economy the conservation tests run.
@@ -32,16 +34,16 @@ const (
 // next save starts: every event reaches the store no later than a snapshot
 // taken after it (the ordering rule of docs/ITEMS-STORE.md).
 type econ struct {
-	db *DB
+	db *store.DB
 
 	saveMu sync.Mutex // held from taking a save's entries until it commits
 
 	mu      sync.Mutex // the "map goroutine": guards everything below
 	version uint64     // the one version counter
-	chars   []Character
-	items   map[uint32]Item // every item's current state, by uid
-	events  Batch           // transfers not yet taken by a save
-	pile    []Batch         // snapshots not yet saved
+	chars   []store.Character
+	items   map[uint32]store.Item // every item's current state, by uid
+	events  store.Batch           // transfers not yet taken by a save
+	pile    []store.Batch         // snapshots not yet saved
 
 	// totalItems and totalSilver never change.
 	totalItems  int
@@ -50,10 +52,10 @@ type econ struct {
 
 // newEcon creates the characters (names from prefix) and their items in db
 // and saves the initial state.
-func newEcon(t testing.TB, db *DB, prefix string) *econ {
+func newEcon(t testing.TB, db *store.DB, prefix string) *econ {
 	t.Helper()
 	ctx := context.Background()
-	e := &econ{db: db, items: make(map[uint32]Item)}
+	e := &econ{db: db, items: make(map[uint32]store.Item)}
 	e.chars = bulkCharacters(t, db, prefix, econChars)
 	v, err := db.LatestVersion(ctx)
 	if err != nil {
@@ -64,16 +66,16 @@ func newEcon(t testing.TB, db *DB, prefix string) *econ {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b Batch
+	var b store.Batch
 	for i := range econChars * econItemsPer {
-		it := Item{ID: first + uint32(i), Type: 410301 + uint32(i%5)*10000, Owner: OwnerCharacter,
-			OwnerID: e.chars[i%econChars].ID, Position: PosInventory, Amount: 100, AmountLimit: 100,
+		it := store.Item{ID: first + uint32(i), Type: 410301 + uint32(i%5)*10000, Owner: store.OwnerCharacter,
+			OwnerID: e.chars[i%econChars].ID, Position: store.PosInventory, Amount: 100, AmountLimit: 100,
 			Version: e.next()}
 		e.items[it.ID] = it
 		b.Items = append(b.Items, it)
 	}
 	for _, c := range e.chars {
-		b.Characters = append(b.Characters, CharacterSnapshot{Character: c, Version: e.next()})
+		b.Characters = append(b.Characters, store.CharacterSnapshot{Character: c, Version: e.next()})
 		e.totalSilver += int64(c.Silver)
 	}
 	e.totalItems = len(e.items)
@@ -90,7 +92,7 @@ func (e *econ) next() uint64 {
 }
 
 // itemOf returns a random item owned by owner (kind, id), if any. e.mu held.
-func (e *econ) itemOf(rng *rand.Rand, kind OwnerKind, id uint32) (Item, bool) {
+func (e *econ) itemOf(rng *rand.Rand, kind store.OwnerKind, id uint32) (store.Item, bool) {
 	var ids []uint32
 	for uid, it := range e.items {
 		if it.Owner == kind && it.OwnerID == id {
@@ -98,7 +100,7 @@ func (e *econ) itemOf(rng *rand.Rand, kind OwnerKind, id uint32) (Item, bool) {
 		}
 	}
 	if len(ids) == 0 {
-		return Item{}, false
+		return store.Item{}, false
 	}
 	slices.Sort(ids)
 	return e.items[ids[rng.IntN(len(ids))]], true
@@ -106,11 +108,11 @@ func (e *econ) itemOf(rng *rand.Rand, kind OwnerKind, id uint32) (Item, bool) {
 
 // move gives it to a new owner as of version v and queues the new state.
 // e.mu held.
-func (e *econ) move(it Item, kind OwnerKind, id uint32, v uint64) {
+func (e *econ) move(it store.Item, kind store.OwnerKind, id uint32, v uint64) {
 	it.Owner, it.OwnerID, it.Version = kind, id, v
-	it.Position = PosInventory
-	if kind == OwnerFloor {
-		it.Position = PosFloor
+	it.Position = store.PosInventory
+	if kind == store.OwnerFloor {
+		it.Position = store.PosFloor
 	}
 	it.Slot = uint16(v)
 	e.items[it.ID] = it
@@ -122,7 +124,7 @@ func (e *econ) move(it Item, kind OwnerKind, id uint32, v uint64) {
 func (e *econ) pay(a, b int, silver uint32, v uint64) {
 	e.chars[a].Silver -= silver
 	e.chars[b].Silver += silver
-	e.events.Transfers = append(e.events.Transfers, MoneyTransfer{Version: v, Moves: []MoneyMove{
+	e.events.Transfers = append(e.events.Transfers, store.MoneyTransfer{Version: v, Moves: []store.MoneyMove{
 		{CharacterID: e.chars[a].ID, Silver: -int64(silver)},
 		{CharacterID: e.chars[b].ID, Silver: int64(silver)},
 	}})
@@ -134,9 +136,9 @@ func (e *econ) snapshot(i int) {
 	c := e.chars[i]
 	c.X++ // something else changed too
 	e.chars[i] = c
-	b := Batch{Characters: []CharacterSnapshot{{Character: c, Version: e.next()}}}
+	b := store.Batch{Characters: []store.CharacterSnapshot{{Character: c, Version: e.next()}}}
 	for _, it := range e.items {
-		if it.Owner == OwnerCharacter && it.OwnerID == c.ID {
+		if it.Owner == store.OwnerCharacter && it.OwnerID == c.ID {
 			b.Items = append(b.Items, it)
 		}
 	}
@@ -155,24 +157,24 @@ func (e *econ) step(rng *rand.Rand) {
 	ca, cb := e.chars[a], e.chars[b]
 	switch rng.IntN(6) {
 	case 0: // give
-		if it, ok := e.itemOf(rng, OwnerCharacter, ca.ID); ok {
-			e.move(it, OwnerCharacter, cb.ID, e.next())
+		if it, ok := e.itemOf(rng, store.OwnerCharacter, ca.ID); ok {
+			e.move(it, store.OwnerCharacter, cb.ID, e.next())
 		}
 	case 1: // pay
 		e.pay(a, b, rng.Uint32N(ca.Silver/2+1), e.next())
 	case 2: // a sells b an item: both halves in one version
-		if it, ok := e.itemOf(rng, OwnerCharacter, ca.ID); ok && cb.Silver > 0 {
+		if it, ok := e.itemOf(rng, store.OwnerCharacter, ca.ID); ok && cb.Silver > 0 {
 			v := e.next()
-			e.move(it, OwnerCharacter, cb.ID, v)
+			e.move(it, store.OwnerCharacter, cb.ID, v)
 			e.pay(b, a, rng.Uint32N(cb.Silver)+1, v)
 		}
 	case 3: // drop
-		if it, ok := e.itemOf(rng, OwnerCharacter, ca.ID); ok {
-			e.move(it, OwnerFloor, econMap, e.next())
+		if it, ok := e.itemOf(rng, store.OwnerCharacter, ca.ID); ok {
+			e.move(it, store.OwnerFloor, econMap, e.next())
 		}
 	case 4: // pick up
-		if it, ok := e.itemOf(rng, OwnerFloor, econMap); ok {
-			e.move(it, OwnerCharacter, ca.ID, e.next())
+		if it, ok := e.itemOf(rng, store.OwnerFloor, econMap); ok {
+			e.move(it, store.OwnerCharacter, ca.ID, e.next())
 		}
 	case 5:
 		e.snapshot(a)
@@ -181,8 +183,8 @@ func (e *econ) step(rng *rand.Rand) {
 
 // take removes up to n random snapshots from the pile and then every
 // queued event, as one batch. e.mu held.
-func (e *econ) take(rng *rand.Rand, n int) Batch {
-	var b Batch
+func (e *econ) take(rng *rand.Rand, n int) store.Batch {
+	var b store.Batch
 	for range min(n, len(e.pile)) {
 		i := rng.IntN(len(e.pile))
 		b.Characters = append(b.Characters, e.pile[i].Characters...)
@@ -192,7 +194,7 @@ func (e *econ) take(rng *rand.Rand, n int) Batch {
 	}
 	b.Items = append(b.Items, e.events.Items...)
 	b.Transfers = append(b.Transfers, e.events.Transfers...)
-	e.events = Batch{}
+	e.events = store.Batch{}
 	return b
 }
 
@@ -207,15 +209,15 @@ func (e *econ) save(rng *rand.Rand) error {
 	if err := e.db.Save(context.Background(), b); err != nil {
 		return err
 	}
-	return e.db.checkTotals(e.totalItems, e.totalSilver)
+	return checkTotals(e.db, e.totalItems, e.totalSilver)
 }
 
 // checkTotals reports an error unless the store holds exactly items live
 // items, each owned by an existing character or lying on the floor, and
 // silver coins in all.
-func (db *DB) checkTotals(items int, silver int64) error {
+func checkTotals(db *store.DB, items int, silver int64) error {
 	var n, ghosts, distinct int
-	err := db.r.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT i.id),
+	err := db.QueryRow(context.Background(), `SELECT COUNT(*), COUNT(DISTINCT i.id),
 		SUM(CASE WHEN i.owner_kind = 2 OR c.id IS NOT NULL THEN 0 ELSE 1 END)
 		FROM items i LEFT JOIN characters c ON i.owner_kind = 1 AND c.id = i.owner_id
 		WHERE i.deleted = 0`).Scan(&n, &distinct, &ghosts)
@@ -226,7 +228,7 @@ func (db *DB) checkTotals(items int, silver int64) error {
 		return fmt.Errorf("%d items (%d distinct, %d without an owner), want %d", n, distinct, ghosts, items)
 	}
 	var total int64
-	if err := db.r.QueryRow(`SELECT SUM(silver) FROM characters`).Scan(&total); err != nil {
+	if err := db.QueryRow(context.Background(), `SELECT SUM(silver) FROM characters`).Scan(&total); err != nil {
 		return fmt.Errorf("counting silver: %w", err)
 	}
 	if total != silver {
@@ -239,13 +241,13 @@ func (db *DB) checkTotals(items int, silver int64) error {
 // save at random moments, snapshots shuffled; after every commit the store
 // holds every item exactly once and all the silver. At the end, with a
 // fresh snapshot of everyone saved, the store equals the world exactly.
-func TestConservation(t *testing.T) {
+func (s *suite) testConservation(t *testing.T) {
 	const (
 		workers = 4
 		steps   = 300 // per worker
 		saveOne = 8   // a worker saves after one step in saveOne
 	)
-	db, _ := openTest(t)
+	db, _ := s.openTest(t)
 	e := newEcon(t, db, "econ")
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -291,9 +293,9 @@ func TestConservation(t *testing.T) {
 		if got.Silver != c.Silver || got.X != c.X {
 			t.Errorf("character %d: silver %d x %d, want %d %d", c.ID, got.Silver, got.X, c.Silver, c.X)
 		}
-		var want []Item
+		var want []store.Item
 		for _, it := range e.items {
-			if it.Owner == OwnerCharacter && it.OwnerID == c.ID {
+			if it.Owner == store.OwnerCharacter && it.OwnerID == c.ID {
 				want = append(want, it)
 			}
 		}
@@ -302,9 +304,9 @@ func TestConservation(t *testing.T) {
 			t.Errorf("character %d: items\n%+v\nwant\n%+v", c.ID, got, want)
 		}
 	}
-	var floor []Item
+	var floor []store.Item
 	for _, it := range e.items {
-		if it.Owner == OwnerFloor {
+		if it.Owner == store.OwnerFloor {
 			floor = append(floor, it)
 		}
 	}
@@ -316,8 +318,8 @@ func TestConservation(t *testing.T) {
 }
 
 // sortItems sorts items as ItemsOf returns them.
-func sortItems(items []Item) {
-	slices.SortFunc(items, func(a, b Item) int {
+func sortItems(items []store.Item) {
+	slices.SortFunc(items, func(a, b store.Item) int {
 		switch {
 		case a.Position != b.Position:
 			return int(a.Position) - int(b.Position)

@@ -1,0 +1,104 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+)
+
+// saveBatch is the number of characters BenchmarkSaveCharacters saves per
+// call, a busy server's periodic save.
+const saveBatch = 100
+
+func (s *suite) benchCreateAccount(b *testing.B) {
+	db, _ := s.openTest(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := db.CreateAccount(ctx, fmt.Sprintf("bench%d", i), testHash); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func (s *suite) benchAccountByName(b *testing.B) {
+	db, _ := s.openTest(b)
+	ctx := context.Background()
+	const accounts = 1000
+	for i := range accounts {
+		if _, err := db.CreateAccount(ctx, fmt.Sprintf("Bench%d", i), testHash); err != nil {
+			b.Fatal(err)
+		}
+	}
+	names := make([]string, accounts)
+	for i := range names {
+		names[i] = fmt.Sprintf("BENCH%d", i)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := db.AccountByName(ctx, names[i%accounts]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func (s *suite) benchSaveCharacters(b *testing.B) {
+	db, _ := s.openTest(b)
+	ctx := context.Background()
+	cs := createCharacters(b, db, "save", saveBatch)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range cs {
+			cs[i].X++
+		}
+		if err := db.SaveCharacters(ctx, cs...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchLogin makes the store calls of one login through the account and
+// game servers (split tokens): the account read, the token issued and the
+// login recorded, the token consumed, the character and its items loaded.
+// Its inverse is logins/s on one connection's worth of round trips.
+func (s *suite) benchLogin(b *testing.B) {
+	db, _ := s.openTest(b)
+	ctx := context.Background()
+	const accounts = 100
+	cs := bulkCharacters(b, db, "Login", accounts)
+	ip := netip.MustParseAddr("127.0.0.1")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		c := cs[i%accounts]
+		a, err := db.AccountByName(ctx, c.Name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		now := time.Now()
+		tok := uint64(i) + 1
+		if err := db.IssueToken(ctx, tok, a.ID, ip, now.Add(time.Minute)); err != nil {
+			b.Fatal(err)
+		}
+		if err := db.RecordLogin(ctx, a.ID, now); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ConsumeToken(ctx, tok, ip, now); err != nil {
+			b.Fatal(err)
+		}
+		ch, err := db.CharacterByAccount(ctx, a.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ItemsOf(ctx, ch.ID); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
