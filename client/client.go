@@ -454,7 +454,9 @@ func (c *Client) Talk(ch msg.Channel, to, text string) error {
 	return c.sendLocked(&c.talkOut)
 }
 
-// NearestNPC returns the NPC on screen nearest the player, by Distance.
+// NearestNPC returns the NPC on screen nearest the player, by Distance,
+// that answers a click with a dialog: shopkeepers and warehouses (they open
+// client windows) are left out.
 func (c *Client) NearestNPC() (Entity, bool) { return c.s.nearestNPC() }
 
 // Dialog returns the open NPC dialog page: the last one received, until

@@ -201,6 +201,8 @@ func TestSessionNPCs(t *testing.T) {
 			&msg.NpcInfo{ID: 1, X: 52, Y: 50, Look: 13},
 			&msg.NpcInfo{ID: 2, X: 49, Y: 49},
 			&msg.NpcInfo{ID: 3, X: 60, Y: 60},
+			&msg.NpcInfo{ID: 4, X: 50, Y: 50, Kind: 3, Sort: 1}, // a warehouse: no dialog
+			&msg.NpcInfo{ID: 5, X: 51, Y: 50, Kind: 1},          // a shop: no dialog
 			&msg.Player{ID: 9, X: 50, Y: 51, Name: "p"},
 		)
 		if err != nil {
@@ -209,9 +211,9 @@ func TestSessionNPCs(t *testing.T) {
 		if n, ok := s.nearestNPC(); !ok || n.ID != 2 {
 			t.Errorf("nearest: %+v", n)
 		}
-		wantLen := 3
+		wantLen := 5
 		if keepPlayers {
-			wantLen = 4
+			wantLen = 6
 		}
 		if got := len(s.screenCopy()); got != wantLen {
 			t.Errorf("keepPlayers %v: %d on screen, want %d", keepPlayers, got, wantLen)

@@ -588,14 +588,16 @@ func (s *session) screenCopy() []Entity {
 }
 
 // nearestNPC returns the NPC on screen nearest the player (distance on the
-// larger axis; the lower id on a tie).
+// larger axis; the lower id on a tie) that talks: shopkeepers (type 1) and
+// NPCs that open a client window (sort bit 1: warehouses) answer a click
+// with no dialog and are left out.
 func (s *session) nearestNPC() (Entity, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var best Entity
 	bestD, found := 0, false
 	for _, e := range s.w.screen {
-		if e.Kind != EntityNPC {
+		if e.Kind != EntityNPC || e.NPCType == npcTypeShop || e.Sort&npcSortWindow != 0 {
 			continue
 		}
 		d := Distance(s.w.pos.X, s.w.pos.Y, e.X, e.Y)
@@ -605,6 +607,12 @@ func (s *session) nearestNPC() (Entity, bool) {
 	}
 	return best, found
 }
+
+// NPC types and sort bits nearestNPC leaves out (world-content.md §1.1).
+const (
+	npcTypeShop   = 1 // a shopkeeper: the client opens its shop window
+	npcSortWindow = 1 // the NPC opens a client window (a warehouse)
+)
 
 // Distance returns how many tiles apart two points are: the larger of the
 // two axis distances, as the game measures ranges.
