@@ -342,7 +342,8 @@ func TestPage(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("page: %d %s", code, body)
 	}
-	for _, want := range []string{"v1.2.3", `data-name="Bob"`, "&lt;b&gt;Al&lt;/b&gt;", `<option value="1002" selected>`, "/admin/static/admin.js"} {
+	for _, want := range []string{"v1.2.3", `data-name="Bob"`, "&lt;b&gt;Al&lt;/b&gt;", `<option value="1002" selected>`, "/admin/static/admin.js",
+		`id="items-form"`, `class="items"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}
