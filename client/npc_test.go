@@ -201,19 +201,20 @@ func TestSessionNPCs(t *testing.T) {
 			&msg.NpcInfo{ID: 1, X: 52, Y: 50, Look: 13},
 			&msg.NpcInfo{ID: 2, X: 49, Y: 49},
 			&msg.NpcInfo{ID: 3, X: 60, Y: 60},
-			&msg.NpcInfo{ID: 4, X: 50, Y: 50, Kind: 3, Sort: 1}, // a warehouse: no dialog
-			&msg.NpcInfo{ID: 5, X: 51, Y: 50, Kind: 1},          // a shop: no dialog
 			&msg.Player{ID: 9, X: 50, Y: 51, Name: "p"},
 		)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n, ok := s.nearestNPC(); !ok || n.ID != 2 {
+		if n, ok := s.nearestNPC(nil); !ok || n.ID != 2 {
 			t.Errorf("nearest: %+v", n)
 		}
-		wantLen := 5
+		if n, ok := s.nearestNPC(func(e Entity) bool { return e.ID != 2 }); !ok || n.ID != 1 {
+			t.Errorf("nearest but 2: %+v", n)
+		}
+		wantLen := 3
 		if keepPlayers {
-			wantLen = 6
+			wantLen = 4
 		}
 		if got := len(s.screenCopy()); got != wantLen {
 			t.Errorf("keepPlayers %v: %d on screen, want %d", keepPlayers, got, wantLen)
@@ -222,14 +223,14 @@ func TestSessionNPCs(t *testing.T) {
 		if err := feed(s, &msg.Npc{ID: 2, Action: msg.NpcLeaveMap}, &msg.Action{ID: 1, Subtype: msg.ActionLeaveMap}); err != nil {
 			t.Fatal(err)
 		}
-		if n, ok := s.nearestNPC(); !ok || n.ID != 3 {
+		if n, ok := s.nearestNPC(nil); !ok || n.ID != 3 {
 			t.Errorf("nearest after removals: %+v", n)
 		}
 		// MsgMapInfo of another map empties the screen.
 		if err := feed(s, &msg.MapInfo{UID: 1002, MapID: 1002}); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := s.nearestNPC(); ok || s.position().Map != 1002 {
+		if _, ok := s.nearestNPC(nil); ok || s.position().Map != 1002 {
 			t.Errorf("after MsgMapInfo: %+v", s.screenCopy())
 		}
 	}

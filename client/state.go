@@ -217,6 +217,7 @@ type world struct {
 	screen      map[uint32]Entity // the NPCs and floor items, and the players when keepPlayers
 	keepPlayers bool
 	items       items
+	fight       fight
 
 	building dialogBuilder // the page being received
 	dialog   *Dialog       // the open page: shown and not yet answered
@@ -310,6 +311,7 @@ func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
 	}
 	s.mu.Lock()
 	ack, acked := s.w.apply(p, now)
+	s.w.applyCombat(p, now)
 	if err := s.w.applyItems(p); err != nil {
 		s.mu.Unlock()
 		return nil, err
@@ -406,7 +408,7 @@ func (w *world) apply(p wire.Packet, now time.Time) (Ack, bool) {
 	case *msg.UserInfo:
 		w.user = *p
 	case *msg.Player:
-		if p.ID != w.user.ID && w.keepPlayers {
+		if p.ID != w.user.ID && (w.keepPlayers || IsMonster(p.ID)) {
 			w.screen[p.ID] = Entity{ID: p.ID, Kind: EntityPlayer, Name: p.Name, Mesh: p.Mesh, Level: p.Level,
 				X: p.X, Y: p.Y, Direction: p.Direction}
 		}
@@ -588,16 +590,14 @@ func (s *session) screenCopy() []Entity {
 }
 
 // nearestNPC returns the NPC on screen nearest the player (distance on the
-// larger axis; the lower id on a tie) that talks: shopkeepers (type 1) and
-// NPCs that open a client window (sort bit 1: warehouses) answer a click
-// with no dialog and are left out.
-func (s *session) nearestNPC() (Entity, bool) {
+// larger axis; the lower id on a tie).
+func (s *session) nearestNPC(keep func(Entity) bool) (Entity, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var best Entity
 	bestD, found := 0, false
 	for _, e := range s.w.screen {
-		if e.Kind != EntityNPC || e.NPCType == npcTypeShop || e.Sort&npcSortWindow != 0 {
+		if e.Kind != EntityNPC || keep != nil && !keep(e) {
 			continue
 		}
 		d := Distance(s.w.pos.X, s.w.pos.Y, e.X, e.Y)
@@ -607,12 +607,6 @@ func (s *session) nearestNPC() (Entity, bool) {
 	}
 	return best, found
 }
-
-// NPC types and sort bits nearestNPC leaves out (world-content.md §1.1).
-const (
-	npcTypeShop   = 1 // a shopkeeper: the client opens its shop window
-	npcSortWindow = 1 // the NPC opens a client window (a warehouse)
-)
 
 // Distance returns how many tiles apart two points are: the larger of the
 // two axis distances, as the game measures ranges.

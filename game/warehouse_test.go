@@ -752,3 +752,26 @@ func BenchmarkDepositSaved(b *testing.B) {
 		}
 	}
 }
+
+// TestStatsTwoWeapons: a second one-hand weapon in the left hand adds half
+// its attack (combat.md §5.3), magic attack starts at Spirit, and fights
+// read the same sums (statsOf).
+func TestStatsTwoWeapons(t *testing.T) {
+	s, _ := itemServer(t)
+	tab := s.world.table.Load()
+	p := newPlayer(store.Character{ID: 1_000_001, Strength: 5, Spirit: 7}, false, &fakeConn{}, []store.Item{
+		{ID: store.FirstItemID, Type: bladeType, Owner: store.OwnerCharacter, Position: store.PosRightHand},
+		{ID: store.FirstItemID + 1, Type: bladeType, Owner: store.OwnerCharacter, Position: store.PosLeftHand},
+	})
+	st := computeStats(p, tab)
+	// TrainingBlade: attack 12–18; the left one counts 6–9.
+	if want := (Stats{MinAttack: 5 + 12 + 6, MaxAttack: 5 + 18 + 9, MagicAttack: 7}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
+	}
+	var fs fightStats
+	m := s.world.maps[StartMap]
+	m.call(func(m *Map) { fs = m.statsOf(p) })
+	if fs.attackMin != int(st.MinAttack) || fs.attackMax != int(st.MaxAttack) || fs.magicAttack != int(st.MagicAttack) {
+		t.Errorf("fights read %+v, Stats say %+v", fs, st)
+	}
+}
