@@ -149,14 +149,15 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			return err
 		}
 		a.gameSvc, err = game.New(game.Config{
-			SaveInterval:      cfg.Game.SaveInterval,
-			MaxPlayers:        cfg.Game.MaxPlayers,
-			Floors:            floors,
+			SaveInterval: cfg.Game.SaveInterval,
+			MaxPlayers:   cfg.Game.MaxPlayers,
+			Floors:       floors,
+			Content:      pack,
+			Scripts:      lib,
+			Logger:       a.log.With("server", "game"),
+			Now:          opts.Now,
+
 			WarehouseCapacity: cfg.Game.WarehouseCapacity,
-			Content:           pack,
-			Scripts:           lib,
-			Logger:            a.log.With("server", "game"),
-			Now:               opts.Now,
 		}, a.db, tokens, a.reg)
 		if err != nil {
 			return err

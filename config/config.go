@@ -246,53 +246,56 @@ func (c *Config) Register(fs *flag.FlagSet) {
 // flag: nonsense such as a one-nanosecond save interval or a one-byte
 // outbox would otherwise run, and fail in ways far from their cause.
 const (
-	ShutdownTimeoutMin = time.Second      // a save needs at least this
-	ShutdownTimeoutMax = 10 * time.Minute // an orchestrator kills before
-	GamePortMin        = 0                // 0 = the port of -game-addr
-	GamePortMax        = 65535
-	TokenTTLMin        = 5 * time.Second  // a client needs seconds to reach the game server
-	TokenTTLMax        = 10 * time.Minute // a leaked token stays usable no longer
-	LoginFailuresMin   = 1                // -login-failures-per-ip and -per-account
-	LoginFailuresMax   = 1000
-	LoginLockoutMin    = time.Second
-	LoginLockoutMax    = 24 * time.Hour
-	AccountCeilingMin  = 1 // -login-account-ceiling
-	AccountCeilingMax  = 100_000
-	LoginRateMin       = 0.01 // -login-rate-per-ip, attempts/s (negative: no limit)
-	LoginRateMax       = 100_000
-	LoginBurstMin      = 1 // -login-burst-per-ip
-	LoginBurstMax      = 100_000
-	HashQueueMin       = 1 // -hash-queue
-	HashQueueMax       = 100_000
-	HashesMin          = 0 // -max-concurrent-hashes; 0 = one per core
-	HashesMax          = 1024
-	SaveIntervalMin    = time.Second // each save is one transaction of every online character
-	SaveIntervalMax    = time.Hour   // progress a crash may lose
-	MaxPlayersMin      = 1
-	MaxPlayersMax      = 100_000
-	// WarehouseCapacityMin and WarehouseCapacityMax bound
-	// -warehouse-capacity: the store refuses more than
-	// store.MaxWarehouseItems items in one warehouse.
+	ShutdownTimeoutMin  = time.Second      // a save needs at least this
+	ShutdownTimeoutMax  = 10 * time.Minute // an orchestrator kills before
+	GamePortMin         = 0                // 0 = the port of -game-addr
+	GamePortMax         = 65535
+	TokenTTLMin         = 5 * time.Second  // a client needs seconds to reach the game server
+	TokenTTLMax         = 10 * time.Minute // a leaked token stays usable no longer
+	LoginFailuresMin    = 1                // -login-failures-per-ip and -per-account
+	LoginFailuresMax    = 1000
+	LoginLockoutMin     = time.Second
+	LoginLockoutMax     = 24 * time.Hour
+	AccountCeilingMin   = 1 // -login-account-ceiling
+	AccountCeilingMax   = 100_000
+	LoginRateMin        = 0.01 // -login-rate-per-ip, attempts/s (negative: no limit)
+	LoginRateMax        = 100_000
+	LoginBurstMin       = 1 // -login-burst-per-ip
+	LoginBurstMax       = 100_000
+	HashQueueMin        = 1 // -hash-queue
+	HashQueueMax        = 100_000
+	HashesMin           = 0 // -max-concurrent-hashes; 0 = one per core
+	HashesMax           = 1024
+	SaveIntervalMin     = time.Second // each save is one transaction of every online character
+	SaveIntervalMax     = time.Hour   // progress a crash may lose
+	MaxPlayersMin       = 1
+	MaxPlayersMax       = 100_000
+	MaxConnsMin         = 1
+	MaxConnsMax         = 1_000_000
+	MaxConnsPerIPMin    = 1
+	MaxConnsPerIPMax    = 100_000
+	HandshakeTimeoutMin = time.Second
+	HandshakeTimeoutMax = 5 * time.Minute // an unauthenticated connection holds a slot this long
+	IdleTimeoutMin      = 10 * time.Second
+	IdleTimeoutMax      = 24 * time.Hour
+	WriteTimeoutMin     = time.Second
+	WriteTimeoutMax     = 5 * time.Minute
+	OutboxLimitMin      = 16 << 10 // one outbox chunk: a login answers with several packets at once
+	OutboxLimitMax      = 64 << 20
+	FlushDelayMin       = 0 // 0 = the default; negative = write at once
+	FlushDelayMax       = 50 * time.Millisecond
+	PacketRateMin       = 1 // negative = no limit (benchmarks only)
+	PacketRateMax       = 10_000
+	PacketBurstMin      = 1
+	PacketBurstMax      = 100_000
+)
+
+// WarehouseCapacityMin and WarehouseCapacityMax bound -warehouse-capacity:
+// the store refuses more than store.MaxWarehouseItems items in one
+// warehouse.
+const (
 	WarehouseCapacityMin = 1
 	WarehouseCapacityMax = store.MaxWarehouseItems
-	MaxConnsMin          = 1
-	MaxConnsMax          = 1_000_000
-	MaxConnsPerIPMin     = 1
-	MaxConnsPerIPMax     = 100_000
-	HandshakeTimeoutMin  = time.Second
-	HandshakeTimeoutMax  = 5 * time.Minute // an unauthenticated connection holds a slot this long
-	IdleTimeoutMin       = 10 * time.Second
-	IdleTimeoutMax       = 24 * time.Hour
-	WriteTimeoutMin      = time.Second
-	WriteTimeoutMax      = 5 * time.Minute
-	OutboxLimitMin       = 16 << 10 // one outbox chunk: a login answers with several packets at once
-	OutboxLimitMax       = 64 << 20
-	FlushDelayMin        = 0 // 0 = the default; negative = write at once
-	FlushDelayMax        = 50 * time.Millisecond
-	PacketRateMin        = 1 // negative = no limit (benchmarks only)
-	PacketRateMax        = 10_000
-	PacketBurstMin       = 1
-	PacketBurstMax       = 100_000
 )
 
 // setting is one flag: its group in docs/CONFIG.md, name, the field it
