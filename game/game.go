@@ -45,14 +45,15 @@ type Tokens interface {
 
 // Defaults for Config.
 const (
-	DefaultSaveInterval = time.Minute // periodic save of every online character
-	DefaultMaxPlayers   = 5000        // players logged in at once
-	// DefaultWarehouseCapacity is how many items a character keeps in one
-	// warehouse NPC (world-content.md policy: COPS 20, WCO 40).
-	DefaultWarehouseCapacity = 20
-	storeTimeout             = 10 * time.Second // a handler's store call
-	replaceTimeout           = 10 * time.Second // how long a second login waits for the first to save and leave
+	DefaultSaveInterval = time.Minute      // periodic save of every online character
+	DefaultMaxPlayers   = 5000             // players logged in at once
+	storeTimeout        = 10 * time.Second // a handler's store call
+	replaceTimeout      = 10 * time.Second // how long a second login waits for the first to save and leave
 )
+
+// DefaultWarehouseCapacity is how many items a character keeps in one
+// warehouse NPC by default (world-content.md policy: COPS 20, WCO 40).
+const DefaultWarehouseCapacity = 20
 
 // Config is the game server's behaviour; zero fields take defaults.
 type Config struct {

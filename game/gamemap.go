@@ -54,11 +54,13 @@ type Map struct {
 	spawn     msg.Player
 	action    msg.Action
 	step      msg.Walk
-	mobs      mobs          // monsters, fights and ghosts (game/monster.go, game/fight.go)
-	pkg       msg.Package   // a warehouse list being sent
-	stash     []*store.Item // the items of one warehouse, while listed
-	itemOut   msg.Item      // a MsgItem being sent (Send encodes at once)
-	infoOut   msg.ItemInfo  // a MsgItemInfo being sent
+	mobs      mobs // monsters, fights and ghosts (game/monster.go, game/fight.go)
+
+	// The warehouse's scratch (game/warehouse.go); Send encodes at once.
+	pkg     msg.Package   // a warehouse list being sent
+	stash   []*store.Item // the items of one warehouse, while listed
+	itemOut msg.Item      // a MsgItem being sent
+	infoOut msg.ItemInfo  // a MsgItemInfo being sent
 }
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
