@@ -11,15 +11,17 @@ import (
 
 // BehaviourItems: as BehaviourWalk between rounds, and trade items: walk
 // to the shop NPC, buy an item (a potion) and use it, take off and put on
-// the right-hand weapon when one is equipped, drop an item at its feet and
-// pick it up again.
+// the right-hand weapon when one is equipped, drop an item at its feet,
+// walk onto the tile where it landed (the server may put it beside a taken
+// tile) and pick it up again.
 const BehaviourItems = "items"
 
 // Items behaviour.
 const (
-	// DefaultShopNPC is the shop NPC the bots buy from: the Trader near
-	// Twin City's arrival point in content/default/npcs.toml.
-	DefaultShopNPC = 20
+	// DefaultShopNPC is the shop NPC the bots buy from: the Pedlar in
+	// view of Birth Village's start point, where new characters (bots)
+	// appear, in content/default/npcs.toml.
+	DefaultShopNPC = 30
 	// DefaultShopItem is the item type the bots buy, use, drop and pick
 	// up: a potion (1000000).
 	DefaultShopItem = 1_000_000
@@ -44,6 +46,7 @@ const (
 	itemEquipping                    // put it back on: waiting for it in the hand
 	itemBuyToDrop                    // bought an item to drop
 	itemDropping                     // dropped it: waiting for it on the floor
+	itemReaching                     // walking onto the tile where it landed
 	itemPicking                      // picked it up: waiting for it back
 )
 
@@ -79,7 +82,8 @@ type Items struct {
 	Picks  int64 `json:"picks"`
 	// Rounds counts rounds done from the buy to the pick-up.
 	Rounds int64 `json:"rounds"`
-	// Unanswered counts requests without an answer within ItemTimeout.
+	// Unanswered counts requests without an answer within ItemTimeout,
+	// and drops whose floor item vanished before the bot could pick it up.
 	Unanswered int64 `json:"unanswered"`
 }
 
@@ -100,11 +104,20 @@ func (r *runner) shopItems(b *bot) (n int, uid uint32) { return b.c.CountItems(r
 func (r *runner) actItems(b *bot, now time.Time) bool {
 	st := &b.items
 	if st.phase != itemIdle {
-		if r.itemAnswered(b) {
+		switch {
+		case r.itemAnswered(b):
 			r.itemNext(b, now)
-		} else if now.Sub(st.since) >= ItemTimeout {
+		case now.Sub(st.since) >= ItemTimeout:
 			r.st.items.unanswered.Add(1)
 			st.phase, st.pause = itemIdle, ItemPauseActions
+		case st.phase == itemReaching:
+			e, ok := b.c.Entity(st.floorID)
+			if !ok { // gone (someone else's item taken by its owner): start again
+				r.st.items.unanswered.Add(1)
+				st.phase, st.pause = itemIdle, ItemPauseActions
+			} else if b.c.Pending() == 0 {
+				r.approach(b, e.X, e.Y, now)
+			}
 		}
 		return true
 	}
@@ -147,11 +160,24 @@ func (r *runner) itemAnswered(b *bot) bool {
 		it, held := c.Item(st.uid)
 		return held && it.Position == msg.PositionRightHand
 	case itemDropping:
+		// This server shows a dropped item under its uid; another may use
+		// an id of its own, at the point asked.
+		if e, ok := c.Entity(st.uid); ok && e.Kind == client.EntityFloorItem {
+			st.floorID = e.ID
+			return true
+		}
+		if _, held := c.Item(st.uid); held {
+			return false // not dropped yet: another item at its feet is not this one
+		}
 		pos := c.Position()
 		if e, ok := c.FloorItemAt(pos.X, pos.Y); ok && e.ItemType == r.cfg.ShopItem {
 			st.floorID = e.ID
 			return true
 		}
+	case itemReaching:
+		e, ok := c.Entity(st.floorID)
+		pos := c.Position()
+		return ok && e.X == pos.X && e.Y == pos.Y && c.Pending() == 0
 	case itemPicking:
 		_, onFloor := c.Entity(st.floorID)
 		n, _ := r.shopItems(b)
@@ -187,6 +213,8 @@ func (r *runner) itemNext(b *bot, now time.Time) {
 		r.dropOrBuy(b, now)
 	case itemDropping:
 		s.drops.Add(1)
+		st.phase = itemReaching // the next turns walk onto its tile
+	case itemReaching:
 		err = r.itemSend(b, itemPicking, now, c.PickUp(st.floorID))
 	case itemPicking:
 		s.picks.Add(1)
@@ -208,7 +236,7 @@ func (r *runner) dropOrBuy(b *bot, now time.Time) {
 		return
 	}
 	pos := b.c.Position()
-	st.count = n
+	st.count, st.uid = n, uid
 	if err := r.itemSend(b, itemDropping, now, b.c.DropItem(uid, pos.X, pos.Y)); err != nil {
 		r.sendFailed(err)
 	}

@@ -145,3 +145,29 @@ func TestBotsCommandPerIPCap(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
 }
+
+// TestBotsItems runs bots with -behaviour items against a real server: they
+// buy a potion from the Pedlar in Birth Village, use it, buy another, drop
+// it, walk onto it and pick it up, round after round, and the server
+// answers every request.
+func TestBotsItems(t *testing.T) {
+	srv := startServer(t, newDB(t), "")
+	const n = 4
+	cfg := botConfig(srv, "itembot", n, 6*time.Second)
+	cfg.Behaviour, cfg.JumpEvery, cfg.ChatEvery = bots.BehaviourItems, 0, 0
+	rep, err := bots.Run(t.Context(), cfg, nil)
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, rep)
+	}
+	t.Logf("report:\n%s", rep)
+	if rep.Logins != n || rep.Disconnects != 0 || len(rep.Errors) != 0 {
+		t.Errorf("logins %d, disconnects %d, errors %v", rep.Logins, rep.Disconnects, rep.Errors)
+	}
+	it := rep.Items
+	if it.Buys < n || it.Uses < n || it.Drops < n || it.Picks < n || it.Rounds < n {
+		t.Errorf("items %+v: want every bot through a round", it)
+	}
+	if it.Unanswered > n { // at most one request cut short by the end of the run, per bot
+		t.Errorf("%d item requests unanswered", it.Unanswered)
+	}
+}

@@ -12,8 +12,8 @@ const (
 	PlayerIDMin     = 1_000_000 // characters
 )
 
-// thing is an entity players see that is not a player: NPCs now, monsters
-// and floor items next. A thing belongs to its map's goroutine; sessions and
+// thing is an entity players see that is not a player: NPCs and floor
+// items now, monsters next. A thing belongs to its map's goroutine; sessions and
 // scripts refer to it by id only.
 type thing interface {
 	located
@@ -51,7 +51,7 @@ func (m *Map) removeThing(t thing) {
 		}
 		delete(p.seen, id)
 		if b == nil {
-			b = m.encode(m.removal(id))
+			b = m.despawn(t)
 		}
 		p.conn.SendRaw(b)
 	})
@@ -74,6 +74,21 @@ func (m *Map) refreshThings(p *Player) {
 			continue
 		}
 		delete(p.seen, id)
-		p.conn.SendRaw(m.encode(m.removal(id)))
+		p.conn.SendRaw(m.despawn(t))
 	}
+}
+
+// despawner is a thing with a packet of its own that takes it off a
+// client's screen (floor items: MsgMapItem delete); other things go with
+// MsgAction's removal.
+type despawner interface {
+	despawn(m *Map) []byte
+}
+
+// despawn encodes the packet that takes t off a client's screen.
+func (m *Map) despawn(t thing) []byte {
+	if d, ok := t.(despawner); ok {
+		return d.despawn(m)
+	}
+	return m.encode(m.removal(t.entityID()))
 }

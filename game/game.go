@@ -126,6 +126,15 @@ func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Serve
 			return nil, fmt.Errorf("game: item versions: %w", err)
 		}
 		s.saver.seq.Store(v) // one counter for snapshots and item changes
+		ctx, cancel = context.WithTimeout(context.Background(), storeTimeout)
+		n, err := clearFloor(ctx, s.saver)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("game: clearing the floor: %w", err)
+		}
+		if n > 0 {
+			s.log.Info("items left on the floor by the previous run deleted", "count", n)
+		}
 		s.saver.dropped = func(err error) {
 			m.itemSaveDropped.Inc()
 			s.log.Error("item changes that can never be saved were dropped", "err", err)

@@ -39,7 +39,8 @@ type Map struct {
 	players   map[uint32]*Player
 	grid      grid[*Player]
 	npcs      map[uint32]*NPC
-	things    grid[thing] // NPCs now; monsters and floor items next
+	things    grid[thing] // NPCs, floor items; monsters next
+	ground    ground      // floor items and money (game/floor.go)
 	portals   []portal
 	ticking   bool                 // the map's ticker runs (players are on it)
 	vm        *script.VM           // runs the NPC scripts of this map; made at the first click
@@ -139,6 +140,7 @@ func (m *Map) stop() {
 // tick runs the map's timers. Map goroutine only.
 func (m *Map) tick(now time.Time) {
 	m.expireDialogs(now)
+	m.expireFloor(m.clock())
 }
 
 // do runs f on the map's goroutine. It blocks only while the map's queue is
@@ -234,6 +236,7 @@ func (m *Map) enter(p *Player) {
 	m.players[p.id] = p
 	m.grid.add(p)
 	m.world.online.Add(1)
+	m.expireFloor(m.clock()) // a map nobody was on did not tick
 	m.refreshScreen(p)
 }
 

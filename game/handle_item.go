@@ -9,8 +9,8 @@ import (
 	"github.com/coserver/coserver/store"
 )
 
-// handleItem takes MsgItem (1009): buy, sell, use, equip, unequip and the
-// ping. A request the game rules refuse is counted
+// handleItem takes MsgItem (1009): buy, sell, use, equip, unequip, drop,
+// drop money and the ping. A request the game rules refuse is counted
 // (coserver_game_item_refused_total) and ignored, never a disconnect; only a
 // malformed packet closes the connection.
 func (s *session) handleItem(p []byte) error {
@@ -44,6 +44,12 @@ func (s *session) handleItem(p []byte) error {
 		m.do(func(m *Map) { m.use(pl, r.ID, r.Data) })
 	case msg.ItemOpUnequip:
 		m.do(func(m *Map) { m.unequip(pl, &r) })
+	case msg.ItemOpDrop: // game/floor.go
+		now := s.srv.now()
+		m.do(func(m *Map) { m.dropItem(pl, r.ID, r.Data, now) })
+	case msg.ItemOpDropMoney:
+		now := s.srv.now()
+		m.do(func(m *Map) { m.dropMoney(pl, r.ID, r.Data, now) })
 	default:
 		s.srv.m.itemRefused.WithLabelValues("other", "unsupported").Inc()
 		s.conn.Log.Debug("unhandled MsgItem action", "action", r.Action)

@@ -290,9 +290,11 @@ func TestPingEchoed(t *testing.T) {
 	}
 }
 
-// TestItemConservation: several players buy, use, equip, unequip and sell
-// at random on one map while saves run; afterwards the store holds exactly
-// the items and silver memory does: nothing duplicated, nothing lost.
+// TestItemConservation: several players buy, use, equip, unequip, sell,
+// drop and pick up at random on one map while saves run; afterwards the
+// store holds exactly the items (carried and on the floor) and silver
+// memory does, and every item bought is in one place or was destroyed:
+// nothing duplicated, nothing lost.
 func TestItemConservation(t *testing.T) {
 	s, db := itemServer(t)
 	const players, steps = 4, 150
@@ -314,7 +316,7 @@ func TestItemConservation(t *testing.T) {
 					pick = id
 					break
 				}
-				switch next(5) {
+				switch next(7) {
 				case 0:
 					first, err := s.uids.take(context.Background(), 1)
 					if err != nil {
@@ -332,6 +334,13 @@ func TestItemConservation(t *testing.T) {
 				case 4:
 					o := sess[next(players)].player // maybe another player's item
 					o.at.Load().call(func(m *Map) { m.use(o, pick, 0) })
+				case 5: // game/floor.go
+					_ = item(t, a, msg.Item{ID: pick, Data: msg.DropXY(traderX+1, traderY), Action: msg.ItemOpDrop})
+				case 6:
+					for id, f := range floorOf(a) { // someone else's is refused while reserved
+						_ = mapItem(t, a, msg.MapItem{ID: id, X: f.x, Y: f.y, Action: msg.MapItemPick})
+						break
+					}
 				}
 			}
 		}()
@@ -355,7 +364,38 @@ func TestItemConservation(t *testing.T) {
 	if err := s.SaveAll(context.Background(), "test"); err != nil {
 		t.Fatal(err)
 	}
+	// Every item bought is carried, on the floor, or was destroyed (used
+	// up, sold, expired), once: in memory and in the store.
+	floor := floorOf(sess[0])
 	owner := map[uint32]uint32{}
+	for id := range floor {
+		owner[id] = 0
+	}
+	stFloor, err := db.FloorItems(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stFloor) != len(floor) {
+		t.Errorf("%d items stored on the floor, %d in memory", len(stFloor), len(floor))
+	}
+	for _, it := range stFloor {
+		if f, ok := floor[it.ID]; !ok || f.item.Type != it.Type || it.OwnerID != twinCity {
+			t.Errorf("stored on the floor %+v, memory %+v", it, f.item)
+		}
+	}
+	ops := func(op string) int { return int(testutil.ToFloat64(s.m.items.WithLabelValues(op))) }
+	held := 0
+	for _, a := range sess {
+		held += len(carried(a))
+	}
+	expired := int(testutil.ToFloat64(s.m.floorExpired.WithLabelValues("item")))
+	if ops("buy") != held+len(floor)+ops("use")+ops("sell")+expired {
+		t.Errorf("%d bought; %d carried + %d on the floor + %d used + %d sold + %d expired",
+			ops("buy"), held, len(floor), ops("use"), ops("sell"), expired)
+	}
+	if ops("drop") == 0 || ops("pick") == 0 {
+		t.Errorf("%d drops and %d picks: the random walk missed the floor", ops("drop"), ops("pick"))
+	}
 	for _, a := range sess {
 		for id, it := range carried(a) {
 			if o, dup := owner[id]; dup {

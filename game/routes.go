@@ -25,4 +25,5 @@ func (s *Server) routes() {
 	s.mux.Handle(wire.TypeNpc, (*session).handleNpc, stateWorld)                            // handle_npc.go
 	s.mux.Handle(wire.TypeItem, (*session).handleItem, stateWorld)                          // handle_item.go
 	s.mux.Handle(wire.TypeTaskDialog, (*session).handleTaskDialog, stateWorld)              // handle_task_dialog.go
+	s.mux.Handle(wire.TypeMapItem, (*session).handleMapItem, stateWorld)                    // handle_map_item.go
 }

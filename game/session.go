@@ -26,6 +26,7 @@ type session struct {
 	npc      msg.Npc
 	dialog   msg.TaskDialog
 	item     msg.Item
+	mapItem  msg.MapItem
 
 	chat chatGate // chat cooldowns
 

@@ -155,17 +155,19 @@ func (w *World) broadcastAll(t *msg.Talk) {
 
 // metrics are the game server's own counters.
 type metrics struct {
-	snapBacks   *prometheus.CounterVec
-	chat        *prometheus.CounterVec
-	chatRefused *prometheus.CounterVec
-	logins      *prometheus.CounterVec
-	saves       *prometheus.CounterVec
-	online      prometheus.GaugeFunc
-	portals     *prometheus.CounterVec
-	npcClicks   *prometheus.CounterVec
-	dialogs     *prometheus.CounterVec
-	items       *prometheus.CounterVec
-	itemRefused *prometheus.CounterVec
+	snapBacks    *prometheus.CounterVec
+	chat         *prometheus.CounterVec
+	chatRefused  *prometheus.CounterVec
+	logins       *prometheus.CounterVec
+	saves        *prometheus.CounterVec
+	online       prometheus.GaugeFunc
+	portals      *prometheus.CounterVec
+	npcClicks    *prometheus.CounterVec
+	dialogs      *prometheus.CounterVec
+	items        *prometheus.CounterVec
+	itemRefused  *prometheus.CounterVec
+	floorItems   *prometheus.GaugeVec   // items and money piles on the floors, by kind
+	floorExpired *prometheus.CounterVec // floor items that vanished at the end of their lifetime
 
 	itemSaveDropped prometheus.Counter
 }
@@ -199,10 +201,14 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 		itemRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_item_refused_total",
 			Help: "Item and money operations refused, by operation and reason (see game/handle_item.go)."},
 			[]string{"op", "reason"}),
+		floorItems: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "coserver_game_floor_items",
+			Help: "Items and money piles lying on the floors of every map, by kind (item, money)."}, []string{"kind"}),
+		floorExpired: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_floor_expired_total",
+			Help: "Floor items that vanished at the end of their lifetime, by kind (item, money)."}, []string{"kind"}),
 		itemSaveDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_item_saves_dropped_total",
 			Help: "Batches of item changes the store refused as invalid and the game dropped (a bug)."}),
 	}
-	for _, c := range []prometheus.Collector{m.items, m.itemRefused, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
+	for _, c := range []prometheus.Collector{m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
 		m.portals, m.npcClicks, m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)

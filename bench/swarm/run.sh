@@ -7,6 +7,7 @@
 #   bench/swarm/run.sh                  # sizes 1000 2000 5000 10000, 60 s each
 #   SIZES="500 1000" DURATION=30s bench/swarm/run.sh
 #   BEHAVIOUR=npc SIZES=1000 bench/swarm/run.sh   # bots talk to NPCs and travel
+#   BEHAVIOUR=items SPREAD=0 SIZES="100 300" bench/swarm/run.sh   # bots buy from the Pedlar, drop, pick up
 #   ACCOUNT_ADDR=127.0.0.1:39958 GAME_ADDR=127.0.0.1:35816 ADMIN_ADDR=127.0.0.1:39100 bench/swarm/run.sh
 #
 # Results: bench/out/swarm-<n>.json (the bots' report) and a summary table on
@@ -23,7 +24,7 @@ SIZES=${SIZES:-"1000 2000 5000 10000"}
 DURATION=${DURATION:-60s}
 RATE=${RATE:-250}      # logins started per second
 SPREAD=${SPREAD:-450}  # tiles the bots' homes spread over around the start
-BEHAVIOUR=${BEHAVIOUR:-walk} # walk, or npc: click NPCs, answer dialogs, travel between maps
+BEHAVIOUR=${BEHAVIOUR:-walk} # walk; npc: click NPCs, answer dialogs, travel between maps; items: buy, use, drop, pick up
 SERVER_BIN=${SERVER_BIN:-}   # another coserver binary to run as the server (A/B runs); default: this tree
 SERVER_FLAGS=${SERVER_FLAGS--hash-queue 10000} # extra server flags (the login ramp needs a long hash queue)
 SERVER_CPU=${SERVER_CPU:-0}
@@ -125,6 +126,8 @@ if floor:
     floor_bot = 1e6 * fcpu / n
     print(f'        floor: {fw} writes of {fb} B and {fr} reads per connection per s -> {100 * fcpu:.1f} % CPU, '
           f'{floor_bot:.1f} us/bot/s; server = {per_bot / max(floor_bot, 1e-9):.1f} x floor')
+if r.get("items") and any(r["items"].values()):
+    print(f'        items: {json.dumps(r["items"])}')
 if r.get("click_rtt") and r["click_rtt"].get("count"):
     c, npcs = r["click_rtt"], r.get("npcs", {})
     print(f'        click -> first page p50/p99/max {c["p50_ms"]:.1f}/{c["p99_ms"]:.1f}/{c["max_ms"]:.1f} ms; '
