@@ -70,7 +70,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.ChatEvery, "chat-every", cfg.ChatEvery, "every n-th action is a chat line (0: never)")
 	fs.StringVar(&cfg.Behaviour, "behaviour", cfg.Behaviour,
 		"what the bots do: walk (walk, jump, chat), npc (walk, and talk to NPCs, answer their dialogs, travel by them) "+
-			"or items (walk, and buy from -shop-npc, use, re-equip, drop and pick up -shop-item)")
+			"items (walk, and buy from -shop-npc, use, re-equip, drop and pick up -shop-item) "+
+			"or hunt (walk out to the monsters, attack the nearest, heal, revive)")
 	fs.Func("shop-npc", fmt.Sprintf("shop NPC id of -behaviour items (default %d)", DefaultShopNPC), func(v string) error {
 		return parseID(v, &cfg.ShopNPC)
 	})

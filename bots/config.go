@@ -113,7 +113,8 @@ type Config struct {
 	// empty) or BehaviourNPC ("npc": walk, and talk to NPCs, answer their
 	// dialogs at random and travel where the answers teleport) or
 	// BehaviourItems ("items": walk, and buy, use, re-equip, drop and pick
-	// up items).
+	// up items) or BehaviourHunt ("hunt": walk out to the monsters, attack
+	// the nearest, heal, revive).
 	Behaviour string
 	// ShopNPC is the shop NPC the items behaviour buys from (default
 	// DefaultShopNPC).
@@ -229,8 +230,10 @@ func (c Config) validate() error {
 	if c.Spread < 0 || c.Spread > MaxSpread {
 		bad("Spread must be 0 to %d tiles, got %d", MaxSpread, c.Spread)
 	}
-	if c.Behaviour != BehaviourWalk && c.Behaviour != BehaviourNPC && c.Behaviour != BehaviourItems {
-		bad("Behaviour must be %q, %q or %q, got %q", BehaviourWalk, BehaviourNPC, BehaviourItems, c.Behaviour)
+	if c.Behaviour != BehaviourWalk && c.Behaviour != BehaviourNPC && c.Behaviour != BehaviourItems &&
+		c.Behaviour != BehaviourHunt {
+		bad("Behaviour must be %q, %q, %q or %q, got %q", BehaviourWalk, BehaviourNPC, BehaviourItems, BehaviourHunt,
+			c.Behaviour)
 	}
 	if c.JumpEvery < 0 || c.ChatEvery < 0 || c.Timeout < 0 {
 		bad("JumpEvery, ChatEvery and Timeout must not be negative")

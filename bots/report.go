@@ -49,6 +49,13 @@ type Report struct {
 	NPCs NPCs `json:"npcs"`
 	// Items counts the items behaviour's requests and rounds.
 	Items Items `json:"items"`
+	// Hunt counts the hunt behaviour's attacks, kills, deaths and revives.
+	Hunt Hunt `json:"hunt"`
+	// AttackRTT is the time from an attack or cast to its first result
+	// (hunt behaviour).
+	AttackRTT Latency `json:"attack_rtt"`
+	// AttackRTTHistogram is AttackRTT's distribution in power-of-two buckets.
+	AttackRTTHistogram []Bucket `json:"attack_rtt_histogram"`
 	// ClickRTT is the time from clicking an NPC (MsgNpc) to reading the
 	// create (MsgTaskDialog 100) of its first dialog page.
 	ClickRTT Latency `json:"click_rtt"`
@@ -162,6 +169,11 @@ func (r Report) String() string {
 	}
 	if r.Items != (Items{}) {
 		fmt.Fprintf(&b, "items:       %s\n", r.Items)
+	}
+	if r.Hunt != (Hunt{}) {
+		fmt.Fprintf(&b, "hunt:        %s\n", r.Hunt)
+		fmt.Fprintf(&b, "attack RTT:  %s\n", r.AttackRTT)
+		writeHistogram(&b, r.AttackRTTHistogram)
 	}
 	if len(r.Errors) == 0 {
 		b.WriteString("errors:      none\n")

@@ -87,6 +87,7 @@ type bot struct {
 	actions      uint32
 	npc          npcState
 	items        itemState
+	hunt         huntState
 }
 
 // moveStats counts one kind of move.
@@ -100,6 +101,7 @@ type stats struct {
 	rtt, steadyRTT, loginTime                                Histogram
 	npc                                                      npcStats
 	items                                                    itemStats
+	hunt                                                     huntStats
 	lastFirstLogin                                           atomic.Int64 // ns after the start
 
 	errMu sync.Mutex
@@ -298,6 +300,7 @@ func (r *runner) loginBot(b *bot) {
 	}
 	b.npc = npcState{lastMap: c.Position().Map}
 	b.items = itemState{}
+	b.hunt = huntState{}
 	b.c = c
 	r.st.active.Add(1)
 	b.state.Store(stateActive)
@@ -335,7 +338,8 @@ func (r *runner) lost(b *bot, now time.Time) {
 }
 
 // act takes one action for b: with BehaviourNPC the NPC's turn first (see
-// actNPC), with BehaviourItems the items' (actItems); else head home when away from it, chat, jump or step about.
+// actNPC), with BehaviourItems the items' (actItems), with BehaviourHunt
+// the hunt's (actHunt); else head home when away from it, chat, jump or step about.
 func (r *runner) act(b *bot, now time.Time, rng *rand.Rand) {
 	c := b.c
 	if c.Pending() >= MaxPendingMoves {
@@ -345,6 +349,9 @@ func (r *runner) act(b *bot, now time.Time, rng *rand.Rand) {
 		return
 	}
 	if r.cfg.Behaviour == BehaviourItems && r.actItems(b, now) {
+		return
+	}
+	if r.cfg.Behaviour == BehaviourHunt && r.actHunt(b, now) {
 		return
 	}
 	b.actions++
@@ -489,10 +496,13 @@ func (r *runner) report(end time.Time) Report {
 		MoveRTTHistogram: powerBuckets(rtt),
 		NPCs:             r.st.npc.report(),
 		Items:            r.st.items.report(),
+		Hunt:             r.st.hunt.report(),
 		Errors:           make(map[string]int64),
 	}
 	click := r.st.clickRTT()
 	rep.ClickRTT, rep.ClickRTTHistogram = latency(click), powerBuckets(click)
+	hit := r.st.hunt.rtt.snapshot()
+	rep.AttackRTT, rep.AttackRTTHistogram = latency(hit), powerBuckets(hit)
 	if last := time.Duration(r.st.lastFirstLogin.Load()); last > 0 {
 		rep.LoginsPerSecond = float64(rep.Logins) / last.Seconds()
 	}

@@ -46,9 +46,12 @@ type Client struct {
 	amu     sync.Mutex // serialises actions: pending-move bookkeeping and send order
 	walkOut msg.Walk
 	actOut  msg.Action
-	talkOut msg.Talk
-	npcOut  msg.Npc
-	dlgOut  msg.TaskDialog
+	// interOut and allotOut are the combat requests (combat.go).
+	interOut msg.Interact
+	allotOut msg.Allot
+	talkOut  msg.Talk
+	npcOut   msg.Npc
+	dlgOut   msg.TaskDialog
 	// Reused items packets.
 	itemOut    msg.Item
 	mapItemOut msg.MapItem
@@ -388,7 +391,7 @@ func (c *Client) PlayersInView() int {
 	defer c.s.mu.Unlock()
 	n := 0
 	for _, e := range c.s.w.screen {
-		if e.Kind == EntityPlayer {
+		if e.Kind == EntityPlayer && !IsMonster(e.ID) {
 			n++
 		}
 	}
@@ -455,7 +458,12 @@ func (c *Client) Talk(ch msg.Channel, to, text string) error {
 }
 
 // NearestNPC returns the NPC on screen nearest the player, by Distance.
-func (c *Client) NearestNPC() (Entity, bool) { return c.s.nearestNPC() }
+func (c *Client) NearestNPC() (Entity, bool) { return c.s.nearestNPC(nil) }
+
+// NearestNPCWhere returns the NPC on screen nearest the player among those
+// keep accepts (keep runs under the client's lock: it must not call the
+// Client). It does not allocate.
+func (c *Client) NearestNPCWhere(keep func(Entity) bool) (Entity, bool) { return c.s.nearestNPC(keep) }
 
 // Dialog returns the open NPC dialog page: the last one received, until
 // Answer, ClickNPC or a change of map closes it.

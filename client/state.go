@@ -217,6 +217,7 @@ type world struct {
 	screen      map[uint32]Entity // the NPCs and floor items, and the players when keepPlayers
 	keepPlayers bool
 	items       items
+	fight       fight
 
 	building dialogBuilder // the page being received
 	dialog   *Dialog       // the open page: shown and not yet answered
@@ -310,6 +311,7 @@ func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
 	}
 	s.mu.Lock()
 	ack, acked := s.w.apply(p, now)
+	s.w.applyCombat(p, now)
 	if err := s.w.applyItems(p); err != nil {
 		s.mu.Unlock()
 		return nil, err
@@ -406,7 +408,7 @@ func (w *world) apply(p wire.Packet, now time.Time) (Ack, bool) {
 	case *msg.UserInfo:
 		w.user = *p
 	case *msg.Player:
-		if p.ID != w.user.ID && w.keepPlayers {
+		if p.ID != w.user.ID && (w.keepPlayers || IsMonster(p.ID)) {
 			w.screen[p.ID] = Entity{ID: p.ID, Kind: EntityPlayer, Name: p.Name, Mesh: p.Mesh, Level: p.Level,
 				X: p.X, Y: p.Y, Direction: p.Direction}
 		}
@@ -589,13 +591,13 @@ func (s *session) screenCopy() []Entity {
 
 // nearestNPC returns the NPC on screen nearest the player (distance on the
 // larger axis; the lower id on a tie).
-func (s *session) nearestNPC() (Entity, bool) {
+func (s *session) nearestNPC(keep func(Entity) bool) (Entity, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var best Entity
 	bestD, found := 0, false
 	for _, e := range s.w.screen {
-		if e.Kind != EntityNPC {
+		if e.Kind != EntityNPC || keep != nil && !keep(e) {
 			continue
 		}
 		d := Distance(s.w.pos.X, s.w.pos.Y, e.X, e.Y)

@@ -19,7 +19,8 @@ type World interface {
 // Check validates the pack against w: every NPC stands on a walkable tile of
 // an existing map, every portal is on an existing map (at a passage its DMap
 // has, for portals given by index) and leads to a walkable tile of an
-// existing map. The error joins every problem, each an
+// existing map, and every spawn area lies on an existing map with at least
+// as many walkable tiles as monsters it keeps. The error joins every problem, each an
 // *Error naming file and line.
 func (p *Pack) Check(w World) error {
 	var errs []error
@@ -46,6 +47,24 @@ func (p *Pack) Check(w World) error {
 			add(pt.Src, "portal: destination map %d does not exist", pt.ToMap)
 		case !w.Walkable(pt.ToMap, int(pt.ToX), int(pt.ToY)):
 			add(pt.Src, "portal: destination (%d, %d) of map %d is not walkable", pt.ToX, pt.ToY, pt.ToMap)
+		}
+	}
+	for _, sp := range p.Spawns {
+		if !w.HasMap(sp.Map) {
+			add(sp.Src, "spawn: map %d does not exist", sp.Map)
+			continue
+		}
+		walkable := 0
+		for y := int(sp.Y); y < int(sp.Y)+int(sp.CY); y++ {
+			for x := int(sp.X); x < int(sp.X)+int(sp.CX); x++ {
+				if w.Walkable(sp.Map, x, y) {
+					walkable++
+				}
+			}
+		}
+		if walkable < int(sp.Count) {
+			add(sp.Src, "spawn: area (%d, %d)–(%d, %d) of map %d has %d walkable tiles, fewer than count %d",
+				sp.X, sp.Y, int(sp.X)+int(sp.CX)-1, int(sp.Y)+int(sp.CY)-1, sp.Map, walkable, sp.Count)
 		}
 	}
 	if len(errs) > MaxErrors {

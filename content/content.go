@@ -3,15 +3,15 @@
 // scripts of the NPCs.
 //
 // A pack is a directory (any fs.FS) holding npcs.toml, portals.toml,
-// scripts/*.lua and, optionally, items.toml and shops.toml; docs/CONTENT.md
-// describes every key. The pack under content/default is embedded in the
+// scripts/*.lua and, optionally, items.toml, shops.toml and the combat
+// files (monsters.toml, spawns.toml, levels.toml, magic.toml);
+// docs/CONTENT.md describes every key. The pack under content/default is embedded in the
 // binary and returned by Default. Load validates everything it reads and
 // names the file and line of every problem; Check validates a loaded pack
 // against the maps of a world.
 //
-// Later kinds of content (monsters.toml…) are further files of the same
-// directory, each read by its own loader into its own field of Pack; a pack
-// without them stays valid.
+// Each kind of content is a file of the directory read by its own loader
+// into its own field of Pack; a pack without the optional ones stays valid.
 package content
 
 import (
@@ -149,6 +149,16 @@ type Pack struct {
 	// Shops holds the shops of shops.toml by the id of their NPC; empty
 	// when the pack has no shops.toml.
 	Shops map[uint32]Shop
+	// Monsters holds the monster types of monsters.toml by id.
+	Monsters map[uint32]MonsterType
+	// Spawns are the spawn areas of spawns.toml, in file order.
+	Spawns []Spawn
+	// Levels[l] is the experience that passes level l (Levels[0] is
+	// unused); a level with no entry cannot be passed. Nil when the pack
+	// has no levels.toml.
+	Levels []uint64
+	// Magic holds the magic types of magic.toml by type and level.
+	Magic map[MagicKey]MagicType
 }
 
 // Load reads and validates the pack in fsys. The error, if any, joins every
@@ -180,10 +190,35 @@ func Load(fsys fs.FS) (*Pack, error) {
 		// reported a second time.
 		p.Shops = l.parseShops(src, shopRefs{npcs: p.NPCs, npcsOK: npcsOK, items: p.Items, itemsOK: itemsOK})
 	}
+	l.loadCombat(fsys, p, itemsOK)
 	if err := l.err(); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// loadCombat reads the optional monsters, spawns, levels and magic files.
+func (l *loader) loadCombat(fsys fs.FS, p *Pack, itemsOK bool) {
+	p.Monsters = map[uint32]MonsterType{}
+	p.Magic = map[MagicKey]MagicType{}
+	monstersOK := true
+	if src, present, ok := l.readOptional(fsys, MonsterFile, MaxFileSize); present {
+		monstersOK = ok
+		if ok {
+			before := l.problems()
+			p.Monsters = l.parseMonsters(src, p.Items, itemsOK)
+			monstersOK = l.problems() == before
+		}
+	}
+	if src, present, ok := l.readOptional(fsys, SpawnFile, MaxFileSize); present && ok {
+		p.Spawns = l.parseSpawns(src, p.Monsters, monstersOK)
+	}
+	if src, present, ok := l.readOptional(fsys, LevelFile, MaxFileSize); present && ok {
+		p.Levels = l.parseLevels(src)
+	}
+	if src, present, ok := l.readOptional(fsys, MagicFile, MaxFileSize); present && ok {
+		p.Magic = l.parseMagic(src)
+	}
 }
 
 // LoadAndCheck loads the pack in fsys and checks it against w: what a

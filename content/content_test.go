@@ -396,7 +396,7 @@ func TestFileErrors(t *testing.T) {
 	})
 	t.Run("other files ignored", func(t *testing.T) {
 		fsys := pack(goodNPCs, goodPortals, helloScript)
-		fsys["monsters.toml"] = &fstest.MapFile{Data: []byte("not = [valid")}
+		fsys["quests.toml"] = &fstest.MapFile{Data: []byte("not = [valid")}
 		fsys[ScriptDir+"/README.md"] = &fstest.MapFile{Data: []byte("notes")}
 		if _, err := Load(fsys); err != nil {
 			t.Fatal(err)

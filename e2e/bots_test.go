@@ -153,7 +153,7 @@ func TestBotsCommandPerIPCap(t *testing.T) {
 func TestBotsItems(t *testing.T) {
 	srv := startServer(t, newDB(t), "")
 	const n = 4
-	cfg := botConfig(srv, "itembot", n, 6*time.Second)
+	cfg := botConfig(srv, "itembot", n, 8*time.Second)
 	cfg.Behaviour, cfg.JumpEvery, cfg.ChatEvery = bots.BehaviourItems, 0, 0
 	rep, err := bots.Run(t.Context(), cfg, nil)
 	if err != nil {

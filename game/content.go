@@ -54,6 +54,8 @@ func (w *World) check(pack *content.Pack, lib *script.Library) error {
 func (w *World) install(pack *content.Pack, lib *script.Library, running bool) {
 	w.lib.Store(lib)
 	w.table.Store(&itemTable{types: pack.Items, shops: pack.Shops})
+	rules := newCombatRules(pack)
+	w.rules.Store(rules)
 	npcs := make(map[uint32][]*NPC)
 	for _, n := range pack.NPCs {
 		npcs[n.Map] = append(npcs[n.Map], &NPC{
@@ -70,7 +72,7 @@ func (w *World) install(pack *content.Pack, lib *script.Library, running bool) {
 		}
 	}
 	for id, m := range w.maps {
-		set := func(m *Map) { m.setContent(npcs[id], portals[id]) }
+		set := func(m *Map) { m.setContent(npcs[id], portals[id]); m.setMonsters(pack.Spawns, rules.monsters) }
 		if running {
 			m.do(set)
 		} else {

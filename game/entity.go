@@ -68,6 +68,9 @@ func (m *Map) refreshThings(p *Player) {
 		}
 		p.seen[id] = t
 		p.conn.SendRaw(t.spawn(m))
+		if mo, ok := t.(*Monster); ok {
+			m.wake(mo) // a player came into its view
+		}
 	})
 	for id, t := range p.seen {
 		if pl := t.where(); inView(int(p.x), int(p.y), int(pl.x), int(pl.y)) {

@@ -175,6 +175,9 @@ func (s *Server) Run(ctx context.Context) {
 	defer s.die()
 	var wg sync.WaitGroup
 	s.world.run(ctx, &wg)
+	if s.uids != nil {
+		wg.Go(func() { s.fillLootIDs(ctx) })
+	}
 	t := time.NewTicker(s.cfg.SaveInterval)
 	defer t.Stop()
 	for {

@@ -53,6 +53,7 @@ type Map struct {
 	spawn     msg.Player
 	action    msg.Action
 	step      msg.Walk
+	mobs      mobs // monsters, fights and ghosts (game/monster.go, game/fight.go)
 }
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
@@ -69,12 +70,13 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 		npcs:     make(map[uint32]*NPC),
 		things:   newGrid[thing](floor.Width(), floor.Height()),
 		talking:  make(map[*Player]struct{}),
+		mobs:     newMobs(info.ID),
 	}
 }
 
 // TickInterval is how often a map with players on it runs its timers
-// (dialogs left unanswered now, monster AI next). A map nobody is on does not
-// tick at all.
+// (dialogs left unanswered, the awake monsters' AI, automatic attacks,
+// corpses and respawns). A map nobody is on does not tick at all.
 const TickInterval = 250 * time.Millisecond
 
 // run executes the map's commands, and ticks while players are on it, until
@@ -95,8 +97,8 @@ func (m *Map) run(ctx context.Context) {
 		select {
 		case f := <-m.cmds:
 			f(m)
-		case now := <-tick:
-			m.tick(now)
+		case <-tick:
+			m.tick(m.clock())
 		case <-ctx.Done():
 			m.stop()
 			return
@@ -141,6 +143,7 @@ func (m *Map) stop() {
 func (m *Map) tick(now time.Time) {
 	m.expireDialogs(now)
 	m.expireFloor(m.clock())
+	m.tickMonsters(now)
 }
 
 // do runs f on the map's goroutine. It blocks only while the map's queue is

@@ -21,7 +21,11 @@ func (s *session) handleAction(p []byte) error {
 		s.sendItems()
 		s.conn.Send(&a)
 		return nil
-	case msg.ActionSendAssociates, msg.ActionSendProficiencies, msg.ActionSendSpells,
+	case msg.ActionSendSpells:
+		s.sendSpells()
+		s.conn.Send(&a)
+		return nil
+	case msg.ActionSendAssociates, msg.ActionSendProficiencies,
 		msg.ActionConfirmGuild, msg.ActionLoginComplete, msg.ActionSetPKMode:
 		// Login steps with nothing to send yet (no items, friends, skills or
 		// guild), and the PK mode: acknowledge by echoing, as CoEmu does.
@@ -55,6 +59,11 @@ func (s *session) handleAction(p []byte) error {
 	case msg.ActionPortal:
 		x, y := msg.UnpackXY(a.Data1)
 		m.do(func(m *Map) { m.takePortal(pl, x, y) })
+	case msg.ActionRevive:
+		t := s.srv.now()
+		m.do(func(m *Map) { m.revive(pl, t) })
+	case msg.ActionGhost:
+		m.do(func(m *Map) { m.ghost(pl) })
 	default:
 		s.conn.Log.Debug("unhandled MsgAction subtype", "subtype", a.Subtype)
 	}
@@ -70,6 +79,12 @@ func (s *session) place() error {
 	}
 	pl := s.player
 	m, x, y := s.srv.world.home(pl.ch.MapID, pl.ch.X, pl.ch.Y)
+	if pl.ch.HP == 0 {
+		// Saved dead (logged out as a ghost): back alive at the revive
+		// point (docs/COMBAT.md).
+		pl.ch.HP = maxHP(&pl.ch)
+		m, x, y = s.srv.world.revivePoint(m.id)
+	}
 	pl.at.Store(m) // commands the session sends next queue behind the placement
 	s.placed = true
 	s.state = stateWorld

@@ -275,6 +275,10 @@ func (m *Map) use(p *Player, uid, pos uint32) {
 	if m.players[p.id] != p {
 		return
 	}
+	if p.fight.dead {
+		m.refuse("use", "dead") // a ghost drinks no potion (docs/COMBAT.md)
+		return
+	}
 	it := p.inv.items[uid]
 	if it == nil {
 		m.refuse("use", "not_owned")

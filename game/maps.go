@@ -32,7 +32,7 @@ func (mi MapInfo) packet() *msg.MapInfo {
 // ground with the real ids, so that a real client finds its start map and
 // Twin City (names: CoEmu Maps.csv).
 var builtinMaps = [...]MapInfo{
-	{ID: StartMap, Name: "BirthVillage", Width: builtinMapSide, Height: builtinMapSide},
+	{ID: StartMap, Name: "BirthVillage", Flags: mapFlagNoPK, Width: builtinMapSide, Height: builtinMapSide},
 	{ID: builtinTwinCityID, Name: "Plain", Flags: 24576, Width: builtinMapSide, Height: builtinMapSide},
 	{ID: 1000, Name: "Desert", Width: builtinMapSide, Height: builtinMapSide},
 	{ID: 1011, Name: "Woods", Width: builtinMapSide, Height: builtinMapSide},

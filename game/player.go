@@ -46,6 +46,7 @@ type Player struct {
 	talk      *talking           // the NPC dialog in progress, nil when none
 	varsDirty bool               // a script changed ch.Vars since login: saves write them
 	inv       inventory          // items carried
+	fight     fighter            // combat state (game/fight.go)
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Player {
@@ -89,7 +90,8 @@ func mesh(ch *store.Character) uint32 { return uint32(ch.Body) + uint32(ch.Avata
 func (p *Player) spawnInto(sp *msg.Player) {
 	*sp = msg.Player{
 		ID:           p.id,
-		Mesh:         p.look,
+		Mesh:         p.mesh(),
+		Status:       p.status(),
 		HP:           p.ch.HP,
 		MonsterLevel: uint16(p.ch.Level),
 		X:            p.x,

@@ -26,4 +26,6 @@ func (s *Server) routes() {
 	s.mux.Handle(wire.TypeItem, (*session).handleItem, stateWorld)                          // handle_item.go
 	s.mux.Handle(wire.TypeTaskDialog, (*session).handleTaskDialog, stateWorld)              // handle_task_dialog.go
 	s.mux.Handle(wire.TypeMapItem, (*session).handleMapItem, stateWorld)                    // handle_map_item.go
+	s.mux.Handle(wire.TypeInteract, (*session).handleInteract, stateWorld)                  // handle_interact.go
+	s.mux.Handle(wire.TypeAllot, (*session).handleAllot, stateWorld)                        // handle_allot.go
 }

@@ -27,6 +27,8 @@ type session struct {
 	dialog   msg.TaskDialog
 	item     msg.Item
 	mapItem  msg.MapItem
+	interact msg.Interact
+	allot    msg.Allot
 
 	chat chatGate // chat cooldowns
 

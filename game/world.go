@@ -27,7 +27,12 @@ type World struct {
 	online  atomic.Int64                   // players placed on a map
 	lib     atomic.Pointer[script.Library] // the NPC scripts of the content installed last
 	table   atomic.Pointer[itemTable]      // item types and shops of the content installed last
-	saver   *saver                         // numbers changes and queues them for the next save
+	rules   atomic.Pointer[combatRules]    // monster types, levels and magic of the content installed last
+	// monsterIDs counts the monster ids handed out (game/monster.go).
+	monsterIDs atomic.Uint32
+	// lootIDs are item uids reserved for monster drops (Server.fillLootIDs).
+	lootIDs chan uint32
+	saver   *saver // numbers changes and queues them for the next save
 
 	mu       sync.Mutex
 	byName   map[string]*session // lower-cased character name
@@ -39,7 +44,7 @@ type World struct {
 // built-in defaults.
 func newWorld(cfg Config, floors map[uint32]*mapdata.Floor, m *metrics, log *slog.Logger) (*World, error) {
 	w := &World{cfg: cfg, log: log, maps: make(map[uint32]*Map), metrics: m,
-		byName: make(map[string]*session), byAcct: make(map[int64]*session)}
+		byName: make(map[string]*session), byAcct: make(map[int64]*session), lootIDs: make(chan uint32, LootIDStash)}
 	if len(floors) == 0 {
 		for _, bm := range builtinMaps {
 			w.maps[bm.ID] = newMap(w, bm, mapdata.Open(bm.Width, bm.Height))
@@ -168,6 +173,11 @@ type metrics struct {
 	itemRefused  *prometheus.CounterVec
 	floorItems   *prometheus.GaugeVec   // items and money piles on the floors, by kind
 	floorExpired *prometheus.CounterVec // floor items that vanished at the end of their lifetime
+	// combat (game/fight.go)
+	fightRefused *prometheus.CounterVec
+	kills        *prometheus.CounterVec
+	loot         *prometheus.CounterVec
+	levelUps     prometheus.Counter
 
 	itemSaveDropped prometheus.Counter
 }
@@ -207,8 +217,17 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 			Help: "Floor items that vanished at the end of their lifetime, by kind (item, money)."}, []string{"kind"}),
 		itemSaveDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_item_saves_dropped_total",
 			Help: "Batches of item changes the store refused as invalid and the game dropped (a bug)."}),
+		fightRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_fight_refused_total",
+			Help: "Attacks, casts, revives and allotments refused, by operation and reason (see game/fight.go)."},
+			[]string{"op", "reason"}),
+		kills: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_kills_total",
+			Help: "Deaths, by who died (monster, player)."}, []string{"victim"}),
+		loot: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_loot_total",
+			Help: "Drops rolled at monster deaths, by kind (money, item)."}, []string{"kind"}),
+		levelUps: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_level_ups_total",
+			Help: "Level-ups."}),
 	}
-	for _, c := range []prometheus.Collector{m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
+	for _, c := range []prometheus.Collector{m.fightRefused, m.kills, m.loot, m.levelUps, m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
 		m.portals, m.npcClicks, m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)

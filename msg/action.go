@@ -76,6 +76,12 @@ const (
 	// ActionTeleport (86): S→C move to Data1 = map id, Data2 = XY(x, y),
 	// facing Direction. Also the pull-back to the current spot.
 	ActionTeleport ActionType = 86
+	// ActionLevelUp (92): S→C the level-up effect on role ID, broadcast
+	// (combat.md §3 "MsgAction subtypes for combat").
+	ActionLevelUp ActionType = 92
+	// ActionRevive (94): C→S a dead player asks to revive; S→C broadcast
+	// when a player or monster (re)appears (ID, Data2 = XY).
+	ActionRevive ActionType = 94
 	// ActionSetPKMode (96): Data1 = 0 free, 1 safe, 2 team, 3 arrestment;
 	// echo.
 	ActionSetPKMode ActionType = 96
@@ -135,6 +141,10 @@ func (a ActionType) String() string {
 		return "Portal"
 	case ActionTeleport:
 		return "Teleport"
+	case ActionLevelUp:
+		return "LevelUp"
+	case ActionRevive:
+		return "Revive"
 	case ActionSetPKMode:
 		return "SetPKMode"
 	case ActionConfirmGuild:

@@ -100,3 +100,9 @@ func FuzzItem(f *testing.F)           { fuzzPacket[msg.Item](f) }
 func FuzzMapItem(f *testing.F)        { fuzzPacket[msg.MapItem](f) }
 func FuzzPackage(f *testing.F)        { fuzzPacket[msg.Package](f) }
 func FuzzUserAttrib(f *testing.F)     { fuzzPacket[msg.UserAttrib](f) }
+func FuzzInteract(f *testing.F)       { fuzzPacket[msg.Interact](f) }
+func FuzzMagicEffect(f *testing.F)    { fuzzPacket[msg.MagicEffect](f) }
+func FuzzMagicInfo(f *testing.F)      { fuzzPacket[msg.MagicInfo](f) }
+func FuzzFlushExp(f *testing.F)       { fuzzPacket[msg.FlushExp](f) }
+func FuzzWeaponSkill(f *testing.F)    { fuzzPacket[msg.WeaponSkill](f) }
+func FuzzAllot(f *testing.F)          { fuzzPacket[msg.Allot](f) }

@@ -415,6 +415,74 @@ var goldens = []golden{
 		layout: "4 ID 8 Count 12 AttribType 16 AttribValue 24 AttribType 28 AttribValue",
 	},
 	{
+		name: "Interact",
+		pkt: &msg.Interact{Timestamp: 0x12345678, Sender: 1000001, Target: 400001, X: 100, Y: 200,
+			Action: msg.InteractAttack, Data: 57},
+		hex: `
+			2000 fe03                                       // length 32, type 1022
+			78563412                                        // timestamp
+			41420f00                                        // sender 1000001
+			811a0600                                        // target 400001
+			6400 c800                                       // x 100, y 200
+			02000000                                        // attack
+			39000000                                        // 57 damage
+			00000000                                        // progress
+		`,
+		layout: "4 Timestamp 8 Sender 12 Target 16 X 18 Y 20 Action 24 Data 28 Progress",
+		okLens: []int{28},
+	},
+	{
+		name: "Interact/kill",
+		pkt: &msg.Interact{Sender: 1000001, Target: 400001, X: 100, Y: 200,
+			Action: msg.InteractKill, Data: msg.KillData(0)},
+		hex: `
+			1c00 fe03                                       // length 28 (Java's form), type 1022
+			00000000 41420f00 811a0600 6400 c800            // sender, target, x, y
+			0e000000                                        // kill
+			01000000                                        // data 1
+		`,
+		encoded: `2000 fe03 00000000 41420f00 811a0600 6400 c800 0e000000 01000000 00000000`,
+		layout:  "4 Timestamp 8 Sender 12 Target 16 X 18 Y 20 Action 24 Data",
+	},
+	{
+		name: "MagicEffect",
+		pkt: &msg.MagicEffect{Caster: 1000001, Target: 400001, Magic: 1000, Level: 2, Count: 1,
+			Targets: [msg.MaxMagicTargets]msg.MagicTarget{{Role: 400001, Value: 120}}},
+		hex: `
+			2000 5104                                       // length 32, type 1105
+			41420f00                                        // caster 1000001
+			811a0600                                        // target 400001
+			e803 0200                                       // magic 1000, level 2
+			01000000                                        // 1 role
+			811a0600 78000000 00000000                      // 400001 takes 120
+		`,
+		layout: "4 Caster 8 Target 12 Magic 14 Level 16 Count 20 Role 24 Value 28 Reserved",
+	},
+	{
+		name:   "MagicInfo",
+		pkt:    &msg.MagicInfo{Exp: 100, Magic: 1000, Level: 3},
+		hex:    `0c00 4f04 64000000 e803 0300`,
+		layout: "4 Exp 8 Magic 10 Level",
+	},
+	{
+		name:   "FlushExp",
+		pkt:    &msg.FlushExp{Exp: 5000, Skill: 1000, Kind: msg.FlushMagic},
+		hex:    `0c00 5004 88130000 e803 0100`,
+		layout: "4 Exp 8 Skill 10 Kind",
+	},
+	{
+		name:   "WeaponSkill",
+		pkt:    &msg.WeaponSkill{Skill: 410, Level: 3, Exp: 1200},
+		hex:    `1000 0104 9a010000 03000000 b0040000`,
+		layout: "4 Skill 8 Level 12 Exp",
+	},
+	{
+		name:   "Allot",
+		pkt:    &msg.Allot{Strength: 1, Agility: 2, Spirit: 3},
+		hex:    `0800 0004 01 02 00 03`,
+		layout: "4 Strength 5 Agility 6 Vitality 7 Spirit",
+	},
+	{
 		name: "NpcInfo",
 		pkt:  &msg.NpcInfo{ID: 10, X: 60, Y: 100, Look: 1630, Kind: 1},
 		hex: `

@@ -55,6 +55,18 @@ func New(t wire.Type) wire.Packet {
 		return new(Weather)
 	case wire.TypeData:
 		return new(Data)
+	case wire.TypeInteract:
+		return new(Interact)
+	case wire.TypeAllot:
+		return new(Allot)
+	case wire.TypeWeaponSkill:
+		return new(WeaponSkill)
+	case wire.TypeMagicInfo:
+		return new(MagicInfo)
+	case wire.TypeFlushExp:
+		return new(FlushExp)
+	case wire.TypeMagicEffect:
+		return new(MagicEffect)
 	case wire.TypeAccount:
 		return new(Account)
 	case wire.TypeConnect:

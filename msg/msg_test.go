@@ -19,6 +19,8 @@ func allPackets() []wire.Packet {
 		&msg.Register{}, &msg.UserInfo{}, &msg.Action{}, &msg.Walk{}, &msg.Player{},
 		&msg.ItemInfo{}, &msg.NpcInfo{}, &msg.Data{}, &msg.Weather{}, &msg.MapInfo{}, &msg.Npc{},
 		&msg.TaskDialog{}, &msg.Item{}, &msg.MapItem{}, &msg.Package{}, &msg.UserAttrib{},
+		&msg.Interact{}, &msg.MagicEffect{}, &msg.MagicInfo{}, &msg.FlushExp{}, &msg.WeaponSkill{},
+		&msg.Allot{},
 	}
 }
 
@@ -35,7 +37,7 @@ func TestNew(t *testing.T) {
 			t.Errorf("New(%v).Type() = %v", p.Type(), got.Type())
 		}
 	}
-	for _, typ := range []wire.Type{0, 1000, 1002, 1003, 1103, 2033, 0xffff} {
+	for _, typ := range []wire.Type{0, 1000, 1002, 1003, 1106, 2033, 0xffff} {
 		if p := msg.New(typ); p != nil {
 			t.Errorf("New(%d) = %T, want nil", typ, p)
 		}
@@ -72,6 +74,7 @@ func TestEncodeErrors(t *testing.T) {
 		{&msg.TaskDialog{Action: msg.DialogText, Text: long}, "Text"},
 		{&msg.Package{Action: msg.PackageQuery, Count: msg.MaxPackageItems + 1}, "Count"},
 		{&msg.UserAttrib{Count: msg.MaxUserAttribs + 1}, "Count"},
+		{&msg.MagicEffect{Count: msg.MaxMagicTargets + 1}, "Count"},
 	}
 	var c wire.Codec
 	for _, tc := range cases {
@@ -277,5 +280,38 @@ func TestDataTime(t *testing.T) {
 	tokyo := time.FixedZone("JST", 9*3600)
 	if p := msg.ServerTime(at.In(tokyo)); p.Hour != 22 || !p.Time(tokyo).Equal(at) {
 		t.Fatalf("in JST: %+v", p)
+	}
+}
+
+// TestMagicEncoding checks that a cast encoded as a client does decodes to
+// what was cast, for senders and values across their ranges, and one
+// hand-computed vector of combat.md's steps.
+func TestMagicEncoding(t *testing.T) {
+	senders := []uint32{1000000, 1000001, 1234567, 0xfffffffe}
+	for _, s := range senders {
+		for _, v := range []uint32{0, 1, 400001, 999999, 0xffffffff} {
+			var p msg.Interact
+			p.EncodeMagic(s, uint16(v), 4, v, uint16(v>>3), uint16(v>>5))
+			magic, target, x, y := p.DecodeMagic()
+			if p.Action != msg.InteractMagic || magic != uint16(v) || target != v ||
+				x != uint16(v>>3) || y != uint16(v>>5) || p.Data>>16 != 4 {
+				t.Fatalf("sender %d value %d: decoded %d %d %d %d from %+v", s, v, magic, target, x, y, p)
+			}
+		}
+	}
+	// By hand, sender 1000001 (0x000f4241), magic type raw 0x0000:
+	// 0x0000^0x915d^0x4241 = 0xd31c; rotl3 = 0x98e6; -0xeb42 = 0xada4.
+	p := msg.Interact{Sender: 1000001, Action: msg.InteractMagic}
+	if magic, _, _, _ := p.DecodeMagic(); magic != 0xada4 {
+		t.Fatalf("magic = %#x, want 0xada4", magic)
+	}
+}
+
+func TestInteractTypeString(t *testing.T) {
+	if s := msg.InteractShoot.String(); s != "Shoot" {
+		t.Errorf("String() = %q", s)
+	}
+	if s := msg.InteractType(99).String(); s != "99" {
+		t.Errorf("String() = %q", s)
 	}
 }

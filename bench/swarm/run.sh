@@ -8,9 +8,11 @@
 #   SIZES="500 1000" DURATION=30s bench/swarm/run.sh
 #   BEHAVIOUR=npc SIZES=1000 bench/swarm/run.sh   # bots talk to NPCs and travel
 #   BEHAVIOUR=items SPREAD=0 SIZES="100 300" bench/swarm/run.sh   # bots buy from the Pedlar, drop, pick up
+#   BEHAVIOUR=hunt SIZES=500 bench/swarm/run.sh   # bots hunt monsters (attack RTT in the JSON)
 #   ACCOUNT_ADDR=127.0.0.1:39958 GAME_ADDR=127.0.0.1:35816 ADMIN_ADDR=127.0.0.1:39100 bench/swarm/run.sh
 #
-# Results: bench/out/swarm-<n>.json (the bots' report) and a summary table on
+# Results: bench/out/swarm-<n>.json (the bots' report), swarm-<n>.items (the
+# server's item and floor counters at the end) and a summary table on
 # stdout. The server core is CPU 0, the bots' core CPU 1.
 #
 # After each size the floor (bench/floor) runs on the same cores: a minimal
@@ -24,7 +26,7 @@ SIZES=${SIZES:-"1000 2000 5000 10000"}
 DURATION=${DURATION:-60s}
 RATE=${RATE:-250}      # logins started per second
 SPREAD=${SPREAD:-450}  # tiles the bots' homes spread over around the start
-BEHAVIOUR=${BEHAVIOUR:-walk} # walk; npc: click NPCs, answer dialogs, travel between maps; items: buy, use, drop, pick up
+BEHAVIOUR=${BEHAVIOUR:-walk} # walk; npc: click NPCs, answer dialogs, travel between maps; items: buy, use, drop, pick up; hunt: fight monsters
 SERVER_BIN=${SERVER_BIN:-}   # another coserver binary to run as the server (A/B runs); default: this tree
 SERVER_FLAGS=${SERVER_FLAGS--hash-queue 10000} # extra server flags (the login ramp needs a long hash queue)
 SERVER_CPU=${SERVER_CPU:-0}
@@ -79,6 +81,7 @@ for n in $SIZES; do
 	io1=$(game_io)
 	end_rss=$(rss_kib "$srv")
 	hwm=$(hwm_kib "$srv")
+	curl -sf "http://$ADMIN/metrics" | grep -E '^coserver_game_(items_total|item_refused_total|floor_)' >"$OUT/swarm-$n.items" || true
 	kill -TERM "$srv"
 	wait "$srv" || true
 	floor_json=""
