@@ -177,6 +177,8 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			Now:          opts.Now,
 			ClaimLogin:   claim,
 			Relay:        relay,
+
+			WarehouseCapacity: cfg.Game.WarehouseCapacity,
 		}, a.db, tokens, a.reg)
 		if err != nil {
 			return err
