@@ -158,6 +158,11 @@ func Connect(ctx context.Context, opts Options) (*Node, error) {
 			n.log.Info("NATS connection back", "server", c.ConnectedUrlRedacted())
 			n.m.reconnects.Inc()
 			n.wake()
+			// The directory may have emptied meanwhile: ask every realm to
+			// announce now, so that login claims count them at once.
+			if err := c.Publish(SubjectProbe, nil); err != nil {
+				n.log.Warn("probe after reconnecting failed", "err", err)
+			}
 		}),
 	)
 	if err != nil {
