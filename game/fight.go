@@ -236,21 +236,24 @@ func (m *Map) lineOfSight(x0, y0, x1, y1 uint16) bool {
 	dx, dy := abs(tx-x), -abs(ty-y)
 	sx, sy := sign(tx-x), sign(ty-y)
 	e := dx + dy
-	for {
+	for range dx - dy + 1 { // at most one step per tile of each axis
 		if !m.floor.Walkable(x, y) {
 			return false
 		}
 		if x == tx && y == ty {
 			return true
 		}
-		if e2 := 2 * e; e2 >= dy {
+		e2 := 2 * e
+		if e2 >= dy {
 			e += dy
 			x += sx
-		} else {
+		}
+		if e2 <= dx {
 			e += dx
 			y += sy
 		}
 	}
+	return false
 }
 
 // autoAttacks makes every fighting player hit again when its interval has

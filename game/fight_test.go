@@ -517,3 +517,16 @@ func TestLoot(t *testing.T) {
 		t.Fatalf("dead %v, skipped %v", other.dead(), testutil.ToFloat64(w.metrics.loot.WithLabelValues("item_no_uid_failed")))
 	}
 }
+
+func TestLineOfSight(t *testing.T) {
+	w := newTestWorld(t, nil)
+	m := w.maps[StartMap]
+	for _, c := range [][4]uint16{{10, 10, 10, 10}, {10, 10, 20, 10}, {10, 10, 10, 3}, {10, 10, 17, 14}, {10, 10, 3, 19}, {5, 5, 6, 6}} {
+		if !m.lineOfSight(c[0], c[1], c[2], c[3]) {
+			t.Errorf("no sight %v on open ground", c)
+		}
+	}
+	if m.lineOfSight(1020, 10, 1030, 10) {
+		t.Error("sight through the map's edge")
+	}
+}
