@@ -530,3 +530,29 @@ func TestLineOfSight(t *testing.T) {
 		t.Error("sight through the map's edge")
 	}
 }
+
+// TestLeash: a monster that chased a player more than LeashRange out of its
+// area gives up and walks home, ignoring the player until it is back.
+func TestLeash(t *testing.T) {
+	w := fightWorld(t, []content.MonsterType{testMonster(1, content.AIActive)},
+		[]content.Spawn{oneAt(builtinTwinCityID, 1, 300, 300)})
+	m := w.maps[builtinTwinCityID]
+	mo := monsterAt(t, m, 300, 300)
+	p, _ := addPlayer(t, m, 300+LeashRange+3, 300)
+	m.call(func(*Map) { mo.x = 300 + LeashRange + 1; m.things.moved(mo); mo.target = p.id; mo.nextMove = base })
+	tick(m, base)
+	if !mo.returning || mo.target != 0 {
+		t.Fatalf("returning %v, target %d", mo.returning, mo.target)
+	}
+	now := base
+	for range 4 * (LeashRange + 2) {
+		now = now.Add(time.Second)
+		tick(m, now)
+		if mo.x == 300 {
+			break
+		}
+	}
+	if mo.x != 300 || mo.returning && mo.target != 0 {
+		t.Fatalf("at (%d, %d), returning %v, target %d", mo.x, mo.y, mo.returning, mo.target)
+	}
+}

@@ -36,6 +36,7 @@ type Monster struct {
 	nextAttack time.Time
 	diedAt     time.Time // zero while alive
 	awake      bool      // in Map.mobs.awake: its AI runs on the tick
+	returning  bool      // leashed: walking home, deaf to targets until inside its area
 }
 
 func (mo *Monster) entityID() uint32 { return mo.id }
