@@ -1,6 +1,7 @@
 package game
 
 import (
+	"log/slog"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
@@ -554,5 +556,26 @@ func TestLeash(t *testing.T) {
 	}
 	if mo.x != 300 || mo.returning && mo.target != 0 {
 		t.Fatalf("at (%d, %d), returning %v, target %d", mo.x, mo.y, mo.returning, mo.target)
+	}
+}
+
+// TestLoginDead: a character saved dead (logged out as a ghost) logs in
+// alive, with full HP, at the revive point of its map.
+func TestLoginDead(t *testing.T) {
+	s, _ := newTestServer(t, newFakeStore(), Config{})
+	fc := &fakeConn{}
+	ch := store.Character{ID: 1_000_077, Name: "ghost", MapID: StartMap, X: 150, Y: 150, Vitality: 10}
+	p := newPlayer(ch, false, fc, nil)
+	sess := &session{srv: s, conn: &server.Conn{Log: slog.New(slog.DiscardHandler)}, done: make(chan struct{}),
+		player: p, state: stateLogin}
+	if err := sess.place(); err != nil {
+		t.Fatal(err)
+	}
+	m := p.at.Load()
+	sync_(m)
+	var x, y, hp uint16
+	m.call(func(*Map) { x, y, hp = p.x, p.y, p.ch.HP })
+	if m.id != StartMap || x != StartX || y != StartY || hp != maxHP(&p.ch) {
+		t.Fatalf("on map %d at (%d, %d) with %d HP", m.id, x, y, hp)
 	}
 }
