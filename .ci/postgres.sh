@@ -23,7 +23,11 @@ fi
 BIN=$(pg_bin)
 
 # A free port: ask the kernel for one and release it.
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+if command -v python3 >/dev/null 2>&1; then
+	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+else
+	PORT=$((20000 + RANDOM % 20000)) # pg_ctl fails below if it is taken
+fi
 DATA=$(mktemp -d /tmp/coserver-pg.XXXXXX)
 chown postgres: "$DATA"
 as_pg() { (cd / && runuser -u postgres -- "$@"); }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -20,7 +21,8 @@ import (
 	"github.com/coserver/coserver/rc5"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
-	"github.com/coserver/coserver/store/sqlite"
+	"github.com/coserver/coserver/store/backend"
+	"github.com/coserver/coserver/store/storetest"
 	"github.com/coserver/coserver/token"
 	"github.com/coserver/coserver/tq"
 	"github.com/coserver/coserver/wire"
@@ -74,6 +76,10 @@ type fixture struct {
 	addr   string
 }
 
+// envAccountPostgres, set to 1, puts the fixtures' store on PostgreSQL (a
+// schema in COSERVER_TEST_POSTGRES), for BenchmarkLogin beside SQLite.
+const envAccountPostgres = "COSERVER_ACCOUNT_POSTGRES"
+
 func newFixture(t testing.TB, cfg Config) *fixture {
 	t.Helper()
 	return newFixtureWith(t, cfg, nil)
@@ -84,7 +90,11 @@ func newFixture(t testing.TB, cfg Config) *fixture {
 func newFixtureWith(t testing.TB, cfg Config, accounts Accounts) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	dsn := filepath.Join(t.TempDir(), "test.db")
+	if os.Getenv(envAccountPostgres) == "1" {
+		dsn = storetest.NewPostgresSchema(t, storetest.PostgresDSN(t))
+	}
+	db, err := backend.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

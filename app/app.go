@@ -81,11 +81,14 @@ type App struct {
 	game     *server.Server
 	gameSvc  *game.Server
 	gameLock *store.Lock // held while the game server runs: one per database
-	admin    *http.Server
-	adminLn  net.Listener
-	stopGame context.CancelFunc
-	started  time.Time
-	wg       sync.WaitGroup
+	// gameLockWatched is closed when the game lock is released, ending
+	// watchGameLock.
+	gameLockWatched chan struct{}
+	admin           *http.Server
+	adminLn         net.Listener
+	stopGame        context.CancelFunc
+	started         time.Time
+	wg              sync.WaitGroup
 	// saved is how many characters the shutdown save wrote.
 	saved    atomic.Int64
 	tracer   *trace.Tracer // -trace and /admin/trace (trace.go)
@@ -135,6 +138,8 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		}
 		a.gameLock = lock
 		a.log.Info("game server holds the database lock", "lock", lock.String())
+		a.gameLockWatched = make(chan struct{})
+		go a.watchGameLock(lock, a.gameLockWatched)
 		floors, err := loadMaps(cfg.Game.ClientDir, a.log)
 		if err != nil {
 			return err
@@ -388,15 +393,28 @@ func (a *App) Shutdown(ctx context.Context) error {
 		_ = a.admin.Shutdown(ctx)
 	}
 	a.wg.Wait()
-	if err := a.db.Close(); err != nil {
-		errs = append(errs, err)
-	}
 	if a.gameLock != nil {
+		close(a.gameLockWatched)
 		if err := a.gameLock.Unlock(); err != nil {
 			errs = append(errs, err)
 		}
 	}
+	if err := a.db.Close(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// watchGameLock logs an error if the game lock is lost while held (with
+// PostgreSQL: its connection ended and another game server took the lock),
+// until stop is closed.
+func (a *App) watchGameLock(lock *store.Lock, stop <-chan struct{}) {
+	select {
+	case <-lock.Lost():
+		a.log.Error("game server lost the database lock to another game server: two game servers now write one database; stop one",
+			"lock", lock.String())
+	case <-stop:
+	}
 }
 
 // HashParams returns the argon2id parameters of a -password-hash setting:

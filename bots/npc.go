@@ -15,8 +15,9 @@ const (
 	// BehaviourWalk: walk about home, jump and chat now and then.
 	BehaviourWalk = "walk"
 	// BehaviourNPC: as BehaviourWalk between dialogs, and talk to NPCs:
-	// walk to the nearest NPC in view, click it, answer every page at
-	// random, travel when an answer teleports.
+	// walk to the nearest NPC in view that talks (not a shopkeeper, whose
+	// window is the client's own), click it, answer every page at random,
+	// travel when an answer teleports.
 	BehaviourNPC = "npc"
 )
 
@@ -112,7 +113,7 @@ func (r *runner) actNPC(b *bot, now time.Time, rng *rand.Rand) bool {
 		st.pause--
 		return false
 	}
-	npc, visible := c.NearestNPC()
+	npc, visible := c.NearestNPCWhere(talks)
 	if visible {
 		st.seen, st.seenMap, st.seenX, st.seenY = true, pos.Map, npc.X, npc.Y
 		if client.Distance(pos.X, pos.Y, npc.X, npc.Y) <= ClickRange {
@@ -177,3 +178,10 @@ func (r *runner) answer(b *bot, d client.Dialog, now time.Time, rng *rand.Rand) 
 	r.st.npc.answers.Add(1)
 	st.answerUntil = now.Add(AnswerWait)
 }
+
+// npcTypeShop is MsgNpcInfo's type of a shopkeeper (world-content.md §1.1).
+const npcTypeShop = 1
+
+// talks reports whether clicking NPC e may open a dialog: a shopkeeper's
+// window is the client's own, and the server answers its click with nothing.
+func talks(e client.Entity) bool { return e.NPCType != npcTypeShop }

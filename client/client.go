@@ -458,7 +458,12 @@ func (c *Client) Talk(ch msg.Channel, to, text string) error {
 }
 
 // NearestNPC returns the NPC on screen nearest the player, by Distance.
-func (c *Client) NearestNPC() (Entity, bool) { return c.s.nearestNPC() }
+func (c *Client) NearestNPC() (Entity, bool) { return c.s.nearestNPC(nil) }
+
+// NearestNPCWhere returns the NPC on screen nearest the player among those
+// keep accepts (keep runs under the client's lock: it must not call the
+// Client). It does not allocate.
+func (c *Client) NearestNPCWhere(keep func(Entity) bool) (Entity, bool) { return c.s.nearestNPC(keep) }
 
 // Dialog returns the open NPC dialog page: the last one received, until
 // Answer, ClickNPC or a change of map closes it.

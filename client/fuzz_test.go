@@ -78,7 +78,7 @@ func FuzzClientEvents(f *testing.F) {
 				t.Fatalf("pending count %d", s.w.n)
 			}
 			_ = s.screenCopy()
-			_, _ = s.nearestNPC()
+			_, _ = s.nearestNPC(nil)
 			if len(s.w.items.held) > MaxHeldItems {
 				t.Fatalf("%d items held", len(s.w.items.held))
 			}

@@ -206,8 +206,11 @@ func TestSessionNPCs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n, ok := s.nearestNPC(); !ok || n.ID != 2 {
+		if n, ok := s.nearestNPC(nil); !ok || n.ID != 2 {
 			t.Errorf("nearest: %+v", n)
+		}
+		if n, ok := s.nearestNPC(func(e Entity) bool { return e.ID != 2 }); !ok || n.ID != 1 {
+			t.Errorf("nearest but 2: %+v", n)
 		}
 		wantLen := 3
 		if keepPlayers {
@@ -220,14 +223,14 @@ func TestSessionNPCs(t *testing.T) {
 		if err := feed(s, &msg.Npc{ID: 2, Action: msg.NpcLeaveMap}, &msg.Action{ID: 1, Subtype: msg.ActionLeaveMap}); err != nil {
 			t.Fatal(err)
 		}
-		if n, ok := s.nearestNPC(); !ok || n.ID != 3 {
+		if n, ok := s.nearestNPC(nil); !ok || n.ID != 3 {
 			t.Errorf("nearest after removals: %+v", n)
 		}
 		// MsgMapInfo of another map empties the screen.
 		if err := feed(s, &msg.MapInfo{UID: 1002, MapID: 1002}); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := s.nearestNPC(); ok || s.position().Map != 1002 {
+		if _, ok := s.nearestNPC(nil); ok || s.position().Map != 1002 {
 			t.Errorf("after MsgMapInfo: %+v", s.screenCopy())
 		}
 	}

@@ -591,13 +591,13 @@ func (s *session) screenCopy() []Entity {
 
 // nearestNPC returns the NPC on screen nearest the player (distance on the
 // larger axis; the lower id on a tie).
-func (s *session) nearestNPC() (Entity, bool) {
+func (s *session) nearestNPC(keep func(Entity) bool) (Entity, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var best Entity
 	bestD, found := 0, false
 	for _, e := range s.w.screen {
-		if e.Kind != EntityNPC {
+		if e.Kind != EntityNPC || keep != nil && !keep(e) {
 			continue
 		}
 		d := Distance(s.w.pos.X, s.w.pos.Y, e.X, e.Y)

@@ -140,7 +140,7 @@ func TestBotsCommandPerIPCap(t *testing.T) {
 	srv := startServerWith(t, newDB(t), "", func(c *config.Config) { c.Limits.MaxConnsPerIP = 2 })
 	var out, errOut bytes.Buffer
 	code := bots.Main([]string{"-account-addr", srv.accountAddr(), "-n", "8", "-rate", "50", "-interval", "200ms",
-		"-duration", "2s", "-prefix", "cap", "-password", "cappass"}, &out, &errOut)
+		"-duration", "6s", "-prefix", "cap", "-password", "cappass"}, &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "-max-conns-per-ip") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
@@ -153,7 +153,7 @@ func TestBotsCommandPerIPCap(t *testing.T) {
 func TestBotsItems(t *testing.T) {
 	srv := startServer(t, newDB(t), "")
 	const n = 4
-	cfg := botConfig(srv, "itembot", n, 6*time.Second)
+	cfg := botConfig(srv, "itembot", n, 8*time.Second)
 	cfg.Behaviour, cfg.JumpEvery, cfg.ChatEvery = bots.BehaviourItems, 0, 0
 	rep, err := bots.Run(t.Context(), cfg, nil)
 	if err != nil {

@@ -40,6 +40,10 @@ const (
 	// holds; a drop beyond it is refused, so that no player can grow a
 	// map's memory without bound.
 	MaxFloorItems = 4096
+	// MaxDropsPerPlayer is the most floor items one player's drops may
+	// make lie on a map at once; a drop beyond it is refused, so that one
+	// player cannot fill a map's floor (MaxFloorItems) with single coins.
+	MaxDropsPerPlayer = 64
 )
 
 // Money piles are map-local entities the store never sees: their ids are
@@ -58,6 +62,7 @@ type floorItem struct {
 	item     store.Item // the item (ID 0 for money)
 	money    uint32     // the silver of a money pile (0 for an item)
 	owner    uint32     // the player it is reserved for, 0 for anyone
+	dropper  uint32     // the player who dropped it, 0 for loot
 	reserved time.Time  // the end of the owner's window
 	expires  time.Time  // when it vanishes
 }
@@ -98,6 +103,7 @@ func (f *floorItem) kind() string {
 type ground struct {
 	byID     map[uint32]*floorItem
 	byTile   map[uint32]*floorItem // tile (x<<16 | y) → the floor item on it
+	dropped  map[uint32]int        // player id → floor items its drops put here
 	nextPile uint32                // the next money pile id to try
 	pkt      msg.MapItem           // the packet being encoded
 	answer   msg.Item              // the MsgItem answer being sent
@@ -140,9 +146,13 @@ func (m *Map) putOnFloor(f *floorItem) {
 	if g.byID == nil {
 		g.byID = make(map[uint32]*floorItem)
 		g.byTile = make(map[uint32]*floorItem)
+		g.dropped = make(map[uint32]int)
 	}
 	g.byID[f.id] = f
 	g.byTile[tile(f.x, f.y)] = f
+	if f.dropper != 0 {
+		g.dropped[f.dropper]++
+	}
 	m.addThing(f)
 	m.world.metrics.floorItems.WithLabelValues(f.kind()).Inc()
 }
@@ -150,8 +160,14 @@ func (m *Map) putOnFloor(f *floorItem) {
 // takeOffFloor takes f off the floor and off every screen.
 func (m *Map) takeOffFloor(f *floorItem) {
 	m.removeThing(f)
-	delete(m.ground.byID, f.id)
-	delete(m.ground.byTile, tile(f.x, f.y))
+	g := &m.ground
+	delete(g.byID, f.id)
+	delete(g.byTile, tile(f.x, f.y))
+	if f.dropper != 0 {
+		if g.dropped[f.dropper]--; g.dropped[f.dropper] <= 0 {
+			delete(g.dropped, f.dropper)
+		}
+	}
 	m.world.metrics.floorItems.WithLabelValues(f.kind()).Dec()
 }
 
@@ -180,6 +196,9 @@ func (m *Map) dropSpot(p *Player, data uint32) (x, y uint16, why string) {
 	if len(m.ground.byID) >= MaxFloorItems {
 		return 0, 0, "floor_full"
 	}
+	if m.ground.dropped[p.id] >= MaxDropsPerPlayer {
+		return 0, 0, "too_many"
+	}
 	x, y, swapped, ok := msg.DropPoint(data, func(x, y uint16) bool {
 		return abs(int(x)-int(p.x)) <= DropRange && abs(int(y)-int(p.y)) <= DropRange
 	})
@@ -206,8 +225,11 @@ func (m *Map) dropItem(p *Player, uid, data uint32, now time.Time) {
 	case it == nil:
 		m.refuse("drop", "not_owned")
 		return
-	case it.Position != store.PosInventory:
+	case it.Position >= store.PosHelmet && it.Position <= store.PosGarment:
 		m.refuse("drop", "equipped")
+		return
+	case it.Position != store.PosInventory:
+		m.refuse("drop", "not_in_inventory")
 		return
 	}
 	if tab := m.world.table.Load(); tab != nil &&
@@ -223,7 +245,7 @@ func (m *Map) dropItem(p *Player, uid, data uint32, now time.Time) {
 	v := m.world.saver.version()
 	delete(p.inv.items, uid)
 	p.inv.count--
-	f := &floorItem{place: place{x: x, y: y, cell: -1}, id: uid, item: *it, owner: p.id,
+	f := &floorItem{place: place{x: x, y: y, cell: -1}, id: uid, item: *it, owner: p.id, dropper: p.id,
 		reserved: now.Add(OwnerWindow), expires: now.Add(ItemLifetime)}
 	f.item.Owner, f.item.OwnerID, f.item.Position, f.item.Slot, f.item.Version =
 		store.OwnerFloor, m.id, store.PosFloor, 0, v
@@ -260,7 +282,7 @@ func (m *Map) dropMoney(p *Player, amount, data uint32, now time.Time) {
 		Moves: []store.MoneyMove{{CharacterID: p.id, Silver: -int64(amount)}}})
 	sendAttrib(p, msg.AttribSilver, uint64(p.ch.Silver))
 	m.putOnFloor(&floorItem{place: place{x: x, y: y, cell: -1}, id: m.pileID(), money: amount, owner: p.id,
-		reserved: now.Add(OwnerWindow), expires: now.Add(MoneyLifetime)})
+		dropper: p.id, reserved: now.Add(OwnerWindow), expires: now.Add(MoneyLifetime)})
 	m.done("drop_money")
 }
 
@@ -289,8 +311,8 @@ func (m *Map) dropLoot(owner uint32, x, y uint16, l loot, now time.Time) bool {
 		if tab != nil {
 			typ, ok = tab.types[l.Type]
 		}
-		if !ok || l.UID < store.FirstItemID || l.UID > store.LastItemID {
-			m.world.log.Error("loot of an unknown item type or a bad uid", "type", l.Type, "uid", l.UID)
+		if _, dup := m.ground.byID[l.UID]; dup || !ok || l.UID < store.FirstItemID || l.UID > store.LastItemID {
+			m.world.log.Error("loot of an unknown item type, or a bad or used uid", "type", l.Type, "uid", l.UID)
 			return false
 		}
 	}

@@ -140,15 +140,15 @@ func floorRequests(t *testing.T, w *World, clock *time.Time, ops []byte) {
 // checkFloor checks FuzzFloorRequests' invariants.
 func checkFloor(t *testing.T, m *Map, ps []*Player, expiredItems, expiredMoney int) {
 	t.Helper()
-	where := map[uint32]string{}
+	where := make(map[uint32]uint32, fuzzPlayers*fuzzItemsEach) // item uid → the player holding it, 0 the floor
 	silver := expiredMoney
 	for _, p := range ps {
 		inInv := 0
 		for id, it := range p.inv.items {
 			if w, dup := where[id]; dup {
-				t.Fatalf("item %d held by %d and %s", id, p.id, w)
+				t.Fatalf("item %d held by %d and %d", id, p.id, w)
 			}
-			where[id] = fmt.Sprint("player ", p.id)
+			where[id] = p.id
 			if it.Position == store.PosInventory {
 				inInv++
 			}
@@ -171,9 +171,9 @@ func checkFloor(t *testing.T, m *Map, ps []*Player, expiredItems, expiredMoney i
 		}
 		if f.item.ID != 0 {
 			if w, dup := where[id]; dup {
-				t.Fatalf("item %d on the floor and held by %s", id, w)
+				t.Fatalf("item %d on the floor and held by %d", id, w)
 			}
-			where[id] = "floor"
+			where[id] = 0
 			if f.item.Owner != store.OwnerFloor || f.item.OwnerID != m.id || f.item.Position != store.PosFloor {
 				t.Fatalf("floor item %d stored as %+v", id, f.item)
 			}
@@ -181,6 +181,20 @@ func checkFloor(t *testing.T, m *Map, ps []*Player, expiredItems, expiredMoney i
 			t.Fatalf("money pile with id %d", f.id)
 		}
 		silver += int(f.money)
+	}
+	drops := make(map[uint32]int, fuzzPlayers)
+	for _, f := range g.byID {
+		if f.dropper != 0 {
+			drops[f.dropper]++
+		}
+	}
+	if len(drops) != len(g.dropped) {
+		t.Fatalf("drops by player %v, counted %v", drops, g.dropped)
+	}
+	for id, n := range drops {
+		if g.dropped[id] != n || n > MaxDropsPerPlayer {
+			t.Fatalf("drops by player %v, counted %v", drops, g.dropped)
+		}
 	}
 	if len(where)+expiredItems != fuzzPlayers*fuzzItemsEach {
 		t.Fatalf("%d items placed + %d expired, want %d", len(where), expiredItems, fuzzPlayers*fuzzItemsEach)

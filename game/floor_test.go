@@ -2,6 +2,7 @@ package game
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -255,6 +256,16 @@ func TestFloorRefusals(t *testing.T) {
 	check("drop", "equipped")
 	_ = item(t, a, msg.Item{ID: potion, Data: msg.DropXY(x+DropRange+1, y), Action: msg.ItemOpDrop})
 	check("drop", "far")
+	// An item type the content marks as not droppable.
+	tab := s.world.table.Load()
+	nodrop := &itemTable{types: maps.Clone(tab.types), shops: tab.shops}
+	pt := nodrop.types[potionType]
+	pt.Monopoly |= content.MonopolyNoDrop
+	nodrop.types[potionType] = pt
+	s.world.table.Store(nodrop)
+	_ = item(t, a, msg.Item{ID: potion, Data: msg.DropXY(x, y), Action: msg.ItemOpDrop})
+	check("drop", "no_drop")
+	s.world.table.Store(tab)
 	_ = item(t, a, msg.Item{ID: 10_001, Data: msg.DropXY(x, y), Action: msg.ItemOpDropMoney})
 	check("drop_money", "money")
 	_ = item(t, a, msg.Item{ID: 0, Data: msg.DropXY(x, y), Action: msg.ItemOpDropMoney})
@@ -350,6 +361,34 @@ func TestDropFindsFreeTile(t *testing.T) {
 	}
 	if got := silverOf(a); got != 100_000-uint32(n) {
 		t.Errorf("silver %d, want %d", got, 100_000-n)
+	}
+}
+
+// TestDropsPerPlayer: one player's drops may not fill the floor.
+func TestDropsPerPlayer(t *testing.T) {
+	s, db, _, _ := floorServer(t, filepath.Join(t.TempDir(), "floor.db"))
+	a, _ := shopper(t, s, db, "griefer", 100_000, 1)
+	x, y := at(a)
+	for i := range MaxDropsPerPlayer {
+		px, py := int(x)-DropRange+i%19, int(y)-DropRange+i/19*6
+		_ = item(t, a, msg.Item{ID: 1, Data: msg.DropXY(uint16(px), uint16(py)), Action: msg.ItemOpDropMoney})
+	}
+	if n := len(floorOf(a)); n != MaxDropsPerPlayer {
+		t.Fatalf("%d piles, want %d", n, MaxDropsPerPlayer)
+	}
+	_ = item(t, a, msg.Item{ID: 1, Data: msg.DropXY(x, y), Action: msg.ItemOpDropMoney})
+	if refusals(s, "drop_money", "too_many") != 1 {
+		t.Error("a drop past MaxDropsPerPlayer was not refused")
+	}
+	// Picking one up makes room again.
+	for id, f := range floorOf(a) {
+		moveTo(a, f.x, f.y)
+		_ = mapItem(t, a, msg.MapItem{ID: id, X: f.x, Y: f.y, Action: msg.MapItemPick})
+		break
+	}
+	_ = item(t, a, msg.Item{ID: 1, Data: msg.DropXY(at(a)), Action: msg.ItemOpDropMoney})
+	if n := len(floorOf(a)); n != MaxDropsPerPlayer {
+		t.Errorf("%d piles after a pick and a drop, want %d", n, MaxDropsPerPlayer)
 	}
 }
 

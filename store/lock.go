@@ -18,13 +18,21 @@ var ErrLocked = errors.New("locked by another process")
 type Lock struct {
 	desc    string
 	release func() error
+	lost    <-chan struct{}
 }
 
-// NewLock makes the Lock a backend took: desc describes it for logs and
-// release frees it.
-func NewLock(desc string, release func() error) *Lock {
-	return &Lock{desc: desc, release: release}
+// NewLock makes the Lock a backend took: desc describes it for logs,
+// release frees it, and lost (nil if the lock cannot be lost) is closed
+// when the backend finds the lock gone and taken by another process.
+func NewLock(desc string, release func() error, lost <-chan struct{}) *Lock {
+	return &Lock{desc: desc, release: release, lost: lost}
 }
+
+// Lost returns a channel closed when the lock was lost while held: the
+// PostgreSQL connection holding it ended and another process took the
+// lock before this one could take it again. It is nil (never ready) for
+// SQLite, whose lock lives as long as the process.
+func (l *Lock) Lost() <-chan struct{} { return l.lost }
 
 // String describes the lock for logs (SQLite: the lock file; PostgreSQL:
 // the advisory lock key).

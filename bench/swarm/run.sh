@@ -11,7 +11,8 @@
 #   BEHAVIOUR=hunt SIZES=500 bench/swarm/run.sh   # bots hunt monsters (attack RTT in the JSON)
 #   ACCOUNT_ADDR=127.0.0.1:39958 GAME_ADDR=127.0.0.1:35816 ADMIN_ADDR=127.0.0.1:39100 bench/swarm/run.sh
 #
-# Results: bench/out/swarm-<n>.json (the bots' report) and a summary table on
+# Results: bench/out/swarm-<n>.json (the bots' report), swarm-<n>.items (the
+# server's item and floor counters at the end) and a summary table on
 # stdout. The server core is CPU 0, the bots' core CPU 1.
 #
 # After each size the floor (bench/floor) runs on the same cores: a minimal
@@ -80,6 +81,7 @@ for n in $SIZES; do
 	io1=$(game_io)
 	end_rss=$(rss_kib "$srv")
 	hwm=$(hwm_kib "$srv")
+	curl -sf "http://$ADMIN/metrics" | grep -E '^coserver_game_(items_total|item_refused_total|floor_)' >"$OUT/swarm-$n.items" || true
 	kill -TERM "$srv"
 	wait "$srv" || true
 	floor_json=""

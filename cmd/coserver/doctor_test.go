@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/coserver/coserver/config"
+	"github.com/coserver/coserver/store/backend"
 	"github.com/coserver/coserver/store/sqlite"
+	"github.com/coserver/coserver/store/storetest"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", to forge a newer schema
 )
@@ -234,4 +236,24 @@ func TestDoctorCommand(t *testing.T) {
 	}
 	mustRun(t, 2, "doctor", "-role", "bogus")
 	mustRun(t, 0, "doctor", "-h")
+}
+
+func TestDoctorPostgres(t *testing.T) {
+	d := testDoctor(t, "192.0.2.10")
+	d.cfg.General.DB = "postgres://coserver@127.0.0.1:1/coserver?sslmode=disable&connect_timeout=2"
+	if r, code := d.result(t, "database"); r.status != statusFail || !strings.Contains(r.detail, "is PostgreSQL running") || code != 1 {
+		t.Fatalf("server down: %+v, exit %d", r, code)
+	}
+	d.cfg.General.DB = storetest.NewPostgresSchema(t, storetest.PostgresDSN(t))
+	if r, _ := d.result(t, "database"); r.status != statusOK || !strings.Contains(r.detail, "schema version 0") {
+		t.Fatalf("empty database: %+v", r)
+	}
+	st, err := backend.Open(context.Background(), d.cfg.General.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if r, _ := d.result(t, "database"); r.status != statusOK || !strings.Contains(r.detail, "current") {
+		t.Fatalf("fresh database: %+v", r)
+	}
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/store/storetest"
@@ -136,5 +138,106 @@ func TestOpenServerDown(t *testing.T) {
 		if !contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
+	}
+}
+
+// lockTestApp is the application_name of the store whose lock is cut.
+const lockTestApp = "coserver_lock_test"
+
+// TestLockLostIsReported: when the connection holding the game lock ends
+// and another process takes the lock before the holder can take it again,
+// the holder's Lost channel is closed (the app logs it); if the holder was
+// first, the other process is refused as usual.
+func TestLockLostIsReported(t *testing.T) {
+	dsn := storetest.NewPostgresSchema(t, storetest.PostgresDSN(t))
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", lockTestApp)
+	u.RawQuery = q.Encode()
+	ctx := context.Background()
+	db, err := Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	other, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	l, err := db.Lock(ctx, "game")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	var n int
+	if err := other.QueryRow(ctx, `SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = ?`, lockTestApp).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("terminated %d backends: %v", n, err)
+	}
+	ol, err := other.Lock(ctx, "game")
+	if errors.Is(err, store.ErrLocked) {
+		t.Log("the holder took the lock again first")
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ol.Unlock()
+	select {
+	case <-l.Lost():
+	case <-time.After(waitTimeout): // a hang guard, not a timing assertion
+		t.Fatal("the lost lock was not reported")
+	}
+}
+
+// waitTimeout bounds a wait that should end at once.
+const waitTimeout = 30 * time.Second
+
+// crashEnv names the environment variable that turns TestCrashChild into
+// the writer process; its value is the DSN.
+const crashEnv = "COSERVER_STORE_PG_CRASH_CHILD_DSN"
+
+// TestCrashChild is not a test on its own: TestKillMidWrite runs the test
+// binary again with only this test selected and crashEnv set.
+func TestCrashChild(t *testing.T) { storetest.CrashChild(t, opener, crashEnv) }
+
+// TestKillMidWrite kills (SIGKILL) a process writing to PostgreSQL in the
+// middle of a stream of writes: every acknowledged account is there,
+// complete, and no character is orphaned (storetest.KillMidWrite).
+func TestKillMidWrite(t *testing.T) {
+	storetest.PostgresDSN(t)
+	storetest.KillMidWrite(t, opener, "TestCrashChild", crashEnv, nil)
+}
+
+// TestOpenMissingSchema: a search_path naming no schema is a clear error.
+func TestOpenMissingSchema(t *testing.T) {
+	u, err := url.Parse(storetest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", "no_such_schema")
+	u.RawQuery = q.Encode()
+	if db, err := Open(context.Background(), u.String()); err == nil {
+		db.Close()
+		t.Fatal("Open with a missing schema succeeded")
+	} else if !strings.Contains(err.Error(), "no schema") {
+		t.Errorf("error %q does not say the schema is missing", err)
+	}
+}
+
+// TestBackupUnsupported: PostgreSQL's backups are pg_dump's.
+func TestBackupUnsupported(t *testing.T) {
+	db, err := opener.Open(context.Background(), opener.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Backup(context.Background(), t.TempDir()+"/x.db"); !errors.Is(err, store.ErrUnsupported) || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("Backup = %v, want ErrUnsupported naming pg_dump", err)
 	}
 }

@@ -44,6 +44,9 @@ const (
 	maxWriteConns = 4
 	// maxReadConns bounds the read pool.
 	maxReadConns = 8
+	// maxLockConns bounds the connections holding session advisory
+	// locks (DB.Lock): one per lock held at once.
+	maxLockConns = 4
 	// ConnectTimeout bounds each connection attempt when the DSN sets no
 	// connect_timeout, so that a server that is down is reported at
 	// start instead of hanging.
@@ -100,10 +103,14 @@ func Open(ctx context.Context, dsn string) (*store.DB, error) {
 		db.SetConnMaxLifetime(connMaxLifetime)
 		return db
 	}
-	w, r, l := open(maxWriteConns), open(maxReadConns), open(1)
+	w, r, l := open(maxWriteConns), open(maxReadConns), open(maxLockConns)
 	b.locks = l
 	var dbName, schema string
-	if err := w.QueryRowContext(ctx, `SELECT current_database(), current_schema()`).Scan(&dbName, &schema); err != nil {
+	err = w.QueryRowContext(ctx, `SELECT current_database(), COALESCE(current_schema(), '')`).Scan(&dbName, &schema)
+	if err == nil && schema == "" {
+		err = errors.New("no schema of the search_path exists")
+	}
+	if err != nil {
 		err = fmt.Errorf("store: open %s: is PostgreSQL running and the DSN right? %w", b.name, err)
 		return nil, errors.Join(err, w.Close(), r.Close(), l.Close())
 	}
@@ -240,17 +247,15 @@ func (b *backend) Close() error { return b.locks.Close() }
 // Lock implements store.Backend with a session advisory lock
 // (pg_try_advisory_lock) keyed by the database, schema and name, on a
 // connection kept open until Unlock. PostgreSQL releases it when that
-// connection ends, the holder's death included.
+// connection ends, the holder's death included. Every lockCheckInterval
+// the connection is checked; when it has ended (a server restart, a
+// terminated backend), the lock is taken again on a new one, and if
+// another process took it meanwhile the Lock's Lost channel is closed.
 func (b *backend) Lock(ctx context.Context, name string) (*store.Lock, error) {
 	key := lockKey(b.scope, name)
 	desc := fmt.Sprintf("advisory lock %d (%s %s)", key, b.scope, name)
-	conn, err := b.locks.Conn(ctx)
+	conn, held, err := b.tryLock(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("store: lock %s: %w", name, err)
-	}
-	var held bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&held); err != nil {
-		conn.Close()
 		return nil, fmt.Errorf("store: lock %s: %w", name, err)
 	}
 	if !held {
@@ -271,11 +276,80 @@ func (b *backend) Lock(ctx context.Context, name string) (*store.Lock, error) {
 		return nil, fmt.Errorf("store: database %s is in use by another %s server: %s is held by %s: %w",
 			b.name, name, desc, holder, store.ErrLocked)
 	}
-	release := func() error {
-		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, key)
-		return errors.Join(err, conn.Close())
+	w := &lockWatch{b: b, key: key, conn: conn, stop: make(chan struct{}), done: make(chan struct{}), lost: make(chan struct{})}
+	go w.run()
+	return store.NewLock(desc, w.release, w.lost), nil
+}
+
+// lockCheckInterval is how often a held advisory lock's connection is
+// checked.
+const lockCheckInterval = 2 * time.Second
+
+// tryLock takes a connection from the lock pool and tries the advisory
+// lock key on it. The caller closes conn.
+func (b *backend) tryLock(ctx context.Context, key int64) (conn *sql.Conn, held bool, err error) {
+	conn, err = b.locks.Conn(ctx)
+	if err != nil {
+		return nil, false, err
 	}
-	return store.NewLock(desc, release), nil
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&held); err != nil {
+		conn.Close()
+		return nil, false, err
+	}
+	return conn, held, nil
+}
+
+// lockWatch keeps a session advisory lock held (see backend.Lock).
+type lockWatch struct {
+	b    *backend
+	key  int64
+	conn *sql.Conn     // the connection holding the lock; run's own until done
+	stop chan struct{} // closed by release
+	done chan struct{} // closed when run returns
+	lost chan struct{} // closed when the lock was taken by another process
+}
+
+// run checks the lock's connection every lockCheckInterval and takes the
+// lock again on a new connection when it has ended.
+func (w *lockWatch) run() {
+	defer close(w.done)
+	t := time.NewTicker(lockCheckInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-t.C:
+		}
+		if w.conn != nil && w.conn.PingContext(context.Background()) == nil {
+			continue
+		}
+		if w.conn != nil {
+			w.conn.Close()
+			w.conn = nil
+		}
+		conn, held, err := w.b.tryLock(context.Background(), w.key)
+		switch {
+		case err != nil: // the server is away: try again at the next tick
+		case held:
+			w.conn = conn
+		default:
+			conn.Close()
+			close(w.lost)
+			return
+		}
+	}
+}
+
+// release stops run and frees the lock.
+func (w *lockWatch) release() error {
+	close(w.stop)
+	<-w.done
+	if w.conn == nil {
+		return nil
+	}
+	_, err := w.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, w.key)
+	return errors.Join(err, w.conn.Close())
 }
 
 // Inspect connects to dsn and reads its schema version without changing

@@ -40,7 +40,7 @@ func TestItemCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := storetest.NewEcon(t, db, "econ")
-	deadline := time.Now().Add(crashChildLimit)
+	deadline := time.Now().Add(storetest.CrashChildLimit)
 	var wg sync.WaitGroup
 	for w := range itemCrashWorkers {
 		wg.Go(func() {
@@ -54,12 +54,12 @@ func TestItemCrashChild(t *testing.T) {
 					fmt.Fprintln(os.Stderr, "child save:", err)
 					os.Exit(3)
 				}
-				fmt.Fprintf(os.Stdout, "%s%d\n", crashAckPrefix, w)
+				fmt.Fprintf(os.Stdout, "%s%d\n", storetest.CrashAckPrefix, w)
 			}
 		})
 	}
 	wg.Wait()
-	t.Fatal("not killed within", crashChildLimit)
+	t.Fatal("not killed within", storetest.CrashChildLimit)
 }
 
 // TestItemKillMidTransfer kills (SIGKILL) a process in the middle of a
@@ -71,13 +71,14 @@ func TestItemKillMidTransfer(t *testing.T) {
 		t.Skip("inside the child")
 	}
 	acks := 0
-	db := killChildAndReopen(t, "TestItemCrashChild", itemCrashEnv, "itemcrash.db", func(line string) bool {
-		if strings.HasPrefix(line, crashAckPrefix) {
+	db := storetest.KillChildAndReopen(t, opener, opener.New(t), "TestItemCrashChild", itemCrashEnv, func(line string) bool {
+		if strings.HasPrefix(line, storetest.CrashAckPrefix) {
 			acks++
 		}
 		return acks >= itemCrashAcks
 	})
 	defer db.Close()
+	checkIntegrity(t, db)
 	silver := int64(storetest.EconChars) * int64(storetest.NewCharacter(0, "").Silver)
 	if err := storetest.CheckTotals(db, storetest.EconChars*storetest.EconItemsPer, silver); err != nil {
 		t.Fatalf("after kill: %v", err)

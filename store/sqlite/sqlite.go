@@ -277,7 +277,7 @@ func (b *backend) Lock(_ context.Context, name string) (*store.Lock, error) {
 	if err := f.Truncate(0); err == nil {
 		_, _ = f.WriteAt([]byte(pid), 0) // the PID is informative only
 	}
-	return store.NewLock(path, f.Close), nil
+	return store.NewLock(path, f.Close, nil), nil
 }
 
 // readHolder returns "PID n" from a lock file, or a phrase saying it is

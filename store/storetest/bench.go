@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/coserver/coserver/store"
 )
 
 // saveBatch is the number of characters BenchmarkSaveCharacters saves per
@@ -100,5 +102,26 @@ func (s *suite) benchLogin(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// benchSavePeriodic is the game's periodic save of saveBatch players: one
+// Save of their snapshots (versioned), no item changes.
+func (s *suite) benchSavePeriodic(b *testing.B) {
+	db, _ := s.openTest(b)
+	ctx := context.Background()
+	cs := bulkCharacters(b, db, "periodic", saveBatch)
+	var v uint64
+	batch := store.Batch{Characters: make([]store.CharacterSnapshot, len(cs))}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range cs {
+			v++
+			cs[i].X++
+			batch.Characters[i] = snapshotOf(cs[i], v)
+		}
+		if err := db.Save(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

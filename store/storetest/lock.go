@@ -15,6 +15,12 @@ func (s *suite) testLockIsExclusiveAndReleased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two locks of one process at once.
+	second, err := db.Lock(ctx, "second")
+	if err != nil {
+		t.Fatalf("a second lock while the first is held: %v", err)
+	}
+	defer second.Unlock()
 	// A second process on the same database: here a second DB.
 	other, err := s.o.Open(ctx, dsn)
 	if err != nil {

@@ -83,6 +83,7 @@ func Bench(b *testing.B, o Opener) {
 	b.Run("AccountByName", s.benchAccountByName)
 	b.Run("Login", s.benchLogin)
 	b.Run("SaveCharacters", s.benchSaveCharacters)
+	b.Run("SavePeriodic", s.benchSavePeriodic)
 	b.Run("Transfer", s.benchTransfer)
 	b.Run("TransferFullInventories", s.benchTransferFullInventories)
 	b.Run("ItemsOf", s.benchItemsOf)
