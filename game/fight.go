@@ -23,9 +23,9 @@ const (
 	// ReviveWait is how long a dead player waits before MsgAction 94
 	// revives him (COPS's 20 s; earlier requests are ignored).
 	ReviveWait = 20 * time.Second
-	// RedNamePK and BlackNamePK are the PK points of a red and a black
-	// name (COPS, WC).
-	RedNamePK   = 30
+	// RedNamePK is the PK points of a red name (COPS, WC).
+	RedNamePK = 30
+	// BlackNamePK is the PK points of a black name (COPS, WC).
 	BlackNamePK = 100
 	// PKPerKill is what killing an innocent player adds (COPS).
 	PKPerKill = 10
