@@ -175,6 +175,10 @@ func (m *Map) attack(p *Player, target uint32, shoot bool, now time.Time) {
 		m.refuseFight(op, reason)
 		return
 	}
+	if shoot && !m.statsOf(p).bow {
+		m.refuseFight(op, "no_bow") // arrows are not counted yet
+		return
+	}
 	p.fight.target, p.fight.shoot = target, shoot
 	m.mobs.fighters[p] = struct{}{}
 	m.hit(p, now)

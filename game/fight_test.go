@@ -190,6 +190,11 @@ func TestAttackRefusals(t *testing.T) {
 			t.Errorf("%s: not refused as %s", c.name, c.reason)
 		}
 	}
+	// A shot without a bow.
+	m.call(func(m *Map) { m.attack(p, mo.id, true, base) })
+	if refused("shoot", "no_bow") != 1 {
+		t.Error("a shot without a bow was not refused")
+	}
 	// Out of range: the monster is 9 tiles from far.
 	m.call(func(m *Map) { m.attack(far, mo.id, false, base) })
 	if refused("melee", "range") != 1 {
