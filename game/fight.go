@@ -68,8 +68,10 @@ type fighter struct {
 	nextCast   time.Time // the earliest next spell
 	dead       bool
 	diedAt     time.Time
-	blueUntil  time.Time // name blue (crime) until then
-	blue       bool      // the name is blue: set by crime, cleared by the tick after blueUntil
+	blueUntil  time.Time               // name blue (crime) until then
+	blue       bool                    // the name is blue: set by crime, cleared by the tick after blueUntil
+	prof       map[uint32]*proficiency // weapon proficiencies by kind (game/skill_exp.go), this session
+	magicExp   map[uint16]uint32       // magic experience by type, this session
 }
 
 // status returns the player's status flags.
@@ -305,6 +307,7 @@ func (m *Map) hit(p *Player, now time.Time) {
 			dmg = combat.PlayerOnMonster(atk, int(p.ch.Level), int(mo.typ.Level), int(mo.typ.Defence), st.weaponQuality)
 		}
 		m.showHit(p.id, mo.id, mo.x, mo.y, kind, dmg)
+		m.trainWeapon(p, combat.HitExp(dmg, max(mo.hp, 0), int(p.ch.Level), int(mo.typ.Level)))
 		m.hurtMonster(p, p.id, mo, dmg, now)
 		return
 	}

@@ -584,3 +584,46 @@ func TestLoginDead(t *testing.T) {
 		t.Fatalf("on map %d at (%d, %d) with %d HP", m.id, x, y, hp)
 	}
 }
+
+// TestProficiency: hits train the proficiency of the weapon in hand
+// (MsgFlushExp), and a level gained shows as MsgWeaponSkill, also at the
+// login step MsgAction 77; a spell's experience shows as MsgFlushExp.
+func TestProficiency(t *testing.T) {
+	mt := testMonster(1, content.AIPassive)
+	mt.Life, mt.Level = 1_000_000, 100
+	w := fightWorld(t, []content.MonsterType{mt}, []content.Spawn{oneAt(StartMap, 1, 200, 200)})
+	m := w.maps[StartMap]
+	p, c := addPlayer(t, m, 201, 200)
+	m.call(func(*Map) { p.ch.Strength, p.ch.Agility, p.ch.Level = 400, 200, 1 })
+	mo := monsterAt(t, m, 200, 200)
+	c.take()
+	now := base
+	var flushes, levels int
+	for range 4 {
+		m.call(func(m *Map) { m.attack(p, mo.id, false, now) })
+		now = now.Add(AttackInterval)
+		for _, pk := range c.take() {
+			switch x := pk.(type) {
+			case *msg.FlushExp:
+				if x.Kind == msg.FlushWeaponSkill && x.Skill == 0 {
+					flushes++
+				}
+			case *msg.WeaponSkill:
+				if x.Skill == 0 && x.Level >= 2 {
+					levels++
+				}
+			}
+		}
+	}
+	// 400 damage a hit, × 2.3 on a monster far above: 920 exp; 1,200 pass
+	// level 1 at the second hit.
+	if flushes != 3 || levels != 1 || p.fight.prof[0].level != 2 {
+		t.Fatalf("%d flushes, %d level-ups, proficiency %+v", flushes, levels, p.fight.prof[0])
+	}
+	var s session
+	s.player, s.srv = p, &Server{world: w}
+	s.sendProficiencies()
+	if ws := c.take(); len(ws) != 1 {
+		t.Fatalf("login proficiencies %v", ws)
+	}
+}

@@ -88,6 +88,8 @@ type mobs struct {
 	inter msg.Interact
 	attr  msg.UserAttrib
 	eff   msg.MagicEffect
+	flush msg.FlushExp
+	skill msg.WeaponSkill
 }
 
 func newMobs(mapID uint32) mobs {
