@@ -33,6 +33,7 @@ import (
 	"github.com/coserver/coserver/account"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/token"
 )
 
@@ -142,6 +143,9 @@ type Game struct {
 	SaveInterval time.Duration
 	// MaxPlayers caps the characters in the game at once.
 	MaxPlayers int
+	// WarehouseCapacity is how many items a character may keep in each
+	// warehouse NPC.
+	WarehouseCapacity int
 }
 
 // Limits holds the connection limits, applied to each listener (account
@@ -199,6 +203,8 @@ func Default() Config {
 			GameAddr:     ":5816",
 			SaveInterval: game.DefaultSaveInterval,
 			MaxPlayers:   game.DefaultMaxPlayers,
+
+			WarehouseCapacity: game.DefaultWarehouseCapacity,
 		},
 		Limits: Limits{
 			MaxConns:         server.DefaultMaxConns,
@@ -282,6 +288,14 @@ const (
 	PacketRateMax       = 10_000
 	PacketBurstMin      = 1
 	PacketBurstMax      = 100_000
+)
+
+// WarehouseCapacityMin and WarehouseCapacityMax bound -warehouse-capacity:
+// the store refuses more than store.MaxWarehouseItems items in one
+// warehouse.
+const (
+	WarehouseCapacityMin = 1
+	WarehouseCapacityMax = store.MaxWarehouseItems
 )
 
 // setting is one flag: its group in docs/CONFIG.md, name, the field it
@@ -402,6 +416,7 @@ func (c *Config) settings() []setting {
 		{game, "content-dir", &m.ContentDir, "content pack folder (NPCs, portals, Lua scripts; docs/CONTENT.md) replacing the built-in one; reloaded on SIGHUP; empty = built-in pack", nil},
 		{game, "save-interval", &m.SaveInterval, "how often online characters are saved to the database (duration)", between(SaveIntervalMin, SaveIntervalMax)},
 		{game, "max-players", &m.MaxPlayers, "most characters in the game at once (count)", between(MaxPlayersMin, MaxPlayersMax)},
+		{game, "warehouse-capacity", &m.WarehouseCapacity, "items a character may keep in each warehouse NPC (count)", between(WarehouseCapacityMin, WarehouseCapacityMax)},
 
 		{limits, "max-conns", &l.MaxConns, "most connections open at once (count)", between(MaxConnsMin, MaxConnsMax)},
 		{limits, "max-conns-per-ip", &l.MaxConnsPerIP, "most connections open from one IP address (count)", between(MaxConnsPerIPMin, MaxConnsPerIPMax)},

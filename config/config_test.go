@@ -59,7 +59,7 @@ func TestDefaults(t *testing.T) {
 		"account-addr": ":9958", "game-host": "", "game-port": "0", "auto-register": "false",
 		"token-ttl": "30s", "login-failures-per-ip": "10", "login-failures-per-account": "5",
 		"login-lockout": "5m0s", "maintenance": "false", "password-hash": "default",
-		"game-addr": ":5816", "client-dir": "", "save-interval": "1m0s", "max-players": "5000",
+		"game-addr": ":5816", "client-dir": "", "save-interval": "1m0s", "max-players": "5000", "warehouse-capacity": "20",
 		"max-conns": "20000", "max-conns-per-ip": "32", "handshake-timeout": "15s",
 		"idle-timeout": "10m0s", "write-timeout": "10s", "outbox-limit": "262144", "flush-delay": "2ms",
 		"packet-rate": "100", "packet-burst": "200", "content-dir": "",

@@ -116,40 +116,23 @@ type fightStats struct {
 	bow                  bool
 }
 
-// statsOf computes p's fightStats from its attributes and the item types
-// it wears (combat.md §5.3: strength + the items' attack). It stands in for
-// the equipment stats of game/stats.go until those land; swap the body.
+// statsOf computes p's fightStats: the sums of game/stats.go (Stats, from
+// the attributes and the item types worn, read afresh so that a content
+// reload counts at once), dexterity, and the qualities of the weapon and
+// the armour.
 func (m *Map) statsOf(p *Player) fightStats {
-	st := fightStats{attackMin: int(p.ch.Strength), attackMax: int(p.ch.Strength),
-		magicAttack: int(p.ch.Spirit), dexterity: combat.Dexterity(int(p.ch.Agility), 0)}
 	table := m.world.table.Load()
-	for pos := store.PosHelmet; pos <= store.PosGarment; pos++ {
-		id := p.inv.equipped(pos)
-		if id == 0 || table == nil {
-			continue
-		}
-		t, ok := table.types[id]
-		if !ok {
-			continue
-		}
-		weight := 1
-		if pos == store.PosLeftHand && content.SlotOf(id) == content.PosRightHand {
-			weight = 2 // a second weapon counts half (COPS)
-		}
-		st.attackMin += int(t.AttackMin) / weight
-		st.attackMax += int(t.AttackMax) / weight
-		st.defence += int(t.Defense)
-		st.magicAttack += int(t.MagicAttack)
-		st.magicDefence += int(t.MagicDefense)
-		switch pos {
-		case store.PosRightHand:
-			st.weaponQuality = combat.Quality(id)
-			st.bow = id/10000 == 50
-		case store.PosArmor:
-			st.armourQuality = combat.Quality(id)
-		}
+	s := computeStats(p, table)
+	st := fightStats{attackMin: int(s.MinAttack), attackMax: int(s.MaxAttack), defence: int(s.Defence),
+		magicAttack: int(s.MagicAttack), magicDefence: int(s.MagicDefence),
+		dexterity: combat.Dexterity(int(p.ch.Agility), 0)}
+	if id := p.inv.equipped(store.PosRightHand); id != 0 {
+		st.weaponQuality = combat.Quality(id)
+		st.bow = id/10000 == 50
 	}
-	st.magicDefence = min(st.magicDefence, 100)
+	if id := p.inv.equipped(store.PosArmor); id != 0 {
+		st.armourQuality = combat.Quality(id)
+	}
 	return st
 }
 
@@ -662,6 +645,7 @@ func (m *Map) allot(p *Player, a msg.Allot) {
 	p.ch.Agility += uint16(a.Agility)
 	p.ch.Vitality += uint16(a.Vitality)
 	p.ch.Spirit += uint16(a.Spirit)
+	m.restat(p)
 	u := &m.mobs.attr
 	*u = msg.UserAttrib{}
 	u.ID = p.id

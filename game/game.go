@@ -51,6 +51,10 @@ const (
 	replaceTimeout      = 10 * time.Second // how long a second login waits for the first to save and leave
 )
 
+// DefaultWarehouseCapacity is how many items a character keeps in one
+// warehouse NPC by default (world-content.md policy: COPS 20, WCO 40).
+const DefaultWarehouseCapacity = 20
+
 // Config is the game server's behaviour; zero fields take defaults.
 type Config struct {
 	// SaveInterval is how often every online character is saved; a crash
@@ -58,6 +62,9 @@ type Config struct {
 	SaveInterval time.Duration
 	// MaxPlayers caps the players logged in at once.
 	MaxPlayers int
+	// WarehouseCapacity is how many items a character may keep in each
+	// warehouse NPC, at most store.MaxWarehouseItems.
+	WarehouseCapacity int
 	// RemoveAction is the MsgAction subtype that removes an entity from a
 	// client's view: 132 for 5017 (see ../shared/protocol), a setting
 	// because one source disagrees.
@@ -102,6 +109,7 @@ type Server struct {
 func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Server, error) {
 	cfg.SaveInterval = cmp.Or(cfg.SaveInterval, DefaultSaveInterval)
 	cfg.MaxPlayers = cmp.Or(cfg.MaxPlayers, DefaultMaxPlayers)
+	cfg.WarehouseCapacity = min(cmp.Or(cfg.WarehouseCapacity, DefaultWarehouseCapacity), store.MaxWarehouseItems)
 	cfg.RemoveAction = cmp.Or(cfg.RemoveAction, msg.ActionLeaveMap)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -144,6 +152,7 @@ func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Serve
 		return nil, err
 	}
 	s.world.saver = s.saver
+	s.world.uids = s.uids
 	if cfg.Content != nil {
 		if err := s.world.check(cfg.Content, cfg.Scripts); err != nil {
 			return nil, err

@@ -33,6 +33,8 @@ type World struct {
 	// lootIDs are item uids reserved for monster drops (Server.fillLootIDs).
 	lootIDs chan uint32
 	saver   *saver // numbers changes and queues them for the next save
+	// uids are item uids for scripts (tryTake); nil without an ItemStore.
+	uids *uidPool
 
 	mu       sync.Mutex
 	byName   map[string]*session // lower-cased character name
