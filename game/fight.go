@@ -23,9 +23,9 @@ const (
 	// ReviveWait is how long a dead player waits before MsgAction 94
 	// revives him (COPS's 20 s; earlier requests are ignored).
 	ReviveWait = 20 * time.Second
-	// RedNamePK and BlackNamePK are the PK points of a red and a black
-	// name (COPS, WC).
-	RedNamePK   = 30
+	// RedNamePK is the PK points of a red name (COPS, WC).
+	RedNamePK = 30
+	// BlackNamePK is the PK points of a black name (COPS, WC).
 	BlackNamePK = 100
 	// PKPerKill is what killing an innocent player adds (COPS).
 	PKPerKill = 10
@@ -68,8 +68,10 @@ type fighter struct {
 	nextCast   time.Time // the earliest next spell
 	dead       bool
 	diedAt     time.Time
-	blueUntil  time.Time // name blue (crime) until then
-	blue       bool      // the name is blue: set by crime, cleared by the tick after blueUntil
+	blueUntil  time.Time               // name blue (crime) until then
+	blue       bool                    // the name is blue: set by crime, cleared by the tick after blueUntil
+	prof       map[uint32]*proficiency // weapon proficiencies by kind (game/skill_exp.go), this session
+	magicExp   map[uint16]uint32       // magic experience by type, this session
 }
 
 // status returns the player's status flags.
@@ -158,6 +160,10 @@ func (m *Map) attack(p *Player, target uint32, shoot bool, now time.Time) {
 		m.refuseFight(op, reason)
 		return
 	}
+	if shoot && !m.statsOf(p).bow {
+		m.refuseFight(op, "no_bow") // arrows are not counted yet
+		return
+	}
 	p.fight.target, p.fight.shoot = target, shoot
 	m.mobs.fighters[p] = struct{}{}
 	m.hit(p, now)
@@ -219,21 +225,24 @@ func (m *Map) lineOfSight(x0, y0, x1, y1 uint16) bool {
 	dx, dy := abs(tx-x), -abs(ty-y)
 	sx, sy := sign(tx-x), sign(ty-y)
 	e := dx + dy
-	for {
+	for range dx - dy + 1 { // at most one step per tile of each axis
 		if !m.floor.Walkable(x, y) {
 			return false
 		}
 		if x == tx && y == ty {
 			return true
 		}
-		if e2 := 2 * e; e2 >= dy {
+		e2 := 2 * e
+		if e2 >= dy {
 			e += dy
 			x += sx
-		} else {
+		}
+		if e2 <= dx {
 			e += dx
 			y += sy
 		}
 	}
+	return false
 }
 
 // autoAttacks makes every fighting player hit again when its interval has
@@ -281,6 +290,7 @@ func (m *Map) hit(p *Player, now time.Time) {
 			dmg = combat.PlayerOnMonster(atk, int(p.ch.Level), int(mo.typ.Level), int(mo.typ.Defence), st.weaponQuality)
 		}
 		m.showHit(p.id, mo.id, mo.x, mo.y, kind, dmg)
+		m.trainWeapon(p, combat.HitExp(dmg, max(mo.hp, 0), int(p.ch.Level), int(mo.typ.Level)))
 		m.hurtMonster(p, p.id, mo, dmg, now)
 		return
 	}
