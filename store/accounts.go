@@ -192,7 +192,7 @@ func notFound(err error) error {
 }
 
 // DeleteAccount deletes the account called name (ignoring case) with its
-// character, the character's variables and its login tokens, in one
+// character, the character's variables and skills and its login tokens, in one
 // transaction; ErrNotFound if there is no such account. The caller makes
 // sure the account is not online (a running game server would save the
 // character again).
@@ -203,6 +203,7 @@ func (db *DB) DeleteAccount(ctx context.Context, name string) error {
 			return notFound(err)
 		}
 		for _, q := range []string{
+			`DELETE FROM skills WHERE character_id IN (SELECT id FROM characters WHERE account_id = ?)`,
 			`DELETE FROM character_vars WHERE character_id IN (SELECT id FROM characters WHERE account_id = ?)`,
 			`DELETE FROM characters WHERE account_id = ?`,
 			`DELETE FROM login_tokens WHERE account_id = ?`,

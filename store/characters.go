@@ -65,6 +65,11 @@ type Character struct {
 	// like), at most MaxVars. SaveCharacters replaces the stored set with
 	// Vars when Vars is not nil and leaves it alone when it is nil.
 	Vars map[string]string
+	// Skills are the character's weapon proficiencies and magic
+	// experience, at most MaxSkills. Like Vars, SaveCharacters replaces
+	// the stored set with Skills when Skills is not nil and leaves it
+	// alone when it is nil.
+	Skills []Skill
 }
 
 // characterCols are the columns scanCharacter reads, in order.
@@ -162,6 +167,9 @@ func (db *DB) CharacterByAccount(ctx context.Context, accountID int64) (Characte
 	if c.Vars, err = loadVars(ctx, db.r, c.ID); err != nil {
 		return Character{}, fmt.Errorf("store: %w", err)
 	}
+	if c.Skills, err = loadSkills(ctx, db.r, c.ID); err != nil {
+		return Character{}, fmt.Errorf("store: %w", err)
+	}
 	return c, nil
 }
 
@@ -176,12 +184,15 @@ func (db *DB) CharacterByName(ctx context.Context, name string) (Character, erro
 	if c.Vars, err = loadVars(ctx, db.r, c.ID); err != nil {
 		return Character{}, fmt.Errorf("store: %w", err)
 	}
+	if c.Skills, err = loadSkills(ctx, db.r, c.ID); err != nil {
+		return Character{}, fmt.Errorf("store: %w", err)
+	}
 	return c, nil
 }
 
 // SaveCharacters writes the mutable state of every character in cs —
 // appearance, class, level, experience, currencies (warehouse silver too),
-// attributes, HP/MP, PK points and position — in one transaction, and sets their saved time.
+// attributes, HP/MP, PK points, position, script variables and skills — in one transaction, and sets their saved time.
 // ID, AccountID, Name and Created are not changed. It is all or nothing:
 // if any character does not exist (ErrNotFound) or any write fails, no
 // character is saved.
@@ -191,6 +202,9 @@ func (db *DB) SaveCharacters(ctx context.Context, cs ...Character) error {
 	}
 	for i := range cs {
 		if err := checkVars(&cs[i]); err != nil {
+			return fmt.Errorf("store: save %d characters: %w", len(cs), err)
+		}
+		if err := checkSkills(&cs[i]); err != nil {
 			return fmt.Errorf("store: save %d characters: %w", len(cs), err)
 		}
 	}
@@ -221,6 +235,9 @@ func (db *DB) SaveCharacters(ctx context.Context, cs ...Character) error {
 				return fmt.Errorf("character %d: %w", c.ID, ErrNotFound)
 			}
 			if err := saveVars(ctx, tx, &c); err != nil {
+				return err
+			}
+			if err := saveSkills(ctx, tx, &c); err != nil {
 				return err
 			}
 		}

@@ -10,7 +10,7 @@ import (
 // foreign keys (a table after those it references): the order Copy
 // copies them in.
 func Tables() []string {
-	return []string{"accounts", "characters", "character_vars", "login_tokens", "items", "item_ids", "money_log"}
+	return []string{"accounts", "characters", "character_vars", "login_tokens", "items", "item_ids", "money_log", "skills"}
 }
 
 // CopyStats counts the rows Copy copied, by table.

@@ -226,6 +226,9 @@ func (b *Batch) check() error {
 		if err := checkVars(&s.Character); err != nil {
 			return err
 		}
+		if err := checkSkills(&s.Character); err != nil {
+			return err
+		}
 	}
 	for i := range b.Items {
 		if err := b.Items[i].check(); err != nil {
@@ -549,7 +552,10 @@ func saveSnapshot(ctx context.Context, tx Tx, s *CharacterSnapshot, saved int64)
 		c.ID, int64(s.Version)); err != nil {
 		return fmt.Errorf("character %d: money log: %w", c.ID, err)
 	}
-	return saveVars(ctx, tx, c)
+	if err := saveVars(ctx, tx, c); err != nil {
+		return err
+	}
+	return saveSkills(ctx, tx, c)
 }
 
 // applyMove applies m of the transfer of version v unless the stored

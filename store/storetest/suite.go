@@ -66,6 +66,9 @@ func Run(t *testing.T, o Opener) {
 		{"TokenBoundToIP", s.testTokenBoundToIP},
 		{"CharacterVars", s.testCharacterVars},
 		{"CharacterVarsLimits", s.testCharacterVarsLimits},
+		{"CharacterSkills", s.testCharacterSkills},
+		{"SaveSkillsVersioned", s.testSaveSkillsVersioned},
+		{"CharacterSkillsLimits", s.testCharacterSkillsLimits},
 		{"LockIsExclusiveAndReleased", s.testLockIsExclusiveAndReleased},
 		{"LockBadName", s.testLockBadName},
 	} {
