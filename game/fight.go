@@ -70,8 +70,10 @@ type fighter struct {
 	diedAt     time.Time
 	blueUntil  time.Time               // name blue (crime) until then
 	blue       bool                    // the name is blue: set by crime, cleared by the tick after blueUntil
-	prof       map[uint32]*proficiency // weapon proficiencies by kind (game/skill_exp.go), this session
-	magicExp   map[uint16]uint32       // magic experience by type, this session
+	prof       map[uint32]*proficiency // weapon proficiencies by kind (game/skill_exp.go), saved
+	magic      map[uint16]*proficiency // magic level and experience by type (game/skill_exp.go), saved
+	// skillsDirty: prof or magic changed since login, so saves write them.
+	skillsDirty bool
 }
 
 // status returns the player's status flags.

@@ -73,12 +73,17 @@ func (r *combatRules) skill(p *Player, typ uint16) (content.MagicType, bool) {
 }
 
 // sendSpells sends the client one MsgMagicInfo per magic its character
-// knows (the answer to MsgAction 78, before its echo).
+// knows, with the experience saved for it (the answer to MsgAction 78,
+// before its echo).
 func (s *session) sendSpells() {
 	pl := s.player
 	send := func() {
 		s.srv.world.combat().skills(pl, func(mt content.MagicType) {
-			pl.conn.Send(&msg.MagicInfo{Magic: mt.Type, Level: uint16(mt.Level)})
+			var exp uint32
+			if k := pl.fight.magic[mt.Type]; k != nil {
+				exp = k.exp
+			}
+			pl.conn.Send(&msg.MagicInfo{Magic: mt.Type, Level: uint16(mt.Level), Exp: exp})
 		})
 	}
 	if m := pl.at.Load(); m != nil {
@@ -128,7 +133,7 @@ func (m *Map) cast(p *Player, typ uint16, target uint32, now time.Time) {
 		dmg := m.spellDamage(p, st, mt, int(mo.typ.Level), int(mo.typ.Defence), int(mo.typ.MagicDefence))
 		eff.Add(mo.id, uint32(dmg))
 		m.sendNear(mo.x, mo.y, m.encode(eff))
-		m.trainMagic(p, mt.Type, combat.HitExp(dmg, max(mo.hp, 0), int(p.ch.Level), int(mo.typ.Level)))
+		m.trainMagic(p, mt, combat.HitExp(dmg, max(mo.hp, 0), int(p.ch.Level), int(mo.typ.Level)))
 		m.hurtMonster(p, p.id, mo, dmg, now)
 		return
 	}

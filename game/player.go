@@ -51,7 +51,11 @@ type Player struct {
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Player {
+	var f fighter
+	f.loadSkills(ch.Skills)
+	ch.Skills = nil // kept in fight from here on
 	return &Player{
+		fight:  f,
 		inv:    newInventory(items),
 		id:     ch.ID,
 		name:   ch.Name,
@@ -78,6 +82,7 @@ func (p *Player) snapshot() store.Character {
 			c.Vars = map[string]string{} // every variable deleted
 		}
 	}
+	c.Skills = p.fight.savedSkills() // nil (unchanged) unless trained since login
 	if m := p.at.Load(); m != nil {
 		c.MapID = m.id
 	}
