@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/store/backend"
 )
 
@@ -186,6 +188,20 @@ func TestHuntLevelUpDieRevive(t *testing.T) {
 	if ch.Level != f.Level || ch.Exp != f.Exp || ch.AttrPoints != f.AttributePoints || ch.HP != f.HP {
 		t.Fatalf("saved %+v, the client had %+v", ch, f)
 	}
+	// So does the experience of the spell (the skills table), which the
+	// restarted server sends back at login in MsgMagicInfo.
+	i := slices.IndexFunc(ch.Skills, func(s store.Skill) bool { return s.Kind == store.SkillMagic && s.Type == uint32(bolt) })
+	if i < 0 || ch.Skills[i].Exp == 0 {
+		t.Fatalf("saved skills %+v: no experience of magic %d", ch.Skills, bolt)
+	}
+	// A fresh clock: the fast one ran past the login token's lifetime.
+	srv = startServerClock(t, db, "", func(c *config.Config) { c.Game.ContentDir = pack }, newTestClock())
+	back := login(t, srv.clientConfig("hunt", 3))
+	eventually(t, "the saved magic experience at login", func() bool {
+		return slices.ContainsFunc(back.Fight().Skills, func(s msg.MagicInfo) bool {
+			return s.Magic == bolt && s.Exp == ch.Skills[i].Exp
+		})
+	})
 }
 
 // packWith copies the default content pack into a temporary folder,
