@@ -22,6 +22,7 @@ func (s *suite) testDeleteAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Vars = map[string]string{"quest": "1"}
+	c.Skills = []store.Skill{{Kind: store.SkillWeapon, Type: 410, Level: 2, Exp: 5}}
 	if err := db.SaveCharacters(ctx, c); err != nil {
 		t.Fatal(err)
 	}
