@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // SkillKind says what a Skill trains.
@@ -94,11 +95,25 @@ func saveSkills(ctx context.Context, tx Tx, c *Character) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM skills WHERE character_id = ?`, c.ID); err != nil {
 		return fmt.Errorf("character %d: skills: %w", c.ID, err)
 	}
-	for _, s := range c.Skills {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO skills (character_id, kind, type, level, exp) VALUES (?, ?, ?, ?, ?)`,
-			c.ID, s.Kind, s.Type, s.Level, s.Exp); err != nil {
-			return fmt.Errorf("character %d: skill kind %d type %d: %w", c.ID, s.Kind, s.Type, err)
+	if len(c.Skills) == 0 {
+		return nil
+	}
+	// One multi-row INSERT: a statement per skill would double the cost of
+	// a periodic save of players who all trained (BENCHMARKS.md). There is
+	// one query text per count, at most MaxSkills (Backend.Rebind caches
+	// them).
+	var q strings.Builder
+	q.WriteString(`INSERT INTO skills (character_id, kind, type, level, exp) VALUES `)
+	args := make([]any, 0, 5*len(c.Skills))
+	for i, s := range c.Skills {
+		if i > 0 {
+			q.WriteString(", ")
 		}
+		q.WriteString("(?, ?, ?, ?, ?)")
+		args = append(args, c.ID, s.Kind, s.Type, s.Level, s.Exp)
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("character %d: %d skills: %w", c.ID, len(c.Skills), err)
 	}
 	return nil
 }

@@ -125,3 +125,38 @@ func (s *suite) benchSavePeriodic(b *testing.B) {
 		}
 	}
 }
+
+// benchSkillsPerCharacter is how many skills each snapshot of
+// benchSavePeriodicSkills carries: a few weapons and a class's magic.
+const benchSkillsPerCharacter = 6
+
+// benchSavePeriodicSkills is benchSavePeriodic where every player trained
+// since login, so each snapshot rewrites its skills too (the worst case).
+func (s *suite) benchSavePeriodicSkills(b *testing.B) {
+	db, _ := s.openTest(b)
+	ctx := context.Background()
+	cs := bulkCharacters(b, db, "skills", saveBatch)
+	for i := range cs {
+		for k := range benchSkillsPerCharacter {
+			kind := store.SkillWeapon
+			if k%2 == 1 {
+				kind = store.SkillMagic
+			}
+			cs[i].Skills = append(cs[i].Skills, store.Skill{Kind: kind, Type: uint32(400 + k), Level: 3, Exp: 1000})
+		}
+	}
+	var v uint64
+	batch := store.Batch{Characters: make([]store.CharacterSnapshot, len(cs))}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range cs {
+			v++
+			cs[i].X++
+			cs[i].Skills[0].Exp++
+			batch.Characters[i] = snapshotOf(cs[i], v)
+		}
+		if err := db.Save(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -87,6 +87,7 @@ func Bench(b *testing.B, o Opener) {
 	b.Run("Login", s.benchLogin)
 	b.Run("SaveCharacters", s.benchSaveCharacters)
 	b.Run("SavePeriodic", s.benchSavePeriodic)
+	b.Run("SavePeriodicSkills", s.benchSavePeriodicSkills)
 	b.Run("Transfer", s.benchTransfer)
 	b.Run("TransferFullInventories", s.benchTransferFullInventories)
 	b.Run("ItemsOf", s.benchItemsOf)
