@@ -156,6 +156,8 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			Scripts:      lib,
 			Logger:       a.log.With("server", "game"),
 			Now:          opts.Now,
+
+			ScreenPlayers: cfg.Game.ScreenPlayers, // issue 17: crowds
 		}, a.db, tokens, a.reg)
 		if err != nil {
 			return err

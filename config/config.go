@@ -142,6 +142,9 @@ type Game struct {
 	SaveInterval time.Duration
 	// MaxPlayers caps the characters in the game at once.
 	MaxPlayers int
+	// ScreenPlayers caps the players one player sees (and is seen by) in a
+	// crowd, nearest first; 0 means no cap (docs/ARCHITECTURE.md, Crowds).
+	ScreenPlayers int
 }
 
 // Limits holds the connection limits, applied to each listener (account
@@ -196,9 +199,10 @@ func Default() Config {
 			PasswordHash:            "default",
 		},
 		Game: Game{
-			GameAddr:     ":5816",
-			SaveInterval: game.DefaultSaveInterval,
-			MaxPlayers:   game.DefaultMaxPlayers,
+			GameAddr:      ":5816",
+			SaveInterval:  game.DefaultSaveInterval,
+			MaxPlayers:    game.DefaultMaxPlayers,
+			ScreenPlayers: game.DefaultScreenPlayers,
 		},
 		Limits: Limits{
 			MaxConns:         server.DefaultMaxConns,
@@ -264,6 +268,8 @@ const (
 	SaveIntervalMax     = time.Hour   // progress a crash may lose
 	MaxPlayersMin       = 1
 	MaxPlayersMax       = 100_000
+	ScreenPlayersMin    = 0 // 0 = no cap
+	ScreenPlayersMax    = 100_000
 	MaxConnsMin         = 1
 	MaxConnsMax         = 1_000_000
 	MaxConnsPerIPMin    = 1
@@ -402,6 +408,7 @@ func (c *Config) settings() []setting {
 		{game, "content-dir", &m.ContentDir, "content pack folder (NPCs, portals, Lua scripts; docs/CONTENT.md) replacing the built-in one; reloaded on SIGHUP; empty = built-in pack", nil},
 		{game, "save-interval", &m.SaveInterval, "how often online characters are saved to the database (duration)", between(SaveIntervalMin, SaveIntervalMax)},
 		{game, "max-players", &m.MaxPlayers, "most characters in the game at once (count)", between(MaxPlayersMin, MaxPlayersMax)},
+		{game, "screen-players", &m.ScreenPlayers, "most players one player sees, and is seen by, in a crowd (the nearest first; the others are not shown until room frees); 0 = no cap (count)", between(ScreenPlayersMin, ScreenPlayersMax)},
 
 		{limits, "max-conns", &l.MaxConns, "most connections open at once (count)", between(MaxConnsMin, MaxConnsMax)},
 		{limits, "max-conns-per-ip", &l.MaxConnsPerIP, "most connections open from one IP address (count)", between(MaxConnsPerIPMin, MaxConnsPerIPMax)},
