@@ -59,6 +59,12 @@ type Config struct {
 	// refused with code 20, which COPS sends with "server full" text (21 is
 	// COPS-only; Comet and CoEmu have no full code).
 	Full func() bool
+	// Realm, when set, sends each login to the realm the client picked
+	// (MsgAccount's server name, package realm): ok false refuses the login
+	// with the server-down code 10, as Comet and CoEmu answer for a realm
+	// unknown or offline (../shared/protocol game-rules.md §1 step 2).
+	// GameHost, GamePort and Full are then unused.
+	Realm func(name string) (r Route, ok bool)
 	// HashParams are the argon2id parameters for new hashes
 	// (password.DefaultParams).
 	HashParams password.Params
@@ -76,6 +82,15 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives the server's logs.
 	Logger *slog.Logger
+}
+
+// Route is where a realm's game server is, as Config.Realm finds it.
+type Route struct {
+	// Host and Port are the game server's address sent to the client.
+	Host string
+	Port uint32
+	// Full says the realm has no room: the login is refused "server busy".
+	Full bool
 }
 
 // Server is the account service: plug it into a server.Server.
@@ -108,6 +123,7 @@ const (
 	resultBusy        = "busy"
 	resultShutdown    = "shutdown"
 	resultMaintenance = "maintenance"
+	resultRealmDown   = "realm_down"
 	resultFull        = "full"
 	resultError       = "error"
 	resultRegistered  = "registered"

@@ -37,7 +37,7 @@ func (ss *session) handleAccount(p []byte) error {
 	defer cancel()
 	defer context.AfterFunc(s.ctx, cancel)()
 	ip := ss.conn.RemoteAddr()
-	v := s.authenticate(ctx, ip, name, pw)
+	v := s.authenticate(ctx, ip, name, pw, ss.req.Server)
 	s.logins.WithLabelValues(v.result).Inc()
 	if v.err != nil {
 		log.Error("login failed", "result", v.result, "code", v.code, "err", v.err)
@@ -63,7 +63,7 @@ func (ss *session) handleAccount(p []byte) error {
 	}
 	s.accepted.Add(1)
 	log.Info("login accepted", "result", v.result)
-	ss.conn.Send(msg.AcceptLogin(tok, s.cfg.GameHost, s.cfg.GamePort))
+	ss.conn.Send(msg.AcceptLogin(tok, v.route.Host, v.route.Port))
 	ss.state = stateAnswered
 	return nil
 }
@@ -74,6 +74,7 @@ type verdict struct {
 	result string         // the label of coserver_account_logins_total
 	code   msg.RejectCode // non-zero: the login is refused with it
 	err    error          // the cause of an internal failure, for the log
+	route  Route          // the game server to send an accepted login to
 }
 
 // authenticate decides a login. It never logs or returns the password.
@@ -81,13 +82,20 @@ type verdict struct {
 // The attempt is counted by the throttle before any hashing, so parallel
 // guesses cannot outrun the limits, and the hash waits its turn in the gate
 // (bounded per IP, per account and in total).
-func (s *Server) authenticate(ctx context.Context, ip netip.Addr, name, pw string) verdict {
+func (s *Server) authenticate(ctx context.Context, ip netip.Addr, name, pw, realm string) verdict {
+	route := Route{Host: s.cfg.GameHost, Port: s.cfg.GamePort, Full: s.cfg.Full != nil && s.cfg.Full()}
+	found := true
+	if s.cfg.Realm != nil {
+		route, found = s.cfg.Realm(realm)
+	}
 	switch {
 	case s.ctx.Err() != nil:
 		return verdict{result: resultShutdown, code: msg.RejectServerDown}
 	case s.maintenance.Load():
 		return verdict{result: resultMaintenance, code: msg.RejectServerDown}
-	case s.cfg.Full != nil && s.cfg.Full():
+	case !found:
+		return verdict{result: resultRealmDown, code: msg.RejectServerDown}
+	case route.Full:
 		return verdict{result: resultFull, code: msg.RejectServerBusy}
 	case name == "" || pw == "":
 		return verdict{result: resultBadPassword, code: msg.RejectInvalidPassword}
@@ -102,6 +110,7 @@ func (s *Server) authenticate(ctx context.Context, ip netip.Addr, name, pw strin
 	}
 	v, o := s.check(ctx, at, name, pw, s.cfg.AutoRegister)
 	s.throttle.end(at, o, s.cfg.Now())
+	v.route = route
 	return v
 }
 

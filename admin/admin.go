@@ -55,6 +55,9 @@ type Process interface {
 	MapPlayers(id uint32) (players []Player, ok bool)
 	// MapFloor returns the floor of map id, or nil when it is not loaded.
 	MapFloor(id uint32) *mapdata.Floor
+	// Items returns what the character called name owns: live from the
+	// game server when it is online there, else as last saved.
+	Items(ctx context.Context, name string) (Holdings, error)
 }
 
 // Errors a Process returns, wrapped, to choose the HTTP status.
@@ -90,6 +93,23 @@ type Status struct {
 	Maintenance bool `json:"maintenance"`
 	// Maps are the game server's maps, sorted by id.
 	Maps []Map `json:"maps"`
+	// Realms are the realms alive in the process's directory, sorted by
+	// name; empty without -nats (docs/SCALING.md).
+	Realms []Realm `json:"realms,omitempty"`
+}
+
+// Realm is a realm as its announcements describe it.
+type Realm struct {
+	// Name is the server name clients pick.
+	Name string `json:"name"`
+	// Host and Port are the game server's address as clients reach it.
+	Host string `json:"host"`
+	Port int    `json:"port"`
+	// Online and MaxPlayers are its load.
+	Online     int `json:"online"`
+	MaxPlayers int `json:"max_players"`
+	// PID is the realm's process id on its host.
+	PID int `json:"pid"`
 }
 
 // Map is one map of the game server.
@@ -111,6 +131,48 @@ type Player struct {
 	Y       uint16 `json:"y"`
 	Level   int    `json:"level"`
 	IP      string `json:"ip"`
+}
+
+// Holdings are a character's money and items (GET items/{name}).
+type Holdings struct {
+	// Character is the character's name.
+	Character string `json:"character"`
+	// Online is true when the values are the game server's memory, false
+	// when they are the database's (as of the last save).
+	Online bool `json:"online"`
+	// Silver and CPs are what it carries; WarehouseSilver what it keeps in
+	// the warehouse.
+	Silver          uint32 `json:"silver"`
+	CPs             uint32 `json:"cps"`
+	WarehouseSilver uint32 `json:"warehouse_silver"`
+	// Inventory, Equipment and Warehouse are its items by where they are,
+	// each sorted by position, warehouse NPC and uid; never null.
+	Inventory []Item `json:"inventory"`
+	Equipment []Item `json:"equipment"`
+	Warehouse []Item `json:"warehouse"`
+}
+
+// Item is one item instance a character owns.
+type Item struct {
+	// UID is the item's instance id; Type its item type id, Name the type's
+	// name in the content pack ("" when unknown).
+	UID  uint32 `json:"uid"`
+	Type uint32 `json:"type"`
+	Name string `json:"name,omitempty"`
+	// Position is where it is (world-content.md §3.1): 0 inventory, 1–9
+	// an equipment slot, 201 a warehouse; Warehouse is then the NPC id.
+	Position  uint8  `json:"position"`
+	Warehouse uint32 `json:"warehouse,omitempty"`
+	// Durability and MaxDurability are the durability, or the amount and
+	// stack limit of a stackable item.
+	Durability    uint16 `json:"durability"`
+	MaxDurability uint16 `json:"max_durability"`
+	// Plus, Bless, Gem1, Gem2 and Enchant are its upgrades.
+	Plus    uint8 `json:"plus,omitempty"`
+	Bless   uint8 `json:"bless,omitempty"`
+	Gem1    uint8 `json:"gem1,omitempty"`
+	Gem2    uint8 `json:"gem2,omitempty"`
+	Enchant uint8 `json:"enchant,omitempty"`
 }
 
 // Limits of the requests the API accepts.
@@ -155,6 +217,7 @@ func New(p Process, log *slog.Logger) *Handler {
 	m.HandleFunc("/admin/api/players", get(h.handlePlayers))
 	m.HandleFunc("/admin/api/map/{id}", get(h.handleMap))
 	m.HandleFunc("/admin/api/map/{id}/floor.png", get(h.handleFloor))
+	m.HandleFunc("/admin/api/items/{name}", get(h.handleItems))
 	m.HandleFunc("/admin/api/kick", post(h.handleKick))
 	m.HandleFunc("/admin/api/ban", post(h.handleBan))
 	m.HandleFunc("/admin/api/unban", post(h.handleUnban))

@@ -123,6 +123,15 @@ func (f *fakeProcess) SetMaintenance(on bool) error {
 
 func (f *fakeProcess) ReloadContent() error { return f.reloadErr }
 
+func (f *fakeProcess) Items(_ context.Context, name string) (Holdings, error) {
+	if name != "Alice" {
+		return Holdings{}, fmt.Errorf("character %s: %w", name, ErrNotFound)
+	}
+	return Holdings{Character: "Alice", Online: true, Silver: 5, WarehouseSilver: 7,
+		Inventory: []Item{{UID: 2_000_000_000, Type: 1000000, Name: "MinorHealPotion", Durability: 1, MaxDurability: 10}},
+		Equipment: []Item{}, Warehouse: []Item{{UID: 2_000_000_001, Type: 410301, Position: 201, Warehouse: 21}}}, nil
+}
+
 func (f *fakeProcess) MapPlayers(id uint32) ([]Player, bool) {
 	if id != 1002 && id != 1010 {
 		return nil, false
@@ -333,7 +342,8 @@ func TestPage(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("page: %d %s", code, body)
 	}
-	for _, want := range []string{"v1.2.3", `data-name="Bob"`, "&lt;b&gt;Al&lt;/b&gt;", `<option value="1002" selected>`, "/admin/static/admin.js"} {
+	for _, want := range []string{"v1.2.3", `data-name="Bob"`, "&lt;b&gt;Al&lt;/b&gt;", `<option value="1002" selected>`, "/admin/static/admin.js",
+		`id="items-form"`, `class="items"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -418,4 +428,24 @@ func FuzzDecodeBody(f *testing.F) {
 		var m maintenanceRequest
 		_ = decodeBody(io.MultiReader(bytes.NewReader(b)), &m)
 	})
+}
+
+func TestItems(t *testing.T) {
+	f := newFake()
+	code, body := do(t, f, "GET", "/admin/api/items/Alice", "")
+	var hs Holdings
+	if err := json.Unmarshal([]byte(body), &hs); code != 200 || err != nil || hs.Silver != 5 || hs.WarehouseSilver != 7 ||
+		len(hs.Inventory) != 1 || hs.Inventory[0].Name != "MinorHealPotion" || len(hs.Warehouse) != 1 ||
+		hs.Warehouse[0].Warehouse != 21 || hs.Equipment == nil {
+		t.Errorf("items: %d %s", code, body)
+	}
+	if code, body := do(t, f, "GET", "/admin/api/items/Nobody", ""); code != 404 {
+		t.Errorf("items of nobody: %d %s", code, body)
+	}
+	if code, body := do(t, f, "GET", "/admin/api/items/"+strings.Repeat("x", MaxNameLen+1), ""); code != 400 {
+		t.Errorf("items of a too long name: %d %s", code, body)
+	}
+	if code, _ := do(t, f, "POST", "/admin/api/items/Alice", ""); code != 405 {
+		t.Errorf("POST items: %d", code)
+	}
 }

@@ -192,6 +192,20 @@ func (h *Handler) handleFloor(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(png)
 }
 
+func (h *Handler) handleItems(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if err := checkName("character", name); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	hs, err := h.p.Items(r.Context(), name)
+	if err != nil {
+		writeFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, hs)
+}
+
 func (h *Handler) handleKick(w http.ResponseWriter, r *http.Request) {
 	var req nameRequest
 	if !decode(w, r, &req) {

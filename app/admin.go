@@ -10,6 +10,7 @@ import (
 	"github.com/coserver/coserver/admin"
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/mapdata"
+	"github.com/coserver/coserver/realm"
 	"github.com/coserver/coserver/store"
 )
 
@@ -26,6 +27,10 @@ func (p adminProcess) Status() admin.Status {
 	if a.acctSvc != nil {
 		s.LoginsAccepted = a.acctSvc.Accepted()
 		s.Maintenance = a.acctSvc.Maintenance()
+	}
+	for _, r := range a.Realms() {
+		s.Realms = append(s.Realms, admin.Realm{Name: r.Realm, Host: r.Host, Port: r.Port, Online: r.Online,
+			MaxPlayers: r.MaxPlayers, PID: r.PID})
 	}
 	if a.gameSvc != nil {
 		count := make(map[uint32]int)
@@ -61,10 +66,15 @@ func (p adminProcess) Players() []admin.Player {
 var errNoAccount = errors.New("no account server in this process")
 
 func (p adminProcess) Kick(name string) (bool, error) {
-	if p.a.gameSvc == nil {
+	a := p.a
+	if a.gameSvc == nil && a.node == nil {
 		return false, fmt.Errorf("kick: %w: %w", admin.ErrUnavailable, errNoGame)
 	}
-	return p.a.gameSvc.Kick(name), nil
+	if a.gameSvc != nil && a.gameSvc.Kick(name) {
+		return true, nil
+	}
+	n, err := a.remoteKick(name, 0, realm.ReasonKick)
+	return n > 0, err
 }
 
 // storeError marks a store's not-found for the admin.
@@ -76,18 +86,23 @@ func storeError(what string, err error) error {
 }
 
 func (p adminProcess) Ban(ctx context.Context, account string) (bool, error) {
-	db := p.a.db
+	a := p.a
+	db := a.db
 	if err := db.SetStatus(ctx, account, store.StatusBanned); err != nil {
 		return false, storeError("ban", err)
 	}
-	if p.a.gameSvc == nil {
+	if a.gameSvc == nil && a.node == nil {
 		return false, nil // the game server runs in another process: it refuses the next login
 	}
 	acc, err := db.AccountByName(ctx, account)
 	if err != nil {
 		return false, storeError("ban", err)
 	}
-	return p.a.gameSvc.KickAccount(acc.ID), nil
+	if a.gameSvc != nil && a.gameSvc.KickAccount(acc.ID) {
+		return true, nil
+	}
+	n, err := a.remoteKick("", acc.ID, realm.ReasonBan)
+	return n > 0, err
 }
 
 func (p adminProcess) Unban(ctx context.Context, account string) error {
@@ -105,14 +120,31 @@ func (p adminProcess) Unlock(account string) (int, error) {
 }
 
 func (p adminProcess) Broadcast(text string) (int, error) {
-	if p.a.gameSvc == nil {
+	a := p.a
+	if a.gameSvc == nil && a.node == nil {
 		return 0, fmt.Errorf("broadcast: %w: %w", admin.ErrUnavailable, errNoGame)
 	}
-	n, err := p.a.gameSvc.Broadcast(text)
-	if errors.Is(err, game.ErrBadBroadcast) {
-		return 0, fmt.Errorf("%w: %w", admin.ErrInvalid, err)
+	if text == "" || len(text) > realm.MaxTextLen {
+		return 0, fmt.Errorf("%w: %w (got %d)", admin.ErrInvalid, game.ErrBadBroadcast, len(text))
 	}
-	return n, err
+	n := 0
+	if a.gameSvc != nil {
+		local, err := a.gameSvc.Broadcast(text)
+		if err != nil {
+			return 0, err
+		}
+		n = local
+	}
+	if a.node != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), realmRequestTimeout)
+		defer cancel()
+		remote, err := a.node.Broadcast(ctx, text)
+		if err != nil {
+			return n, fmt.Errorf("broadcast to the other realms: %w", err)
+		}
+		n += remote
+	}
+	return n, nil
 }
 
 func (p adminProcess) SetMaintenance(on bool) error {

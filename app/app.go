@@ -28,6 +28,7 @@ import (
 	"github.com/coserver/coserver/game"
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/password"
+	"github.com/coserver/coserver/realm"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/store/backend"
@@ -91,6 +92,7 @@ type App struct {
 	wg              sync.WaitGroup
 	// saved is how many characters the shutdown save wrote.
 	saved    atomic.Int64
+	node     *realm.Node   // -nats: the other processes (realm.go); nil alone
 	tracer   *trace.Tracer // -trace and /admin/trace (trace.go)
 	traceOut *traceOutput  // -trace-record, nil when unset
 }
@@ -124,15 +126,27 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		account.Tokens
 		game.Tokens
 	} = a.db
-	if opts.Role == RoleBoth {
-		tokens = token.NewMemory()
+	if cfg.Realm.NATS != "" {
+		// Before the database lock: with realms, the realm's claim decides
+		// who may serve it, and the lock is the realm's.
+		if err := a.connectRealm(ctx, opts.Role); err != nil {
+			return err
+		}
+	} else if opts.Role == RoleBoth {
+		tokens = token.NewMemory() // with realms, tokens go through the shared store
 	}
 
 	var gameLn net.Listener
 	if opts.Role != RoleAccount {
 		// One game server per database: a second would put the same
-		// character online twice, and the last save would win.
-		lock, err := a.db.Lock(ctx, gameLockName)
+		// character online twice, and the last save would win. With
+		// realms, one game server per realm: the realms of one database
+		// hand characters over with the login claim (realm.go).
+		lockName := gameLockName
+		if a.node != nil {
+			lockName = realmLockName(cfg.Realm.Name)
+		}
+		lock, err := a.db.Lock(ctx, lockName)
 		if err != nil {
 			return fmt.Errorf("game server: %w", err)
 		}
@@ -148,6 +162,11 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		if err != nil {
 			return err
 		}
+		var claim func(context.Context, int64) error
+		var relay func(sender, text string)
+		if a.node != nil {
+			claim, relay = a.claimLogin, a.node.Relay
+		}
 		a.gameSvc, err = game.New(game.Config{
 			SaveInterval: cfg.Game.SaveInterval,
 			MaxPlayers:   cfg.Game.MaxPlayers,
@@ -156,8 +175,11 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			Scripts:      lib,
 			Logger:       a.log.With("server", "game"),
 			Now:          opts.Now,
+			ClaimLogin:   claim,
+			Relay:        relay,
 
-			ScreenPlayers: cfg.Game.ScreenPlayers, // issue 17: crowds
+			WarehouseCapacity: cfg.Game.WarehouseCapacity,
+			ScreenPlayers:     cfg.Game.ScreenPlayers, // issue 17: crowds
 		}, a.db, tokens, a.reg)
 		if err != nil {
 			return err
@@ -178,12 +200,26 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			return fmt.Errorf("game server: %w", err)
 		}
 		a.serve(ctx, a.game, gameLn)
+		if a.node != nil {
+			host, port, err := a.advertised(gameLn)
+			if err != nil {
+				return err
+			}
+			if err := a.serveRealm(host, port); err != nil {
+				return err
+			}
+		}
 	}
 
 	if opts.Role != RoleGame {
-		host, port, err := a.advertised(gameLn)
-		if err != nil {
-			return err
+		var host string
+		var port uint32
+		if a.node == nil { // with realms, each login goes where its realm announced
+			h, p, err := a.advertised(gameLn)
+			if err != nil {
+				return err
+			}
+			host, port = h, p
 		}
 		exempt, err := config.ExemptIPs(cfg.Account.LoginExemptIPs)
 		if err != nil {
@@ -212,6 +248,9 @@ func (a *App) start(ctx context.Context, opts Options) error {
 		if a.gameSvc != nil {
 			acfg.Full = a.gameSvc.Full
 		}
+		if a.node != nil {
+			acfg.Realm = a.route
+		}
 		svc, err := account.New(acfg, a.db, tokens, a.reg)
 		if err != nil {
 			return err
@@ -226,7 +265,11 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			return fmt.Errorf("account server: %w", err)
 		}
 		a.serve(ctx, a.acct, ln)
-		a.log.Info("account server sends clients to the game server", "host", host, "port", port)
+		if a.node != nil {
+			a.log.Info("account server sends clients to the realm they pick, from the directory on NATS")
+		} else {
+			a.log.Info("account server sends clients to the game server", "host", host, "port", port)
+		}
 	}
 	return a.startAdmin()
 }
@@ -375,6 +418,9 @@ func (a *App) LoginsWaiting() int {
 // and the store.
 func (a *App) Shutdown(ctx context.Context) error {
 	var errs []error
+	if a.node != nil {
+		a.node.Close() // the realm leaves the directories first: no new logins are sent here
+	}
 	if a.acctSvc != nil {
 		a.acctSvc.Close() // logins waiting for a hash give up now, not at the deadline
 	}

@@ -25,8 +25,10 @@ const (
 	// ReattackAfter is how long a bot waits for its attack to end the
 	// monster before asking again (the server keeps attacking on its own).
 	ReattackAfter = 3 * time.Second
-	// AttackGap is the least time between two attack requests: the
-	// server refuses one that comes within its attack interval (1 s).
+	// AttackGap is the least time between an attack request and the
+	// previous request or hit: the server refuses one that comes within its
+	// attack interval (1 s), which would make the request wait for a hit
+	// that is not its own.
 	AttackGap = 1100 * time.Millisecond
 	// ReviveAfter is how long a dead bot waits before asking to revive
 	// (the server's wait is 20 s).
@@ -146,11 +148,16 @@ func (r *runner) actHunt(b *bot, now time.Time) bool {
 	if c.Pending() > 0 {
 		return true // let the moves land: the server checks the range from its position
 	}
-	if mon.ID == st.target && now.Sub(st.attacked) < ReattackAfter {
+	last := st.attacked
+	if f.LastHit.After(last) {
+		last = f.LastHit
+	}
+	since := now.Sub(last)
+	if mon.ID == st.target && since < ReattackAfter {
 		return true // the server keeps attacking
 	}
-	if now.Sub(st.attacked) < AttackGap {
-		return true // a new target: wait out the attack interval
+	if since < AttackGap {
+		return true // a new target: wait out the server's attack interval
 	}
 	if err := c.Attack(mon.ID); err != nil {
 		r.sendFailed(err)

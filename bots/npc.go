@@ -179,9 +179,17 @@ func (r *runner) answer(b *bot, d client.Dialog, now time.Time, rng *rand.Rand) 
 	st.answerUntil = now.Add(AnswerWait)
 }
 
-// npcTypeShop is MsgNpcInfo's type of a shopkeeper (world-content.md §1.1).
-const npcTypeShop = 1
+// MsgNpcInfo types and sort bits of NPCs that answer a click with a client
+// window instead of a dialog (world-content.md §1.1).
+const (
+	npcTypeShop      = 1 // a shopkeeper: the client opens its shop window
+	npcTypeWarehouse = 3 // a warehouse: the server opens the warehouse window
+	npcSortWindow    = 1 // sort bit: the NPC opens a client window
+)
 
 // talks reports whether clicking NPC e may open a dialog: a shopkeeper's
-// window is the client's own, and the server answers its click with nothing.
-func talks(e client.Entity) bool { return e.NPCType != npcTypeShop }
+// window is the client's own, and the server answers its click with nothing;
+// a warehouse's click opens the warehouse window.
+func talks(e client.Entity) bool {
+	return e.NPCType != npcTypeShop && e.NPCType != npcTypeWarehouse && e.Sort&npcSortWindow == 0
+}

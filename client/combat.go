@@ -39,6 +39,7 @@ type fight struct {
 	sentTo  uint32 // the target of that attack or cast
 	rtt     time.Duration
 	results uint64
+	lastHit time.Time // when the last hit of this client (any target) was seen
 }
 
 // applyCombat updates the fight state with one decoded packet received at
@@ -79,6 +80,7 @@ func (w *world) applyCombat(p wire.Packet, now time.Time) {
 	case *msg.Interact:
 		if p.Sender == w.user.ID && (p.Action == msg.InteractAttack || p.Action == msg.InteractShoot) {
 			result(p.Target)
+			f.lastHit = now
 		}
 		if p.Action != msg.InteractKill {
 			return
@@ -133,6 +135,10 @@ type Fight struct {
 	// from the last one sent to its first result on the same target.
 	Results   uint64
 	ResultRTT time.Duration
+	// LastHit is when the server last showed a hit (or miss) of this
+	// character; zero before the first. The server repeats a hit every
+	// attack interval on its own.
+	LastHit time.Time
 }
 
 // Fight returns the character's fighting state.
@@ -142,7 +148,8 @@ func (c *Client) Fight() Fight {
 	w := &c.s.w
 	return Fight{HP: w.user.HP, MP: w.user.MP, Level: w.user.Level, Exp: w.user.Experience,
 		AttributePoints: w.user.AttributePoints, Dead: w.fight.dead, Skills: slices.Clone(w.fight.skills),
-		Kills: w.fight.kills, LevelUps: w.fight.levels, Results: w.fight.results, ResultRTT: w.fight.rtt}
+		Kills: w.fight.kills, LevelUps: w.fight.levels, Results: w.fight.results, ResultRTT: w.fight.rtt,
+		LastHit: w.fight.lastHit}
 }
 
 // NearestMonster returns the living monster on the screen closest to the

@@ -32,7 +32,9 @@ import (
 
 	"github.com/coserver/coserver/account"
 	"github.com/coserver/coserver/game"
+	"github.com/coserver/coserver/realm"
 	"github.com/coserver/coserver/server"
+	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/token"
 )
 
@@ -47,6 +49,7 @@ type Config struct {
 	Account Account
 	Game    Game
 	Limits  Limits
+	Realm   Realm
 }
 
 // General holds the process-wide settings.
@@ -142,9 +145,28 @@ type Game struct {
 	SaveInterval time.Duration
 	// MaxPlayers caps the characters in the game at once.
 	MaxPlayers int
+	// WarehouseCapacity is how many items a character may keep in each
+	// warehouse NPC.
+	WarehouseCapacity int
 	// ScreenPlayers caps the players one player sees (and is seen by) in a
 	// crowd, nearest first; 0 means no cap (docs/ARCHITECTURE.md, Crowds).
 	ScreenPlayers int
+}
+
+// Realm holds the settings of several processes joined over NATS: realms
+// (game servers named by the server name clients pick) and account servers
+// routing to them (docs/SCALING.md).
+type Realm struct {
+	// NATS is the NATS server URL, with credentials when it requires them
+	// (nats://user:password@host:4222); empty runs a single process, as
+	// without realms.
+	NATS string
+	// Name is the realm this process's game server serves: the server name
+	// clients pick in MsgAccount.
+	Name string
+	// AnnounceInterval is how often a realm announces itself; account
+	// servers drop a realm after three missed announcements.
+	AnnounceInterval time.Duration
 }
 
 // Limits holds the connection limits, applied to each listener (account
@@ -199,10 +221,12 @@ func Default() Config {
 			PasswordHash:            "default",
 		},
 		Game: Game{
-			GameAddr:      ":5816",
-			SaveInterval:  game.DefaultSaveInterval,
-			MaxPlayers:    game.DefaultMaxPlayers,
-			ScreenPlayers: game.DefaultScreenPlayers,
+			GameAddr:     ":5816",
+			SaveInterval: game.DefaultSaveInterval,
+			MaxPlayers:   game.DefaultMaxPlayers,
+
+			WarehouseCapacity: game.DefaultWarehouseCapacity,
+			ScreenPlayers:     game.DefaultScreenPlayers,
 		},
 		Limits: Limits{
 			MaxConns:         server.DefaultMaxConns,
@@ -215,6 +239,7 @@ func Default() Config {
 			PacketRate:       server.DefaultPacketRate,
 			PacketBurst:      server.DefaultPacketBurst,
 		},
+		Realm: Realm{AnnounceInterval: realm.DefaultInterval},
 	}
 }
 
@@ -288,6 +313,16 @@ const (
 	PacketRateMax       = 10_000
 	PacketBurstMin      = 1
 	PacketBurstMax      = 100_000
+	AnnounceIntervalMin = realm.MinInterval // a realm is dropped after three missed announcements
+	AnnounceIntervalMax = realm.MaxInterval
+)
+
+// WarehouseCapacityMin and WarehouseCapacityMax bound -warehouse-capacity:
+// the store refuses more than store.MaxWarehouseItems items in one
+// warehouse.
+const (
+	WarehouseCapacityMin = 1
+	WarehouseCapacityMax = store.MaxWarehouseItems
 )
 
 // setting is one flag: its group in docs/CONFIG.md, name, the field it
@@ -368,12 +403,13 @@ func (r *valueRange) String() string {
 
 // settings lists the settings of c in the order of docs/CONFIG.md.
 func (c *Config) settings() []setting {
-	g, a, m, l := &c.General, &c.Account, &c.Game, &c.Limits
+	g, a, m, l, r := &c.General, &c.Account, &c.Game, &c.Limits, &c.Realm
 	const (
 		general = GroupGeneral
 		account = GroupAccount
 		game    = GroupGame
 		limits  = GroupLimits
+		realms  = GroupRealm
 	)
 	return []setting{
 		{general, "config", &c.File, "read settings from this JSON file (keys are flag names); see docs/CONFIG.md", nil},
@@ -408,6 +444,7 @@ func (c *Config) settings() []setting {
 		{game, "content-dir", &m.ContentDir, "content pack folder (NPCs, portals, Lua scripts; docs/CONTENT.md) replacing the built-in one; reloaded on SIGHUP; empty = built-in pack", nil},
 		{game, "save-interval", &m.SaveInterval, "how often online characters are saved to the database (duration)", between(SaveIntervalMin, SaveIntervalMax)},
 		{game, "max-players", &m.MaxPlayers, "most characters in the game at once (count)", between(MaxPlayersMin, MaxPlayersMax)},
+		{game, "warehouse-capacity", &m.WarehouseCapacity, "items a character may keep in each warehouse NPC (count)", between(WarehouseCapacityMin, WarehouseCapacityMax)},
 		{game, "screen-players", &m.ScreenPlayers, "most players one player sees, and is seen by, in a crowd (the nearest first; the others are not shown until room frees); 0 = no cap (count)", between(ScreenPlayersMin, ScreenPlayersMax)},
 
 		{limits, "max-conns", &l.MaxConns, "most connections open at once (count)", between(MaxConnsMin, MaxConnsMax)},
@@ -419,6 +456,10 @@ func (c *Config) settings() []setting {
 		{limits, "flush-delay", &l.FlushDelay, "how long a client's writer gathers packets before one write; 0 = the default, negative writes at once (duration)", orNegative(FlushDelayMin, FlushDelayMax)},
 		{limits, "packet-rate", &l.PacketRate, "packets a client may send per second, sustained; negative disables the limit, for benchmarks only (packets/s)", orNegative[float64](PacketRateMin, PacketRateMax)},
 		{limits, "packet-burst", &l.PacketBurst, "packets a client may send in a burst above -packet-rate (packets)", between[float64](PacketBurstMin, PacketBurstMax)},
+
+		{realms, "nats", &r.NATS, "NATS server URL joining several processes (nats://user:password@host:4222; docs/SCALING.md); the account server routes each login to the realm the client picked, realms share kicks, bans, broadcasts and duplicate logins; empty = a single process", nil},
+		{realms, "realm", &r.Name, "name of the realm this game server serves: the server name clients pick (1 to 15 of A-Z a-z 0-9 - _); required with -nats for a game server", nil},
+		{realms, "announce-interval", &r.AnnounceInterval, "how often a realm announces its address and load on NATS; account servers drop it after 3 missed announcements (duration)", between(AnnounceIntervalMin, AnnounceIntervalMax)},
 	}
 }
 
@@ -470,6 +511,9 @@ func (c Config) Validate() error {
 		bad("password-hash", "must be default or test, got %q", a.PasswordHash)
 	}
 	listen("game-addr", c.Game.GameAddr)
+	if c.Realm.Name != "" && !realm.ValidName(c.Realm.Name) {
+		bad("realm", "must be 1 to %d of A-Z a-z 0-9 - _, got %q", realm.MaxNameLen, c.Realm.Name)
+	}
 
 	for _, s := range c.settings() {
 		if s.rng == nil {

@@ -59,13 +59,13 @@ func TestDefaults(t *testing.T) {
 		"account-addr": ":9958", "game-host": "", "game-port": "0", "auto-register": "false",
 		"token-ttl": "30s", "login-failures-per-ip": "10", "login-failures-per-account": "5",
 		"login-lockout": "5m0s", "maintenance": "false", "password-hash": "default",
-		"game-addr": ":5816", "client-dir": "", "save-interval": "1m0s", "max-players": "5000",
-		"screen-players": "100",
-		"max-conns":      "20000", "max-conns-per-ip": "32", "handshake-timeout": "15s",
+		"game-addr": ":5816", "client-dir": "", "save-interval": "1m0s", "max-players": "5000", "warehouse-capacity": "20",
+		"max-conns": "20000", "max-conns-per-ip": "32", "handshake-timeout": "15s",
 		"idle-timeout": "10m0s", "write-timeout": "10s", "outbox-limit": "262144", "flush-delay": "2ms",
-		"packet-rate": "100", "packet-burst": "200", "content-dir": "",
+		"packet-rate": "100", "packet-burst": "200", "content-dir": "", "screen-players": "100",
 		"login-account-ceiling": "100", "login-rate-per-ip": "5", "login-burst-per-ip": "20",
 		"login-exempt-ips": "127.0.0.1,::1", "hash-queue": "64", "max-concurrent-hashes": "0",
+		"nats": "", "realm": "", "announce-interval": "1s",
 	}
 	n := 0
 	fs.VisitAll(func(f *flag.Flag) {
@@ -263,6 +263,10 @@ func TestValidate(t *testing.T) {
 		{"outbox-limit", func(c *Config) { c.Limits.OutboxLimit = 0 }},
 		{"packet-rate", func(c *Config) { c.Limits.PacketRate = 0 }},
 		{"packet-burst", func(c *Config) { c.Limits.PacketBurst = 0.5 }},
+		{"realm", func(c *Config) { c.Realm.Name = "East realm" }},
+		{"realm", func(c *Config) { c.Realm.Name = "a.b" }},
+		{"realm", func(c *Config) { c.Realm.Name = "SixteenCharsLong" }},
+		{"announce-interval", func(c *Config) { c.Realm.AnnounceInterval = time.Millisecond }},
 	} {
 		c := Default()
 		tc.set(&c)

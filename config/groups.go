@@ -7,6 +7,7 @@ const (
 	GroupAccount = "Account server"
 	GroupGame    = "Game server"
 	GroupLimits  = "Connection limits (each listener)"
+	GroupRealm   = "Realms on NATS (several processes)"
 )
 
 // GroupOf returns the group of the setting whose flag is called name, or ""

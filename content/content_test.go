@@ -196,19 +196,20 @@ func TestDefaultPack(t *testing.T) {
 			t.Errorf("map %d: no teleporter 2–3 tiles from %v", mapID, at)
 		}
 	}
-	var guide, shop, vault bool
+	var guide, shop, vault, birthVault bool
 	for _, n := range p.NPCs {
 		switch {
 		case n.Map == 1010 && n.Script == "guide.lua" && near(n, 61, 109):
 			guide = true
 		case n.Map == 1002 && n.Kind == 1 && n.Script == "":
 			shop = true
-		case n.Map == 1002 && n.Kind == 3 && n.Sort == 1 && n.Script != "":
-			vault = true
+		case n.Kind == 3 && n.Sort == 1 && n.Script == "": // the warehouse window, no dialog
+			vault = vault || n.Map == 1002
+			birthVault = birthVault || n.Map == 1010 && near(n, 61, 109)
 		}
 	}
-	if !guide || !shop || !vault {
-		t.Errorf("guide %v, shopkeeper %v, warehouse keeper %v", guide, shop, vault)
+	if !guide || !shop || !vault || !birthVault {
+		t.Errorf("guide %v, shopkeeper %v, warehouse keepers: Twin City %v, Birth Village %v", guide, shop, vault, birthVault)
 	}
 	src := p.Scripts["guide.lua"]
 	for _, call := range []string{"get(", "set(", "teleport(TWIN_CITY", "get(\"guide.met\")"} {

@@ -140,7 +140,7 @@ func TestBotsCommandPerIPCap(t *testing.T) {
 	srv := startServerWith(t, newDB(t), "", func(c *config.Config) { c.Limits.MaxConnsPerIP = 2 })
 	var out, errOut bytes.Buffer
 	code := bots.Main([]string{"-account-addr", srv.accountAddr(), "-n", "8", "-rate", "50", "-interval", "200ms",
-		"-duration", "2s", "-prefix", "cap", "-password", "cappass"}, &out, &errOut)
+		"-duration", "6s", "-prefix", "cap", "-password", "cappass"}, &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "-max-conns-per-ip") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}

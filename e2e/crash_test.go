@@ -34,6 +34,10 @@ func TestMain(m *testing.M) {
 		runChildServer(db)
 		return
 	}
+	if spec := os.Getenv(childRealmEnv); spec != "" {
+		runChildRealm(spec)
+		return
+	}
 	os.Exit(m.Run())
 }
 

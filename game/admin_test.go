@@ -43,10 +43,21 @@ func (tokenIsAccount) ConsumeToken(_ context.Context, tok uint64, _ netip.Addr, 
 // listenGame serves a game server on 127.0.0.1 and returns it and its port.
 func listenGame(t *testing.T) (*Server, uint16) {
 	t.Helper()
+	return listenGameWith(t, nil)
+}
+
+// listenGameWith is listenGame with the configuration adjusted by tune
+// (nil for none).
+func listenGameWith(t *testing.T, tune func(*Config)) (*Server, uint16) {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	st := &adminStore{fakeStore: *newFakeStore()}
 	reg := prometheus.NewRegistry()
-	g, err := New(Config{SaveInterval: time.Hour, Logger: log}, st, tokenIsAccount{}, reg)
+	cfg := Config{SaveInterval: time.Hour, Logger: log}
+	if tune != nil {
+		tune(&cfg)
+	}
+	g, err := New(cfg, st, tokenIsAccount{}, reg)
 	if err != nil {
 		t.Fatal(err)
 	}

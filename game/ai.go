@@ -45,13 +45,19 @@ func (m *Map) think(mo *Monster, now time.Time) bool {
 	if mo.dead() {
 		return false
 	}
+	home := mo.from.area
+	if mo.returning && !outside(home, mo.x, mo.y, 0) {
+		mo.returning = false
+	}
 	tx, ty, ok := m.targetOf(mo)
-	if !ok {
+	if ok && mo.returning {
+		mo.target, ok = 0, false // hit on the way home: it keeps going (a passive one turns later)
+	}
+	if !ok && !mo.returning {
 		mo.target = 0
 		m.findTarget(mo)
 		tx, ty, ok = m.targetOf(mo)
 	}
-	home := mo.from.area
 	if ok {
 		d := distance(mo.x, mo.y, tx, ty)
 		switch {
@@ -61,7 +67,7 @@ func (m *Map) think(mo *Monster, now time.Time) bool {
 				m.monsterAttack(mo, now)
 			}
 		case outside(home, mo.x, mo.y, LeashRange):
-			mo.target = 0 // too far from home: give up and go back
+			mo.target, mo.returning = 0, true // too far from home: give up and go back
 		case !now.Before(mo.nextMove):
 			mo.nextMove = now.Add(time.Duration(mo.typ.MoveSpeed) * time.Millisecond)
 			m.stepToward(mo, tx, ty)

@@ -44,6 +44,9 @@ func (m *Map) clickNPC(p *Player, id uint32, now time.Time) {
 	m.world.metrics.npcClicks.WithLabelValues("ok").Inc()
 	m.dropDialog(p, "replaced")
 	if n.script == "" {
+		if n.kind == npcKindWarehouse {
+			m.openWarehouse(p)
+		}
 		return // a shopkeeper: the client opens its window by itself
 	}
 	if m.vm == nil {

@@ -23,9 +23,9 @@ const (
 	// ReviveWait is how long a dead player waits before MsgAction 94
 	// revives him (COPS's 20 s; earlier requests are ignored).
 	ReviveWait = 20 * time.Second
-	// RedNamePK and BlackNamePK are the PK points of a red and a black
-	// name (COPS, WC).
-	RedNamePK   = 30
+	// RedNamePK is the PK points of a red name (COPS, WC).
+	RedNamePK = 30
+	// BlackNamePK is the PK points of a black name (COPS, WC).
 	BlackNamePK = 100
 	// PKPerKill is what killing an innocent player adds (COPS).
 	PKPerKill = 10
@@ -68,8 +68,10 @@ type fighter struct {
 	nextCast   time.Time // the earliest next spell
 	dead       bool
 	diedAt     time.Time
-	blueUntil  time.Time // name blue (crime) until then
-	blue       bool      // the name is blue: set by crime, cleared by the tick after blueUntil
+	blueUntil  time.Time               // name blue (crime) until then
+	blue       bool                    // the name is blue: set by crime, cleared by the tick after blueUntil
+	prof       map[uint32]*proficiency // weapon proficiencies by kind (game/skill_exp.go), this session
+	magicExp   map[uint16]uint32       // magic experience by type, this session
 }
 
 // status returns the player's status flags.
@@ -114,40 +116,23 @@ type fightStats struct {
 	bow                  bool
 }
 
-// statsOf computes p's fightStats from its attributes and the item types
-// it wears (combat.md §5.3: strength + the items' attack). It stands in for
-// the equipment stats of game/stats.go until those land; swap the body.
+// statsOf computes p's fightStats: the sums of game/stats.go (Stats, from
+// the attributes and the item types worn, read afresh so that a content
+// reload counts at once), dexterity, and the qualities of the weapon and
+// the armour.
 func (m *Map) statsOf(p *Player) fightStats {
-	st := fightStats{attackMin: int(p.ch.Strength), attackMax: int(p.ch.Strength),
-		magicAttack: int(p.ch.Spirit), dexterity: combat.Dexterity(int(p.ch.Agility), 0)}
 	table := m.world.table.Load()
-	for pos := store.PosHelmet; pos <= store.PosGarment; pos++ {
-		id := p.inv.equipped(pos)
-		if id == 0 || table == nil {
-			continue
-		}
-		t, ok := table.types[id]
-		if !ok {
-			continue
-		}
-		weight := 1
-		if pos == store.PosLeftHand && content.SlotOf(id) == content.PosRightHand {
-			weight = 2 // a second weapon counts half (COPS)
-		}
-		st.attackMin += int(t.AttackMin) / weight
-		st.attackMax += int(t.AttackMax) / weight
-		st.defence += int(t.Defense)
-		st.magicAttack += int(t.MagicAttack)
-		st.magicDefence += int(t.MagicDefense)
-		switch pos {
-		case store.PosRightHand:
-			st.weaponQuality = combat.Quality(id)
-			st.bow = id/10000 == 50
-		case store.PosArmor:
-			st.armourQuality = combat.Quality(id)
-		}
+	s := computeStats(p, table)
+	st := fightStats{attackMin: int(s.MinAttack), attackMax: int(s.MaxAttack), defence: int(s.Defence),
+		magicAttack: int(s.MagicAttack), magicDefence: int(s.MagicDefence),
+		dexterity: combat.Dexterity(int(p.ch.Agility), 0)}
+	if id := p.inv.equipped(store.PosRightHand); id != 0 {
+		st.weaponQuality = combat.Quality(id)
+		st.bow = id/10000 == 50
 	}
-	st.magicDefence = min(st.magicDefence, 100)
+	if id := p.inv.equipped(store.PosArmor); id != 0 {
+		st.armourQuality = combat.Quality(id)
+	}
 	return st
 }
 
@@ -173,6 +158,10 @@ func (m *Map) attack(p *Player, target uint32, shoot bool, now time.Time) {
 	}
 	if reason := m.checkAttack(p, target, shoot); reason != "" {
 		m.refuseFight(op, reason)
+		return
+	}
+	if shoot && !m.statsOf(p).bow {
+		m.refuseFight(op, "no_bow") // arrows are not counted yet
 		return
 	}
 	p.fight.target, p.fight.shoot = target, shoot
@@ -236,21 +225,24 @@ func (m *Map) lineOfSight(x0, y0, x1, y1 uint16) bool {
 	dx, dy := abs(tx-x), -abs(ty-y)
 	sx, sy := sign(tx-x), sign(ty-y)
 	e := dx + dy
-	for {
+	for range dx - dy + 1 { // at most one step per tile of each axis
 		if !m.floor.Walkable(x, y) {
 			return false
 		}
 		if x == tx && y == ty {
 			return true
 		}
-		if e2 := 2 * e; e2 >= dy {
+		e2 := 2 * e
+		if e2 >= dy {
 			e += dy
 			x += sx
-		} else {
+		}
+		if e2 <= dx {
 			e += dx
 			y += sy
 		}
 	}
+	return false
 }
 
 // autoAttacks makes every fighting player hit again when its interval has
@@ -298,6 +290,7 @@ func (m *Map) hit(p *Player, now time.Time) {
 			dmg = combat.PlayerOnMonster(atk, int(p.ch.Level), int(mo.typ.Level), int(mo.typ.Defence), st.weaponQuality)
 		}
 		m.showHit(p.id, mo.id, mo.x, mo.y, kind, dmg)
+		m.trainWeapon(p, combat.HitExp(dmg, max(mo.hp, 0), int(p.ch.Level), int(mo.typ.Level)))
 		m.hurtMonster(p, p.id, mo, dmg, now)
 		return
 	}
@@ -652,6 +645,7 @@ func (m *Map) allot(p *Player, a msg.Allot) {
 	p.ch.Agility += uint16(a.Agility)
 	p.ch.Vitality += uint16(a.Vitality)
 	p.ch.Spirit += uint16(a.Spirit)
+	m.restat(p)
 	u := &m.mobs.attr
 	*u = msg.UserAttrib{}
 	u.ID = p.id

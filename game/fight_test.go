@@ -1,6 +1,7 @@
 package game
 
 import (
+	"log/slog"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
@@ -187,6 +189,11 @@ func TestAttackRefusals(t *testing.T) {
 		if refused("melee", c.reason) != before+1 {
 			t.Errorf("%s: not refused as %s", c.name, c.reason)
 		}
+	}
+	// A shot without a bow.
+	m.call(func(m *Map) { m.attack(p, mo.id, true, base) })
+	if refused("shoot", "no_bow") != 1 {
+		t.Error("a shot without a bow was not refused")
 	}
 	// Out of range: the monster is 9 tiles from far.
 	m.call(func(m *Map) { m.attack(far, mo.id, false, base) })
@@ -515,5 +522,108 @@ func TestLoot(t *testing.T) {
 	m.call(func(m *Map) { m.attack(p, other.id, false, base.Add(time.Second)) })
 	if !other.dead() || testutil.ToFloat64(w.metrics.loot.WithLabelValues("item_no_uid_failed")) != 1 {
 		t.Fatalf("dead %v, skipped %v", other.dead(), testutil.ToFloat64(w.metrics.loot.WithLabelValues("item_no_uid_failed")))
+	}
+}
+
+func TestLineOfSight(t *testing.T) {
+	w := newTestWorld(t, nil)
+	m := w.maps[StartMap]
+	for _, c := range [][4]uint16{{10, 10, 10, 10}, {10, 10, 20, 10}, {10, 10, 10, 3}, {10, 10, 17, 14}, {10, 10, 3, 19}, {5, 5, 6, 6}} {
+		if !m.lineOfSight(c[0], c[1], c[2], c[3]) {
+			t.Errorf("no sight %v on open ground", c)
+		}
+	}
+	if m.lineOfSight(1020, 10, 1030, 10) {
+		t.Error("sight through the map's edge")
+	}
+}
+
+// TestLeash: a monster that chased a player more than LeashRange out of its
+// area gives up and walks home, ignoring the player until it is back.
+func TestLeash(t *testing.T) {
+	w := fightWorld(t, []content.MonsterType{testMonster(1, content.AIActive)},
+		[]content.Spawn{oneAt(builtinTwinCityID, 1, 300, 300)})
+	m := w.maps[builtinTwinCityID]
+	mo := monsterAt(t, m, 300, 300)
+	p, _ := addPlayer(t, m, 300+LeashRange+3, 300)
+	m.call(func(*Map) { mo.x = 300 + LeashRange + 1; m.things.moved(mo); mo.target = p.id; mo.nextMove = base })
+	tick(m, base)
+	if !mo.returning || mo.target != 0 {
+		t.Fatalf("returning %v, target %d", mo.returning, mo.target)
+	}
+	now := base
+	for range 4 * (LeashRange + 2) {
+		now = now.Add(time.Second)
+		tick(m, now)
+		if mo.x == 300 {
+			break
+		}
+	}
+	if mo.x != 300 || mo.returning && mo.target != 0 {
+		t.Fatalf("at (%d, %d), returning %v, target %d", mo.x, mo.y, mo.returning, mo.target)
+	}
+}
+
+// TestLoginDead: a character saved dead (logged out as a ghost) logs in
+// alive, with full HP, at the revive point of its map.
+func TestLoginDead(t *testing.T) {
+	s, _ := newTestServer(t, newFakeStore(), Config{})
+	fc := &fakeConn{}
+	ch := store.Character{ID: 1_000_077, Name: "ghost", MapID: StartMap, X: 150, Y: 150, Vitality: 10}
+	p := newPlayer(ch, false, fc, nil)
+	sess := &session{srv: s, conn: &server.Conn{Log: slog.New(slog.DiscardHandler)}, done: make(chan struct{}),
+		player: p, state: stateLogin}
+	if err := sess.place(); err != nil {
+		t.Fatal(err)
+	}
+	m := p.at.Load()
+	sync_(m)
+	var x, y, hp uint16
+	m.call(func(*Map) { x, y, hp = p.x, p.y, p.ch.HP })
+	if m.id != StartMap || x != StartX || y != StartY || hp != maxHP(&p.ch) {
+		t.Fatalf("on map %d at (%d, %d) with %d HP", m.id, x, y, hp)
+	}
+}
+
+// TestProficiency: hits train the proficiency of the weapon in hand
+// (MsgFlushExp), and a level gained shows as MsgWeaponSkill, also at the
+// login step MsgAction 77; a spell's experience shows as MsgFlushExp.
+func TestProficiency(t *testing.T) {
+	mt := testMonster(1, content.AIPassive)
+	mt.Life, mt.Level = 1_000_000, 100
+	w := fightWorld(t, []content.MonsterType{mt}, []content.Spawn{oneAt(StartMap, 1, 200, 200)})
+	m := w.maps[StartMap]
+	p, c := addPlayer(t, m, 201, 200)
+	m.call(func(*Map) { p.ch.Strength, p.ch.Agility, p.ch.Level = 400, 200, 1 })
+	mo := monsterAt(t, m, 200, 200)
+	c.take()
+	now := base
+	var flushes, levels int
+	for range 4 {
+		m.call(func(m *Map) { m.attack(p, mo.id, false, now) })
+		now = now.Add(AttackInterval)
+		for _, pk := range c.take() {
+			switch x := pk.(type) {
+			case *msg.FlushExp:
+				if x.Kind == msg.FlushWeaponSkill && x.Skill == 0 {
+					flushes++
+				}
+			case *msg.WeaponSkill:
+				if x.Skill == 0 && x.Level >= 2 {
+					levels++
+				}
+			}
+		}
+	}
+	// 400 damage a hit, × 2.3 on a monster far above: 920 exp; 1,200 pass
+	// level 1 at the second hit.
+	if flushes != 3 || levels != 1 || p.fight.prof[0].level != 2 {
+		t.Fatalf("%d flushes, %d level-ups, proficiency %+v", flushes, levels, p.fight.prof[0])
+	}
+	var s session
+	s.player, s.srv = p, &Server{world: w}
+	s.sendProficiencies()
+	if ws := c.take(); len(ws) != 1 {
+		t.Fatalf("login proficiencies %v", ws)
 	}
 }

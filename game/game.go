@@ -51,6 +51,10 @@ const (
 	replaceTimeout      = 10 * time.Second // how long a second login waits for the first to save and leave
 )
 
+// DefaultWarehouseCapacity is how many items a character keeps in one
+// warehouse NPC by default (world-content.md policy: COPS 20, WCO 40).
+const DefaultWarehouseCapacity = 20
+
 // DefaultScreenPlayers is the cap on the players on one screen that the
 // server's settings start with (-screen-players; Config's zero value means
 // no cap), chosen from the crowd measurements in BENCHMARKS.md.
@@ -63,6 +67,9 @@ type Config struct {
 	SaveInterval time.Duration
 	// MaxPlayers caps the players logged in at once.
 	MaxPlayers int
+	// WarehouseCapacity is how many items a character may keep in each
+	// warehouse NPC, at most store.MaxWarehouseItems.
+	WarehouseCapacity int
 	// RemoveAction is the MsgAction subtype that removes an entity from a
 	// client's view: 132 for 5017 (see ../shared/protocol), a setting
 	// because one source disagrees.
@@ -81,6 +88,15 @@ type Config struct {
 	Scripts *script.Library
 	// Logger receives the server's logs.
 	Logger *slog.Logger
+	// ClaimLogin, when set, tells the game servers of the other realms
+	// (package realm) that an account logs in here; it returns once their
+	// sessions of it have left and saved. An error refuses the login: while
+	// the other realms cannot be asked (NATS unreachable), logins pause and
+	// players already in the world carry on.
+	ClaimLogin func(ctx context.Context, accountID int64) error
+	// Relay, when set, passes a GM's broadcast (chat channel
+	// ChannelBroadcast) on to the other realms; Relayed shows theirs here.
+	Relay func(sender, text string)
 	// Now is the clock of the game rules (movement and chat limits, token
 	// expiry, server time); nil means time.Now. Tests inject their own.
 	Now func() time.Time
@@ -111,6 +127,7 @@ type Server struct {
 func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Server, error) {
 	cfg.SaveInterval = cmp.Or(cfg.SaveInterval, DefaultSaveInterval)
 	cfg.MaxPlayers = cmp.Or(cfg.MaxPlayers, DefaultMaxPlayers)
+	cfg.WarehouseCapacity = min(cmp.Or(cfg.WarehouseCapacity, DefaultWarehouseCapacity), store.MaxWarehouseItems)
 	cfg.RemoveAction = cmp.Or(cfg.RemoveAction, msg.ActionLeaveMap)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -153,6 +170,7 @@ func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Serve
 		return nil, err
 	}
 	s.world.saver = s.saver
+	s.world.uids = s.uids
 	if cfg.Content != nil {
 		if err := s.world.check(cfg.Content, cfg.Scripts); err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/coserver/coserver/mapdata"
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/script"
+	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -57,6 +58,12 @@ type Map struct {
 	action    msg.Action
 	step      msg.Walk
 	mobs      mobs // monsters, fights and ghosts (game/monster.go, game/fight.go)
+
+	// The warehouse's scratch (game/warehouse.go); Send encodes at once.
+	pkg     msg.Package   // a warehouse list being sent
+	stash   []*store.Item // the items of one warehouse, while listed
+	itemOut msg.Item      // a MsgItem being sent
+	infoOut msg.ItemInfo  // a MsgItemInfo being sent
 }
 
 func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
@@ -240,6 +247,7 @@ func (m *Map) enter(p *Player) {
 	p.at.Store(m)
 	p.x, p.y = m.clamp(p.x, p.y)
 	m.players[p.id] = p
+	m.restat(p) // the content may have changed the item types
 	m.grid.add(p)
 	m.world.online.Add(1)
 	m.expireFloor(m.clock()) // a map nobody was on did not tick

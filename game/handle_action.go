@@ -25,7 +25,11 @@ func (s *session) handleAction(p []byte) error {
 		s.sendSpells()
 		s.conn.Send(&a)
 		return nil
-	case msg.ActionSendAssociates, msg.ActionSendProficiencies,
+	case msg.ActionSendProficiencies:
+		s.sendProficiencies()
+		s.conn.Send(&a)
+		return nil
+	case msg.ActionSendAssociates,
 		msg.ActionConfirmGuild, msg.ActionLoginComplete, msg.ActionSetPKMode:
 		// Login steps with nothing to send yet (no items, friends, skills or
 		// guild), and the PK mode: acknowledge by echoing, as CoEmu does.

@@ -19,6 +19,7 @@ const (
 	textLoginInvalid = "Login Invalid"
 	textServerFull   = "Server is full. Please try again later."
 	textServerError  = "Server error, please try again later."
+	textTryLater     = "Please try again later."
 )
 
 // handleConnect takes MsgConnect, the first packet of a game connection: it
@@ -74,6 +75,7 @@ func (s *session) enter() error {
 	ctx, cancel := s.storeCtx()
 	defer cancel()
 	w := s.srv.world
+	first := !s.listed // not the re-entry after MsgRegister
 	// A second login of an account takes over: the first leaves and saves
 	// before the character is loaded, so nothing it did is lost.
 	if old := w.claim(s); old != nil && old != s { // s itself after MsgRegister: nothing to replace
@@ -85,6 +87,14 @@ func (s *session) enter() error {
 		}
 	}
 	s.listed = true
+	// The same account on another realm leaves and saves first, too.
+	if first && s.srv.cfg.ClaimLogin != nil {
+		if err := s.srv.cfg.ClaimLogin(ctx, s.accountID); err != nil {
+			s.srv.m.logins.WithLabelValues("realm_claim_failed").Inc()
+			s.system(msg.ChannelLogin, textTryLater)
+			return server.Kick(server.ReasonKicked, fmt.Errorf("claiming the account on the other realms: %w", err))
+		}
+	}
 	ch, err := s.srv.store.CharacterByAccount(ctx, s.accountID)
 	if errors.Is(err, store.ErrNotFound) {
 		s.srv.m.logins.WithLabelValues("new_role").Inc()

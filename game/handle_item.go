@@ -10,7 +10,8 @@ import (
 )
 
 // handleItem takes MsgItem (1009): buy, sell, use, equip, unequip, drop,
-// drop money and the ping. A request the game rules refuse is counted
+// drop money, the ping, warehouse money and repairs. A request the game
+// rules refuse is counted
 // (coserver_game_item_refused_total) and ignored, never a disconnect; only a
 // malformed packet closes the connection.
 func (s *session) handleItem(p []byte) error {
@@ -50,6 +51,12 @@ func (s *session) handleItem(p []byte) error {
 	case msg.ItemOpDropMoney:
 		now := s.srv.now()
 		m.do(func(m *Map) { m.dropMoney(pl, r.ID, r.Data, now) })
+	case msg.ItemOpQueryMoney, msg.ItemOpSaveMoney, msg.ItemOpDrawMoney: // warehouse.go
+		m.do(func(m *Map) { m.warehouseMoney(pl, r.Action, r.ID, r.Data) })
+	case msg.ItemOpRepair: // repair.go
+		m.do(func(m *Map) { m.repair(pl, r.ID) })
+	case msg.ItemOpRepairAll:
+		m.do(func(m *Map) { m.repairAll(pl) })
 	default:
 		s.srv.m.itemRefused.WithLabelValues("other", "unsupported").Inc()
 		s.conn.Log.Debug("unhandled MsgItem action", "action", r.Action)
@@ -329,6 +336,7 @@ func (m *Map) use(p *Player, uid, pos uint32) {
 	changed = append(changed, *it)
 	m.world.saver.record(changed, nil, nil)
 	p.conn.Send(&msg.Item{ID: uid, Data: uint32(slot), Action: msg.ItemOpEquip})
+	m.restat(p)
 	m.showLook(p)
 	m.done("equip")
 }
@@ -376,6 +384,7 @@ func (m *Map) unequip(p *Player, r *msg.Item) {
 	m.world.saver.record([]store.Item{*it}, nil, nil)
 	p.conn.Send(r)
 	p.conn.Send(itemInfo(it, msg.ItemUpdate))
+	m.restat(p)
 	m.showLook(p)
 	m.done("unequip")
 }

@@ -52,6 +52,9 @@ func (s *session) handleTalk(p []byte) error {
 	case chatWorld, chatBroadcast:
 		t.Recipient = msg.AllUsers
 		s.srv.world.broadcastAll(&t)
+		if kind == chatBroadcast && s.srv.cfg.Relay != nil {
+			s.srv.cfg.Relay(pl.name, t.Message)
+		}
 	default:
 		// Team, guild, friend and the other channels arrive with teams and
 		// guilds; until then the text goes nowhere. A GM's text on a

@@ -16,6 +16,7 @@ func (s *session) handleTaskDialog(p []byte) error {
 	pl := s.player
 	switch d.Action {
 	case msg.DialogAnswer:
+		s.reserveUIDs()
 		text := strings.Clone(d.Text) // the packet's bytes are reused after this returns
 		t := s.srv.now()
 		pl.at.Load().do(func(m *Map) { m.answerDialog(pl, d.Option, text, t) })

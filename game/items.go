@@ -47,11 +47,13 @@ type inventory struct {
 	items map[uint32]*store.Item       // uid → carried item (inventory or equipment)
 	equip [store.PosGarment + 1]uint32 // uid at each equipment position, 0 for none
 	count int                          // items at PosInventory
-	other []store.Item                 // warehouse items, kept as loaded
+	// stored are the items kept in warehouses (PosWarehouse, PosTrunk,
+	// PosChest), uid → item; Item.Warehouse is the NPC keeping each.
+	stored map[uint32]*store.Item
 }
 
 func newInventory(items []store.Item) inventory {
-	inv := inventory{items: make(map[uint32]*store.Item)}
+	inv := inventory{items: make(map[uint32]*store.Item), stored: make(map[uint32]*store.Item)}
 	for _, it := range items {
 		switch {
 		case it.Position == store.PosInventory:
@@ -59,7 +61,7 @@ func newInventory(items []store.Item) inventory {
 		case it.Position >= store.PosHelmet && it.Position <= store.PosGarment:
 			inv.equip[it.Position] = it.ID
 		default:
-			inv.other = append(inv.other, it)
+			inv.stored[it.ID] = &it
 			continue
 		}
 		inv.items[it.ID] = &it
@@ -83,28 +85,73 @@ func itemInfo(it *store.Item, a msg.ItemAction) *msg.ItemInfo {
 }
 
 // uidPool hands out item uids reserved from the store in blocks, so the
-// map goroutines never wait for the database.
+// map goroutines never wait for the database: sessions take uids before
+// sending a command to the map (take), and keep a spare block filled
+// (reserve) for what runs on the map itself, NPC scripts giving items
+// (tryTake).
 type uidPool struct {
-	st         ItemStore
-	mu         sync.Mutex
-	next, left uint32
+	st          ItemStore
+	mu          sync.Mutex
+	next, left  uint32 // the block in use
+	spare, more uint32 // a reserved block: first uid, count
 }
 
-// take returns n fresh uids (first, first+1, …). Session goroutines only.
+// take returns n fresh uids (first, first+1, …). Session goroutines only:
+// it may wait for the database.
 func (u *uidPool) take(ctx context.Context, n int) (uint32, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if first, ok := u.grab(n); ok {
+		return first, nil
+	}
+	first, err := u.st.NewItemIDs(ctx, max(n, itemIDBlock))
+	if err != nil {
+		return 0, fmt.Errorf("reserving item ids: %w", err)
+	}
+	u.next, u.left = first, uint32(max(n, itemIDBlock))
+	first, _ = u.grab(n)
+	return first, nil
+}
+
+// tryTake returns n fresh uids from what is already reserved, or false
+// when fewer are: it never waits for the database, so map goroutines may
+// call it.
+func (u *uidPool) tryTake(n int) (uint32, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.grab(n)
+}
+
+// grab hands out n uids of the block in use, moving to the spare block
+// when the one in use has fewer left. u.mu held.
+func (u *uidPool) grab(n int) (uint32, bool) {
+	if int(u.left) < n && int(u.more) >= n {
+		u.next, u.left, u.spare, u.more = u.spare, u.more, 0, 0
+	}
 	if int(u.left) < n {
-		first, err := u.st.NewItemIDs(ctx, max(n, itemIDBlock))
-		if err != nil {
-			return 0, fmt.Errorf("reserving item ids: %w", err)
-		}
-		u.next, u.left = first, uint32(max(n, itemIDBlock))
+		return 0, false
 	}
 	first := u.next
 	u.next += uint32(n)
 	u.left -= uint32(n)
-	return first, nil
+	return first, true
+}
+
+// reserve fills the spare block when it is empty, so that scripts run on
+// the map find uids (tryTake). Session goroutines only: it may wait for
+// the database.
+func (u *uidPool) reserve(ctx context.Context) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.more > 0 {
+		return nil
+	}
+	first, err := u.st.NewItemIDs(ctx, itemIDBlock)
+	if err != nil {
+		return fmt.Errorf("reserving item ids: %w", err)
+	}
+	u.spare, u.more = first, itemIDBlock
+	return nil
 }
 
 // maxHP is the character's maximum hit points (the common 5017 formula).

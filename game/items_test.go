@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -291,10 +292,12 @@ func TestPingEchoed(t *testing.T) {
 }
 
 // TestItemConservation: several players buy, use, equip, unequip, sell,
-// drop and pick up at random on one map while saves run; afterwards the
-// store holds exactly the items (carried and on the floor) and silver
-// memory does, and every item bought is in one place or was destroyed:
-// nothing duplicated, nothing lost.
+// deposit in and withdraw from the warehouse (items and money), get and
+// lose items and silver through the script API, drop and pick up, at
+// random on one map while saves run; afterwards the store holds exactly the
+// items (carried, stored and on the floor), in their places, and the money
+// memory does, and every item bought or given is in one place or was
+// destroyed: nothing duplicated, nothing lost.
 func TestItemConservation(t *testing.T) {
 	s, db := itemServer(t)
 	const players, steps = 4, 150
@@ -303,6 +306,7 @@ func TestItemConservation(t *testing.T) {
 		sess[i], _ = shopper(t, s, db, "eco"+string(rune('a'+i)), 100_000, 130)
 	}
 	types := []uint32{potionType, bladeType}
+	var given, taken atomic.Int64 // items scripts gave and took
 	done := make(chan struct{})
 	for i, a := range sess {
 		go func() {
@@ -316,7 +320,14 @@ func TestItemConservation(t *testing.T) {
 					pick = id
 					break
 				}
-				switch next(7) {
+				for id := range stored(a) {
+					if next(2) == 0 {
+						pick = id // sometimes a stored item
+					}
+					break
+				}
+				p := a.player
+				switch next(13) {
 				case 0:
 					first, err := s.uids.take(context.Background(), 1)
 					if err != nil {
@@ -341,6 +352,35 @@ func TestItemConservation(t *testing.T) {
 						_ = mapItem(t, a, msg.MapItem{ID: id, X: f.x, Y: f.y, Action: msg.MapItemPick})
 						break
 					}
+				case 7:
+					_ = pkg(t, a, msg.Package{ID: vaultID, Action: msg.PackageCheckIn, Kind: msg.PackageWarehouse, UID: pick})
+				case 8:
+					_ = pkg(t, a, msg.Package{ID: vaultID, Action: msg.PackageCheckOut, Kind: msg.PackageWarehouse, UID: pick})
+				case 9:
+					_ = item(t, a, msg.Item{ID: vaultID, Data: next(5000), Action: msg.ItemOpSaveMoney})
+				case 10:
+					_ = item(t, a, msg.Item{ID: vaultID, Data: next(5000), Action: msg.ItemOpDrawMoney})
+				case 11:
+					if err := s.uids.reserve(context.Background()); err != nil { // as handleNpc does
+						t.Error(err)
+						return
+					}
+					typ, n := types[next(2)], next(3)+1
+					p.at.Load().call(func(m *Map) {
+						h := &dialogHost{m: m, p: p}
+						if h.TakeMoney(n*10) && h.GiveItem(typ, int(n)) {
+							given.Add(int64(n))
+						}
+					})
+				case 12:
+					typ := types[next(2)]
+					p.at.Load().call(func(m *Map) {
+						h := &dialogHost{m: m, p: p}
+						if h.TakeItem(typ, 1) {
+							taken.Add(1)
+							h.GiveMoney(7)
+						}
+					})
 				}
 			}
 		}()
@@ -368,6 +408,7 @@ func TestItemConservation(t *testing.T) {
 	// up, sold, expired), once: in memory and in the store.
 	floor := floorOf(sess[0])
 	owner := map[uint32]uint32{}
+	deposited := 0
 	for id := range floor {
 		owner[id] = 0
 	}
@@ -386,46 +427,45 @@ func TestItemConservation(t *testing.T) {
 	ops := func(op string) int { return int(testutil.ToFloat64(s.m.items.WithLabelValues(op))) }
 	held := 0
 	for _, a := range sess {
-		held += len(carried(a))
+		held += len(carried(a)) + len(stored(a))
 	}
 	expired := int(testutil.ToFloat64(s.m.floorExpired.WithLabelValues("item")))
-	if ops("buy") != held+len(floor)+ops("use")+ops("sell")+expired {
-		t.Errorf("%d bought; %d carried + %d on the floor + %d used + %d sold + %d expired",
-			ops("buy"), held, len(floor), ops("use"), ops("sell"), expired)
+	if ops("buy")+int(given.Load()) != held+len(floor)+ops("use")+ops("sell")+expired+int(taken.Load()) {
+		t.Errorf("%d bought + %d given by scripts; %d carried or stored + %d on the floor + %d used + %d sold + %d expired + %d taken by scripts",
+			ops("buy"), given.Load(), held, len(floor), ops("use"), ops("sell"), expired, taken.Load())
 	}
 	if ops("drop") == 0 || ops("pick") == 0 {
 		t.Errorf("%d drops and %d picks: the random walk missed the floor", ops("drop"), ops("pick"))
 	}
 	for _, a := range sess {
-		for id, it := range carried(a) {
+		kept := stored(a)
+		deposited += len(kept)
+		for id := range carried(a) {
 			if o, dup := owner[id]; dup {
 				t.Fatalf("item %d carried by %d and %d", id, o, a.player.id)
 			}
 			owner[id] = a.player.id
-			_ = it
 		}
-		stored, err := db.ItemsOf(context.Background(), a.player.id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mem := carried(a)
-		if len(stored) != len(mem) {
-			t.Errorf("%s: %d items stored, %d in memory", a.player.name, len(stored), len(mem))
-		}
-		for _, it := range stored {
-			if m, ok := mem[it.ID]; !ok || m.Position != it.Position || m.Type != it.Type {
-				t.Errorf("%s: stored %+v, memory %+v", a.player.name, it, m)
+		for id := range kept {
+			if o, dup := owner[id]; dup {
+				t.Fatalf("item %d stored by %d and held by %d", id, a.player.id, o)
 			}
+			owner[id] = a.player.id
 		}
+		checkStoreMatches(t, db, a)
 		ch, err := db.CharacterByName(context.Background(), a.player.name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var silver uint32
-		a.player.at.Load().call(func(*Map) { silver = a.player.ch.Silver })
-		if ch.Silver != silver {
-			t.Errorf("%s: stored silver %d, memory %d", a.player.name, ch.Silver, silver)
+		silver, warehouse := money(a)
+		if ch.Silver != silver || ch.WarehouseSilver != warehouse {
+			t.Errorf("%s: stored silver %d and warehouse %d, memory %d and %d", a.player.name,
+				ch.Silver, ch.WarehouseSilver, silver, warehouse)
 		}
+	}
+	if deposited == 0 || refusals(s, "deposit", "not_owned") == 0 {
+		t.Errorf("the run deposited %d items and refused %v deposits: it tests too little", deposited,
+			refusals(s, "deposit", "not_owned"))
 	}
 }
 

@@ -128,6 +128,7 @@ func (m *Map) cast(p *Player, typ uint16, target uint32, now time.Time) {
 		dmg := m.spellDamage(p, st, mt, int(mo.typ.Level), int(mo.typ.Defence), int(mo.typ.MagicDefence))
 		eff.Add(mo.id, uint32(dmg))
 		m.sendNear(mo.x, mo.y, m.encode(eff))
+		m.trainMagic(p, mt.Type, combat.HitExp(dmg, max(mo.hp, 0), int(p.ch.Level), int(mo.typ.Level)))
 		m.hurtMonster(p, p.id, mo, dmg, now)
 		return
 	}

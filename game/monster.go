@@ -36,6 +36,7 @@ type Monster struct {
 	nextAttack time.Time
 	diedAt     time.Time // zero while alive
 	awake      bool      // in Map.mobs.awake: its AI runs on the tick
+	returning  bool      // leashed: walking home, deaf to targets until inside its area
 }
 
 func (mo *Monster) entityID() uint32 { return mo.id }
@@ -87,6 +88,8 @@ type mobs struct {
 	inter msg.Interact
 	attr  msg.UserAttrib
 	eff   msg.MagicEffect
+	flush msg.FlushExp
+	skill msg.WeaponSkill
 }
 
 func newMobs(mapID uint32) mobs {

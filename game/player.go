@@ -47,6 +47,7 @@ type Player struct {
 	varsDirty bool               // a script changed ch.Vars since login: saves write them
 	inv       inventory          // items carried
 	fight     fighter            // combat state (game/fight.go)
+	stats     Stats              // combat values from attributes and equipment (stats.go)
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Player {

@@ -28,4 +28,5 @@ func (s *Server) routes() {
 	s.mux.Handle(wire.TypeMapItem, (*session).handleMapItem, stateWorld)                    // handle_map_item.go
 	s.mux.Handle(wire.TypeInteract, (*session).handleInteract, stateWorld)                  // handle_interact.go
 	s.mux.Handle(wire.TypeAllot, (*session).handleAllot, stateWorld)                        // handle_allot.go
+	s.mux.Handle(wire.TypePackage, (*session).handlePackage, stateWorld)                    // handle_package.go
 }

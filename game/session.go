@@ -29,6 +29,7 @@ type session struct {
 	mapItem  msg.MapItem
 	interact msg.Interact
 	allot    msg.Allot
+	pkg      msg.Package
 
 	chat chatGate // chat cooldowns
 

@@ -33,6 +33,8 @@ type World struct {
 	// lootIDs are item uids reserved for monster drops (Server.fillLootIDs).
 	lootIDs chan uint32
 	saver   *saver // numbers changes and queues them for the next save
+	// uids are item uids for scripts (tryTake); nil without an ItemStore.
+	uids *uidPool
 
 	mu       sync.Mutex
 	byName   map[string]*session // lower-cased character name
@@ -187,7 +189,7 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 		snapBacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_snapbacks_total",
 			Help: "Moves refused and snapped back, by reason."}, []string{"reason"}),
 		chat: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_total",
-			Help: "Chat messages, by kind of channel (talk, whisper, world, broadcast, system, other)."},
+			Help: "Chat messages, by kind of channel (talk, whisper, world, broadcast, system, other; relayed: a broadcast from another realm)."},
 			[]string{"channel"}),
 		chatRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_game_chat_refused_total",
 			Help: "Chat messages refused, by kind of channel and reason (cooldown, gm_only, too_long)."},

@@ -99,6 +99,11 @@ const (
 	// ActionGetSurroundings (114): C→S sent at login before
 	// ActionSendLocation; the server (re)sends everything in view.
 	ActionGetSurroundings ActionType = 114
+	// ActionOpenDialog (126): S→C opens a client window: ID = the player,
+	// Data1 = the window (DialogWarehouse …), Data2 = XY of the player
+	// (world-content.md §1.2: COPS's warehouseman script, CoEmu on a
+	// storage-NPC click).
+	ActionOpenDialog ActionType = 126
 	// ActionLoginComplete (130): C→S last step of the login chain; echo.
 	ActionLoginComplete ActionType = 130
 	// ActionLeaveMap (132): S→C removes entity ID from the client's view
@@ -117,6 +122,14 @@ const (
 	// ActionSynchro (138): C→S the client reports its position (Data1); the
 	// server answers with ActionJump (COPS).
 	ActionSynchro ActionType = 138
+)
+
+// Client windows ActionOpenDialog opens (Data1; WCO's window ids,
+// world-content.md §1.2).
+const (
+	// DialogWarehouse (4) is the warehouse window; the client then asks for
+	// the list (MsgPackage) and the money (MsgItem 9).
+	DialogWarehouse uint32 = 4
 )
 
 // String returns the subtype's name without the Action prefix ("Jump"), or
@@ -157,6 +170,8 @@ func (a ActionType) String() string {
 		return "KickBack"
 	case ActionGetSurroundings:
 		return "GetSurroundings"
+	case ActionOpenDialog:
+		return "OpenDialog"
 	case ActionLoginComplete:
 		return "LoginComplete"
 	case ActionLeaveMap:

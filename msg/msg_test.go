@@ -248,7 +248,7 @@ func TestActionHelpers(t *testing.T) {
 		msg.ActionConfirmGuild: 97, msg.ActionQueryEntity: 102, msg.ActionMapARGB: 104,
 		msg.ActionKickBack: 108, msg.ActionGetSurroundings: 114, msg.ActionLoginComplete: 130,
 		msg.ActionLeaveMap: 132, msg.ActionJump: 133, msg.ActionRemoveSpawn: 135,
-		msg.ActionGhost: 137, msg.ActionSynchro: 138,
+		msg.ActionGhost: 137, msg.ActionSynchro: 138, msg.ActionOpenDialog: 126,
 	}
 	for a, v := range subtypes {
 		if uint16(a) != v {

@@ -65,6 +65,14 @@ func (vm *VM) sandbox() *lua.LTable {
 		"get":      vm.luaGet,
 		"set":      vm.luaSet,
 		"log":      vm.luaLog,
+
+		"money":      vm.luaMoney,
+		"give_money": vm.luaGiveMoney,
+		"take_money": vm.luaTakeMoney,
+		"give_item":  vm.luaGiveItem,
+		"take_item":  vm.luaTakeItem,
+		"has_item":   vm.luaHasItem,
+		"item_count": vm.luaItemCount,
 	} {
 		g.RawSetString(name, l.NewFunction(fn))
 	}

@@ -20,6 +20,9 @@ type fakePlayer struct {
 	failTele  error
 	vars      map[string]string
 	setCalls  int
+	money     uint32
+	items     map[uint32]int // item type → count in the inventory
+	room      int            // free inventory slots
 }
 
 type teleport struct {
@@ -55,6 +58,41 @@ func (p *fakePlayer) SetVar(k, v string) error {
 	return nil
 }
 func (p *fakePlayer) VarCount() int { return len(p.vars) }
+func (p *fakePlayer) Money() uint32 { return p.money }
+func (p *fakePlayer) GiveMoney(n uint32) bool {
+	if uint64(p.money)+uint64(n) > 1<<32-1 {
+		return false
+	}
+	p.money += n
+	return true
+}
+func (p *fakePlayer) TakeMoney(n uint32) bool {
+	if n > p.money {
+		return false
+	}
+	p.money -= n
+	return true
+}
+func (p *fakePlayer) GiveItem(t uint32, n int) bool {
+	if n > p.room || t == 1 { // type 1: unknown
+		return false
+	}
+	if p.items == nil {
+		p.items = map[uint32]int{}
+	}
+	p.items[t] += n
+	p.room -= n
+	return true
+}
+func (p *fakePlayer) TakeItem(t uint32, n int) bool {
+	if p.items[t] < n {
+		return false
+	}
+	p.items[t] -= n
+	p.room += n
+	return true
+}
+func (p *fakePlayer) ItemCount(t uint32) int { return p.items[t] }
 
 var testNPC = NPC{ID: 1201, Name: "Orla"}
 

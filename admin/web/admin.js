@@ -77,7 +77,7 @@ function renderPlayers(players) {
     tr.dataset.account = p.account;
     for (const v of [p.name, p.account, p.map, p.x, p.y, p.level, p.ip]) cell(tr, v);
     const td = document.createElement("td");
-    td.append(button("kick", "Kick"), " ", button("ban", "Ban"));
+    td.append(button("items", "Items"), " ", button("kick", "Kick"), " ", button("ban", "Ban"));
     tr.appendChild(td);
     rows.push(tr);
   }
@@ -91,6 +91,30 @@ async function refresh() {
     renderPlayers(ps);
   } catch (e) {
     say("refresh: " + e.message, true);
+  }
+}
+
+// --- a character's items ---
+
+async function showItems(name) {
+  try {
+    const h = await call("GET", "items/" + encodeURIComponent(name));
+    $("items-money").textContent = h.character + (h.online ? " (online, live)" : " (offline, last save)") +
+      ": silver " + h.silver + ", CPs " + h.cps + ", warehouse silver " + h.warehouse_silver;
+    const rows = [];
+    const add = (where, it) => {
+      const tr = document.createElement("tr");
+      for (const v of [where, it.uid, it.type, it.name || "", it.durability + "/" + it.max_durability,
+        it.plus || 0, it.bless || 0, (it.gem1 || 0) + "," + (it.gem2 || 0)]) cell(tr, v);
+      rows.push(tr);
+    };
+    for (const it of h.equipment) add("equipment " + it.position, it);
+    for (const it of h.inventory) add("inventory", it);
+    for (const it of h.warehouse) add("warehouse " + it.warehouse, it);
+    $("items").tBodies[0].replaceChildren(...rows);
+    say(h.character + ": " + rows.length + " items", false);
+  } catch (e) {
+    say("items: " + e.message, true);
   }
 }
 
@@ -169,7 +193,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const b = ev.target.closest("button");
     const tr = ev.target.closest("tr");
     if (!b || !tr) return;
-    if (b.classList.contains("kick")) {
+    if (b.classList.contains("items")) {
+      showItems(tr.dataset.name);
+    } else if (b.classList.contains("kick")) {
       act("kick", { name: tr.dataset.name }, () => tr.dataset.name + " kicked");
     } else if (b.classList.contains("ban") && confirm("Ban account " + tr.dataset.account + "?")) {
       act("ban", { account: tr.dataset.account },
@@ -192,6 +218,10 @@ document.addEventListener("DOMContentLoaded", () => {
       unban: () => account + " may log in again",
     }[action];
     act(action, { account }, done);
+  });
+  $("items-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    showItems($("items-name").value);
   });
   $("maintenance").addEventListener("change", (ev) => {
     const on = ev.target.checked;

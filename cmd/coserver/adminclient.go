@@ -58,11 +58,25 @@ func (c *adminClient) post(ctx context.Context, path string, req, resp any) erro
 	if err != nil {
 		return err
 	}
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/admin/api/"+path, bytes.NewReader(body))
+	return c.call(ctx, http.MethodPost, path, bytes.NewReader(body), resp)
+}
+
+// get asks the API endpoint path and decodes the answer into resp, as post
+// does.
+func (c *adminClient) get(ctx context.Context, path string, resp any) error {
+	return c.call(ctx, http.MethodGet, path, nil, resp)
+}
+
+// call sends one request to the API endpoint path (a JSON body when body
+// is not nil) and decodes the answer into resp.
+func (c *adminClient) call(ctx context.Context, method, path string, body io.Reader, resp any) error {
+	r, err := http.NewRequestWithContext(ctx, method, c.base+"/admin/api/"+path, body)
 	if err != nil {
 		return err
 	}
-	r.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
 	if c.token != "" {
 		r.Header.Set("Authorization", "Bearer "+c.token)
 	}

@@ -160,6 +160,7 @@ func (d *doctor) run(ctx context.Context) {
 	if d.role.app != app.RoleAccount {
 		d.checkContent(floors)
 	}
+	d.checkRealm(ctx)
 }
 
 // report prints the results and returns the exit code: 1 when a check

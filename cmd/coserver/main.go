@@ -5,6 +5,7 @@
 //	coserver game-server      the game server alone
 //	coserver doctor           check what makes clients fail to connect
 //	coserver account ...      manage accounts in the database
+//	coserver items NAME       a character's money, inventory, equipment and warehouses
 //	coserver backup FILE      a consistent copy of the database, while it runs
 //	coserver migrate ...      copy a SQLite database into PostgreSQL
 //	coserver bots ...         a swarm of headless clients for load tests
@@ -39,6 +40,7 @@ commands:
                   so that it and an account-server on one host do not collide)
   doctor          check ports, advertised address, client files, database, content
   account         manage accounts: add, passwd, ban, unban, gm, list, delete, rename, characters
+  items NAME      a character's money, inventory, equipment and warehouses (live when online)
   backup FILE     write a consistent copy of the database to FILE (safe while a server runs)
   migrate         copy a SQLite database into PostgreSQL: -from FILE.db -to postgres://...
   bots            run a swarm of headless clients against a server
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return doctorCmd(ctx, args[1:], stdout, stderr)
 	case "account":
 		return accountCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "items":
+		return itemsCmd(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, args[1:], stdout, stderr)
 	case "migrate":

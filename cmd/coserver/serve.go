@@ -39,11 +39,11 @@ const (
 
 var (
 	roleBoth = role{"serve", app.RoleBoth,
-		[]string{config.GroupGeneral, config.GroupAccount, config.GroupGame, config.GroupLimits}, adminAddrDefault}
+		[]string{config.GroupGeneral, config.GroupAccount, config.GroupGame, config.GroupLimits, config.GroupRealm}, adminAddrDefault}
 	roleAccount = role{"account-server", app.RoleAccount,
-		[]string{config.GroupGeneral, config.GroupAccount, config.GroupLimits}, adminAddrDefault}
+		[]string{config.GroupGeneral, config.GroupAccount, config.GroupLimits, config.GroupRealm}, adminAddrDefault}
 	roleGame = role{"game-server", app.RoleGame,
-		[]string{config.GroupGeneral, config.GroupGame, config.GroupLimits}, adminAddrGame}
+		[]string{config.GroupGeneral, config.GroupGame, config.GroupLimits, config.GroupRealm}, adminAddrGame}
 )
 
 // errArgs reports a positional argument where only flags belong.
