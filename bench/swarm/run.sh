@@ -90,15 +90,16 @@ for n in $SIZES; do
 	kill -TERM "$srv"
 	wait "$srv" || true
 	floor_json=""
+	# Per connection and second, what the server did: writes, bytes per
+	# write, packets read (one read each: the bots' packets are spaced).
+	secs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["elapsed_s"])' "$OUT/swarm-$n.json")
+	read -r w0 b0 p0 <<<"$io0"
+	read -r w1 b1 p1 <<<"$io1"
+	rates=$(python3 -c 'import sys; n,s,w,b,p=map(float,sys.argv[1:]); print(f"{max(w/s/n,0.01):.3f} {max(int(b/max(w,1)),1)} {max(p/s/n,0.01):.3f}")' \
+		"$n" "$secs" $((w1 - w0)) $((b1 - b0)) $((p1 - p0)))
+	read -r fw fb fr <<<"$rates"
+	io_line="server writes per bot-second: $fw of $fb B each; packets read per bot-second: $fr"
 	if [ "$FLOOR" = 1 ]; then
-		# Per connection and second, what the server did: writes, bytes per
-		# write, packets read (one read each: the bots' packets are spaced).
-		secs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["elapsed_s"])' "$OUT/swarm-$n.json")
-		read -r w0 b0 p0 <<<"$io0"
-		read -r w1 b1 p1 <<<"$io1"
-		rates=$(python3 -c 'import sys; n,s,w,b,p=map(float,sys.argv[1:]); print(f"{max(w/s/n,0.01):.3f} {max(int(b/max(w,1)),1)} {max(p/s/n,0.01):.3f}")' \
-			"$n" "$secs" $((w1 - w0)) $((b1 - b0)) $((p1 - p0)))
-		read -r fw fb fr <<<"$rates"
 		taskset -c "$SERVER_CPU" env GOMAXPROCS=1 "$OUT/floor" -role serve -addr "$FLOOR_ADDR" -writes "$fw" -write-bytes "$fb" >/dev/null 2>&1 &
 		fsrv=$!
 		for _ in $(seq 50); do (exec 3<>"/dev/tcp/${FLOOR_ADDR%:*}/${FLOOR_ADDR#*:}") 2>/dev/null && break; sleep 0.1; done
@@ -141,6 +142,7 @@ if r.get("click_rtt") and r["click_rtt"].get("count"):
     print(f'        click -> first page p50/p99/max {c["p50_ms"]:.1f}/{c["p99_ms"]:.1f}/{c["max_ms"]:.1f} ms; '
           f'npcs {json.dumps(npcs)}')
 PY
+	echo "        $io_line"
 	echo "        load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	rm -rf "$dir"
 done
