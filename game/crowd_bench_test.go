@@ -9,18 +9,19 @@ import (
 	"github.com/coserver/coserver/msg"
 )
 
-// BenchmarkCrowd is 1,000 players in a 10 × 10 square (one screen), each
+// BenchmarkCrowd is n players in a 10 × 10 square (one screen), each
 // moving once per 300 ms, without and with the screen cap: one op is one
-// second of game time (3,333 moves). ns/op ÷ 1e9 is the share of one core
+// second of game time (n/0.3 moves). ns/op ÷ 1e9 is the share of one core
 // the map's goroutine needs; packets/gamesec is what the outboxes receive.
 func BenchmarkCrowd(b *testing.B) {
-	for _, limit := range []int{0, 100, 50} {
-		b.Run(fmt.Sprintf("cap=%d", limit), func(b *testing.B) {
+	for _, bc := range []struct{ n, limit int }{{1000, 0}, {1000, 100}, {1000, 50}, {2000, 100}} {
+		n, limit := bc.n, bc.limit
+		b.Run(fmt.Sprintf("n=%d/cap=%d", n, limit), func(b *testing.B) {
 			w := newCappedWorld(b, limit)
 			m := w.maps[StartMap]
-			ps, cs := benchPlayers(b, m, 1000, 10)
+			ps, cs := benchPlayers(b, m, n, 10)
 			rng := rand.New(rand.NewPCG(5, 6))
-			const movesPerSecond = 1000 * 1000 / 300
+			movesPerSecond := n * 1000 / 300
 			now := time.Now()
 			var sent int64
 			for _, c := range cs {
