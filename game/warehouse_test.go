@@ -11,10 +11,8 @@ import (
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
-	"github.com/coserver/coserver/store/sqlite"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -42,21 +40,7 @@ func itemServerCap(t testing.TB, capacity int) (*Server, *store.DB) {
 // commands run on the caller's goroutine.
 func itemServerStop(t testing.TB, capacity int) (*Server, *store.DB, func()) {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	pack, err := content.Load(content.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := script.Compile(pack.Scripts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, stop := newTestServer(t, db, Config{Content: pack, Scripts: lib, WarehouseCapacity: capacity})
-	return s, db, stop
+	return itemServerWith(t, filepath.Join(t.TempDir(), "items.db"), Config{WarehouseCapacity: capacity})
 }
 
 // villager creates a character with silver and places it on mapID at
@@ -87,14 +71,7 @@ func villager(t testing.TB, s *Server, db *store.DB, name string, silver uint32,
 // pkg sends a MsgPackage through the handler.
 func pkg(t testing.TB, sess *session, r msg.Package) error {
 	t.Helper()
-	var c wire.Codec
-	b, err := c.Encode(nil, &r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = sess.handlePackage(b)
-	sync_(sess.player.at.Load())
-	return err
+	return handleVia(t, sess, sess.handlePackage, &r)
 }
 
 // stored returns what p keeps in warehouses, read on its map.
