@@ -63,13 +63,22 @@ func itemServerWith(t testing.TB, path string, cfg Config) (*Server, *store.DB, 
 // shopper creates a character with silver and places it next to the Trader.
 func shopper(t testing.TB, s *Server, db *store.DB, name string, silver uint32, level uint8) (*session, *fakeConn) {
 	t.Helper()
+	return placeNew(t, s, db, store.Character{Name: name, Body: 1003, Class: 10, Level: level, Silver: silver,
+		Vitality: 10, HP: 10, MapID: twinCity, X: traderX + 1, Y: traderY})
+}
+
+// placeNew creates an account named as ch and the character ch in it, and
+// places it, with the items the store has for it, on its map as a session
+// in the world.
+func placeNew(t testing.TB, s *Server, db *store.DB, ch store.Character) (*session, *fakeConn) {
+	t.Helper()
 	ctx := context.Background()
-	acc, err := db.CreateAccount(ctx, name, "x")
+	acc, err := db.CreateAccount(ctx, ch.Name, "x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := db.CreateCharacter(ctx, store.Character{AccountID: acc.ID, Name: name, Body: 1003, Class: 10,
-		Level: level, Silver: silver, Vitality: 10, HP: 10, MapID: twinCity, X: traderX + 1, Y: traderY})
+	ch.AccountID = acc.ID
+	ch, err = db.CreateCharacter(ctx, ch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +90,7 @@ func shopper(t testing.TB, s *Server, db *store.DB, name string, silver uint32, 
 	p := newPlayer(ch, false, fc, items)
 	sess := &session{srv: s, conn: &server.Conn{Log: slog.New(slog.DiscardHandler)}, done: make(chan struct{}),
 		player: p, placed: true, state: stateWorld}
-	m := s.world.maps[twinCity]
+	m := s.world.maps[ch.MapID]
 	p.at.Store(m)
 	m.call(func(m *Map) { m.enter(p) })
 	fc.take()

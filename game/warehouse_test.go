@@ -3,7 +3,6 @@ package game
 import (
 	"context"
 	"encoding/binary"
-	"log/slog"
 	"math"
 	"path/filepath"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
 )
@@ -47,25 +45,8 @@ func itemServerStop(t testing.TB, capacity int) (*Server, *store.DB, func()) {
 // (x, y).
 func villager(t testing.TB, s *Server, db *store.DB, name string, silver uint32, mapID uint32, x, y uint16) (*session, *fakeConn) {
 	t.Helper()
-	ctx := context.Background()
-	acc, err := db.CreateAccount(ctx, name, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, err := db.CreateCharacter(ctx, store.Character{AccountID: acc.ID, Name: name, Body: 1003, Class: 10,
-		Level: 1, Silver: silver, Vitality: 10, HP: 10, MapID: mapID, X: x, Y: y})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc := &fakeConn{}
-	p := newPlayer(ch, false, fc, nil)
-	sess := &session{srv: s, conn: &server.Conn{Log: slog.New(slog.DiscardHandler)}, done: make(chan struct{}),
-		player: p, placed: true, state: stateWorld}
-	m := s.world.maps[mapID]
-	p.at.Store(m)
-	m.call(func(m *Map) { m.enter(p) })
-	fc.take()
-	return sess, fc
+	return placeNew(t, s, db, store.Character{Name: name, Body: 1003, Class: 10, Level: 1, Silver: silver,
+		Vitality: 10, HP: 10, MapID: mapID, X: x, Y: y})
 }
 
 // pkg sends a MsgPackage through the handler.
