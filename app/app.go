@@ -179,6 +179,7 @@ func (a *App) start(ctx context.Context, opts Options) error {
 			Relay:        relay,
 
 			WarehouseCapacity: cfg.Game.WarehouseCapacity,
+			ScreenPlayers:     cfg.Game.ScreenPlayers, // issue 17: crowds
 		}, a.db, tokens, a.reg)
 		if err != nil {
 			return err

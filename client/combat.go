@@ -57,26 +57,6 @@ func (w *world) applyCombat(p wire.Packet, now time.Time) {
 		if p.Caster == w.user.ID {
 			result(p.Target)
 		}
-	case *msg.UserAttrib:
-		if p.ID != w.user.ID {
-			return
-		}
-		for _, a := range p.List() {
-			switch a.Type {
-			case msg.AttribStatus:
-				f.dead = a.Value&statusDead != 0
-			case msg.AttribAttributePts:
-				w.user.AttributePoints = uint16(a.Value)
-			case msg.AttribStrength:
-				w.user.Strength = uint16(a.Value)
-			case msg.AttribAgility:
-				w.user.Agility = uint16(a.Value)
-			case msg.AttribVitality:
-				w.user.Vitality = uint16(a.Value)
-			case msg.AttribSpirit:
-				w.user.Spirit = uint16(a.Value)
-			}
-		}
 	case *msg.Interact:
 		if p.Sender == w.user.ID && (p.Action == msg.InteractAttack || p.Action == msg.InteractShoot) {
 			result(p.Target)

@@ -55,28 +55,6 @@ func (w *world) applyItems(p wire.Packet) error {
 		it.held[p.UID] = *p
 	case *msg.Item:
 		it.applyItem(p)
-	case *msg.UserAttrib:
-		if p.ID != w.user.ID {
-			return nil
-		}
-		for _, a := range p.List() {
-			switch a.Type {
-			case msg.AttribSilver:
-				w.user.Silver = uint32(a.Value)
-			case msg.AttribCPs:
-				w.user.CPs = uint32(a.Value)
-			case msg.AttribHP:
-				w.user.HP = uint16(a.Value)
-			case msg.AttribMP:
-				w.user.MP = uint16(a.Value)
-			case msg.AttribLevel:
-				w.user.Level = uint8(a.Value)
-			case msg.AttribExperience:
-				w.user.Experience = a.Value
-			case msg.AttribWarehouseMoney:
-				it.whMoney = uint32(a.Value)
-			}
-		}
 	case *msg.MapItem:
 		switch p.Action {
 		case msg.MapItemCreate:

@@ -311,6 +311,9 @@ func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
 	}
 	s.mu.Lock()
 	ack, acked := s.w.apply(p, now)
+	if a, ok := p.(*msg.UserAttrib); ok {
+		s.w.applyAttribs(a)
+	}
 	s.w.applyCombat(p, now)
 	if err := s.w.applyItems(p); err != nil {
 		s.mu.Unlock()

@@ -148,6 +148,9 @@ type Game struct {
 	// WarehouseCapacity is how many items a character may keep in each
 	// warehouse NPC.
 	WarehouseCapacity int
+	// ScreenPlayers caps the players one player sees (and is seen by) in a
+	// crowd, nearest first; 0 means no cap (docs/ARCHITECTURE.md, Crowds).
+	ScreenPlayers int
 }
 
 // Realm holds the settings of several processes joined over NATS: realms
@@ -223,6 +226,7 @@ func Default() Config {
 			MaxPlayers:   game.DefaultMaxPlayers,
 
 			WarehouseCapacity: game.DefaultWarehouseCapacity,
+			ScreenPlayers:     game.DefaultScreenPlayers,
 		},
 		Limits: Limits{
 			MaxConns:         server.DefaultMaxConns,
@@ -289,6 +293,8 @@ const (
 	SaveIntervalMax     = time.Hour   // progress a crash may lose
 	MaxPlayersMin       = 1
 	MaxPlayersMax       = 100_000
+	ScreenPlayersMin    = 0 // 0 = no cap
+	ScreenPlayersMax    = 100_000
 	MaxConnsMin         = 1
 	MaxConnsMax         = 1_000_000
 	MaxConnsPerIPMin    = 1
@@ -439,6 +445,7 @@ func (c *Config) settings() []setting {
 		{game, "save-interval", &m.SaveInterval, "how often online characters are saved to the database (duration)", between(SaveIntervalMin, SaveIntervalMax)},
 		{game, "max-players", &m.MaxPlayers, "most characters in the game at once (count)", between(MaxPlayersMin, MaxPlayersMax)},
 		{game, "warehouse-capacity", &m.WarehouseCapacity, "items a character may keep in each warehouse NPC (count)", between(WarehouseCapacityMin, WarehouseCapacityMax)},
+		{game, "screen-players", &m.ScreenPlayers, "most players one player sees, and is seen by, in a crowd (the nearest first; the others are not shown until room frees); 0 = no cap (count)", between(ScreenPlayersMin, ScreenPlayersMax)},
 
 		{limits, "max-conns", &l.MaxConns, "most connections open at once (count)", between(MaxConnsMin, MaxConnsMax)},
 		{limits, "max-conns-per-ip", &l.MaxConnsPerIP, "most connections open from one IP address (count)", between(MaxConnsPerIPMin, MaxConnsPerIPMax)},

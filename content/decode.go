@@ -236,6 +236,33 @@ func (f *fields) int(key string, required bool, lo, hi int64) (v int64, ok bool)
 	return n, true
 }
 
+// num is int for an entry being checked: the value, or 0 when it is missing
+// or invalid; a required key missing, or a present key invalid, clears
+// *valid.
+func (f *fields) num(valid *bool, key string, required bool, lo, hi int64) int64 {
+	v, ok := f.int(key, required, lo, hi)
+	if !ok && (required || f.has(key)) {
+		*valid = false
+	}
+	return v
+}
+
+// name reads the required key "name" and checks it with check; a missing,
+// mistyped or refused name is reported and clears *valid (a refused one is
+// still returned, for the messages that follow).
+func (f *fields) name(valid *bool, check func(string) error) string {
+	name, ok := f.str("name", true)
+	if !ok {
+		*valid = false
+		return ""
+	}
+	if err := check(name); err != nil {
+		f.add(f.e.keyLine("name"), "%v", err)
+		*valid = false
+	}
+	return name
+}
+
 // str reads a string key.
 func (f *fields) str(key string, required bool) (string, bool) {
 	raw, present := f.e.vals[key]

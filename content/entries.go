@@ -41,22 +41,8 @@ func (l *loader) parseNPCs(src []byte, scripts map[string]bool) []NPC {
 				first[n.ID] = e.src()
 			}
 		}
-		if name, ok := f.str("name", true); ok {
-			if err := validName(name); err != nil {
-				f.add(e.keyLine("name"), "%v", err)
-				valid = false
-			}
-			n.Name = name
-		} else {
-			valid = false
-		}
-		get := func(key string, required bool, lo, hi int64) int64 {
-			v, ok := f.int(key, required, lo, hi)
-			if !ok && (required || f.has(key)) {
-				valid = false
-			}
-			return v
-		}
+		n.Name = f.name(&valid, validName)
+		get := func(key string, required bool, lo, hi int64) int64 { return f.num(&valid, key, required, lo, hi) }
 		n.Kind = uint16(get("kind", true, 0, maxU16))
 		n.Model = uint16(get("model", true, 0, MaxModel))
 		n.Dir = uint8(get("dir", false, 0, MaxDir))
@@ -104,13 +90,7 @@ func (l *loader) parsePortals(src []byte) []Portal {
 		f.unknown()
 		p := Portal{Src: e.src()}
 		valid := true
-		get := func(key string, required bool, lo, hi int64) int64 {
-			v, ok := f.int(key, required, lo, hi)
-			if !ok && (required || f.has(key)) {
-				valid = false
-			}
-			return v
-		}
+		get := func(key string, required bool, lo, hi int64) int64 { return f.num(&valid, key, required, lo, hi) }
 		p.Map = uint32(get("map", true, minMapID, maxU32))
 		hasX, hasY, hasIndex := f.has("x"), f.has("y"), f.has("index")
 		switch {

@@ -217,22 +217,8 @@ func (l *loader) parseItems(src []byte) map[uint32]ItemType {
 				valid = false
 			}
 		}
-		if name, ok := f.str("name", true); ok {
-			if err := ValidItemName(name); err != nil {
-				f.add(e.keyLine("name"), "%v", err)
-				valid = false
-			}
-			t.Name = name
-		} else {
-			valid = false
-		}
-		get := func(key string, lo, hi int64) int64 {
-			v, ok := f.int(key, false, lo, hi)
-			if !ok && f.has(key) {
-				valid = false
-			}
-			return v
-		}
+		t.Name = f.name(&valid, ValidItemName)
+		get := func(key string, lo, hi int64) int64 { return f.num(&valid, key, false, lo, hi) }
 		t.ReqLevel = uint8(get("req_level", 0, MaxReqLevel))
 		t.ReqClass = uint8(get("req_class", 0, MaxReqClass))
 		t.Price = uint32(get("price", 0, maxU32))

@@ -155,22 +155,8 @@ func (l *loader) parseMonsters(src []byte, items map[uint32]ItemType, itemsOK bo
 				valid = false
 			}
 		}
-		if name, ok := f.str("name", true); ok {
-			if err := ValidItemName(name); err != nil {
-				f.add(e.keyLine("name"), "%v", err)
-				valid = false
-			}
-			m.Name = name
-		} else {
-			valid = false
-		}
-		get := func(key string, required bool, lo, hi int64) int64 {
-			v, ok := f.int(key, required, lo, hi)
-			if !ok && (required || f.has(key)) {
-				valid = false
-			}
-			return v
-		}
+		m.Name = f.name(&valid, ValidItemName)
+		get := func(key string, required bool, lo, hi int64) int64 { return f.num(&valid, key, required, lo, hi) }
 		m.Look = uint32(get("look", true, 1, MaxMonsterLook))
 		m.Level = uint8(get("level", true, 1, MaxMonsterLevel))
 		m.Life = uint32(get("life", true, 1, math.MaxInt32))
@@ -230,13 +216,7 @@ func (l *loader) parseSpawns(src []byte, monsters map[uint32]MonsterType, monste
 		f.unknown()
 		s := Spawn{Src: e.src()}
 		valid := true
-		get := func(key string, lo, hi int64) int64 {
-			v, ok := f.int(key, true, lo, hi)
-			if !ok {
-				valid = false
-			}
-			return v
-		}
+		get := func(key string, lo, hi int64) int64 { return f.num(&valid, key, true, lo, hi) }
 		s.Map = uint32(get("map", minMapID, maxU32))
 		s.X = uint16(get("x", 0, maxCoord))
 		s.Y = uint16(get("y", 0, maxCoord))
@@ -310,28 +290,14 @@ func (l *loader) parseMagic(src []byte) map[MagicKey]MagicType {
 		e.label = fmt.Sprintf("magic entry %d", e.index)
 		f.unknown()
 		valid := true
-		get := func(key string, required bool, lo, hi int64) int64 {
-			v, ok := f.int(key, required, lo, hi)
-			if !ok && (required || f.has(key)) {
-				valid = false
-			}
-			return v
-		}
+		get := func(key string, required bool, lo, hi int64) int64 { return f.num(&valid, key, required, lo, hi) }
 		m := MagicType{Src: e.src()}
 		m.Type = uint16(get("type", true, 1, maxU16))
 		m.Level = uint8(get("level", true, 0, MaxMagicLevel))
 		if valid {
 			e.label = fmt.Sprintf("magic %d level %d", m.Type, m.Level)
 		}
-		if name, ok := f.str("name", true); ok {
-			if err := ValidItemName(name); err != nil {
-				f.add(e.keyLine("name"), "%v", err)
-				valid = false
-			}
-			m.Name = name
-		} else {
-			valid = false
-		}
+		m.Name = f.name(&valid, ValidItemName)
 		if sort, ok := f.str("sort", true); ok {
 			switch sort {
 			case "attack":

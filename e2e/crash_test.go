@@ -65,8 +65,16 @@ func runChildServer(db string) {
 // returns it with its account address.
 func startChild(t *testing.T, db string) (*exec.Cmd, string) {
 	t.Helper()
+	return startChildEnv(t, "child server", childDBEnv+"="+db)
+}
+
+// startChildEnv starts the test binary with env added (a TestMain reads it
+// and becomes a server), waits for its "ready ADDR" line and returns it with
+// ADDR; the child is killed when the test ends.
+func startChildEnv(t *testing.T, what, env string) (*exec.Cmd, string) {
+	t.Helper()
 	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), childDBEnv+"="+db)
+	child.Env = append(os.Environ(), env)
 	out, err := child.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +85,7 @@ func startChild(t *testing.T, db string) (*exec.Cmd, string) {
 	t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "ready ") {
-		t.Fatalf("child server: %q, %v", line, err)
+		t.Fatalf("%s: %q, %v", what, line, err)
 	}
 	return child, strings.TrimSpace(strings.TrimPrefix(line, "ready "))
 }

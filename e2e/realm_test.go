@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -368,21 +367,7 @@ func runChildRealm(spec string) {
 // returns it with its game address.
 func startChildRealm(t *testing.T, db, natsURL, name string) (*exec.Cmd, string) {
 	t.Helper()
-	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), childRealmEnv+"="+db+"|"+natsURL+"|"+name)
-	out, err := child.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := child.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "ready ") {
-		t.Fatalf("child realm: %q, %v", line, err)
-	}
-	return child, strings.TrimSpace(strings.TrimPrefix(line, "ready "))
+	return startChildEnv(t, "child realm", childRealmEnv+"="+db+"|"+natsURL+"|"+name)
 }
 
 // TestServeWithNATS: `coserver serve -nats URL -realm Solo` is a realm and

@@ -12,9 +12,7 @@ import (
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/store"
-	"github.com/coserver/coserver/store/sqlite"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -40,35 +38,15 @@ func (c *testClock) advance(d time.Duration) {
 // test moves.
 func floorServer(t testing.TB, path string) (*Server, *store.DB, *testClock, func()) {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	pack, err := content.Load(content.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := script.Compile(pack.Scripts)
-	if err != nil {
-		t.Fatal(err)
-	}
 	clk := &testClock{now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
-	s, stop := newTestServer(t, db, Config{Content: pack, Scripts: lib, Now: clk.Now})
+	s, db, stop := itemServerWith(t, path, Config{Now: clk.Now})
 	return s, db, clk, stop
 }
 
 // mapItem sends a MsgMapItem through the handler.
 func mapItem(t *testing.T, sess *session, r msg.MapItem) error {
 	t.Helper()
-	var c wire.Codec
-	b, err := c.Encode(nil, &r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = sess.handleMapItem(b)
-	sync_(sess.player.at.Load())
-	return err
+	return handleVia(t, sess, sess.handleMapItem, &r)
 }
 
 // floorOf returns a copy of what lies on p's map's floor, by id.

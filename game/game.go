@@ -55,6 +55,11 @@ const (
 // warehouse NPC by default (world-content.md policy: COPS 20, WCO 40).
 const DefaultWarehouseCapacity = 20
 
+// DefaultScreenPlayers is the cap on the players on one screen that the
+// server's settings start with (-screen-players; Config's zero value means
+// no cap), chosen from the crowd measurements in BENCHMARKS.md.
+const DefaultScreenPlayers = 100
+
 // Config is the game server's behaviour; zero fields take defaults.
 type Config struct {
 	// SaveInterval is how often every online character is saved; a crash
@@ -69,6 +74,10 @@ type Config struct {
 	// client's view: 132 for 5017 (see ../shared/protocol), a setting
 	// because one source disagrees.
 	RemoveAction msg.ActionType
+	// ScreenPlayers caps the players on one player's screen: in a crowd
+	// each sees at most this many (nearest first), and is seen by the same
+	// ones, so a move reaches at most this many clients. 0 means no cap.
+	ScreenPlayers int
 	// Floors are the maps loaded from a client's files (mapdata); empty
 	// means the built-in maps.
 	Floors map[uint32]*mapdata.Floor

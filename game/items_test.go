@@ -33,7 +33,16 @@ const (
 // pack.
 func itemServer(t testing.TB) (*Server, *store.DB) {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
+	s, db, _ := itemServerWith(t, filepath.Join(t.TempDir(), "items.db"), Config{})
+	return s, db
+}
+
+// itemServerWith is a game server over a SQLite store at path with the
+// default content pack and cfg's other settings; it also returns the
+// function stopping the server's goroutines.
+func itemServerWith(t testing.TB, path string, cfg Config) (*Server, *store.DB, func()) {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,20 +55,30 @@ func itemServer(t testing.TB) (*Server, *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := newTestServer(t, db, Config{Content: pack, Scripts: lib})
-	return s, db
+	cfg.Content, cfg.Scripts = pack, lib
+	s, stop := newTestServer(t, db, cfg)
+	return s, db, stop
 }
 
 // shopper creates a character with silver and places it next to the Trader.
 func shopper(t testing.TB, s *Server, db *store.DB, name string, silver uint32, level uint8) (*session, *fakeConn) {
 	t.Helper()
+	return placeNew(t, s, db, store.Character{Name: name, Body: 1003, Class: 10, Level: level, Silver: silver,
+		Vitality: 10, HP: 10, MapID: twinCity, X: traderX + 1, Y: traderY})
+}
+
+// placeNew creates an account named as ch and the character ch in it, and
+// places it, with the items the store has for it, on its map as a session
+// in the world.
+func placeNew(t testing.TB, s *Server, db *store.DB, ch store.Character) (*session, *fakeConn) {
+	t.Helper()
 	ctx := context.Background()
-	acc, err := db.CreateAccount(ctx, name, "x")
+	acc, err := db.CreateAccount(ctx, ch.Name, "x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := db.CreateCharacter(ctx, store.Character{AccountID: acc.ID, Name: name, Body: 1003, Class: 10,
-		Level: level, Silver: silver, Vitality: 10, HP: 10, MapID: twinCity, X: traderX + 1, Y: traderY})
+	ch.AccountID = acc.ID
+	ch, err = db.CreateCharacter(ctx, ch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +90,7 @@ func shopper(t testing.TB, s *Server, db *store.DB, name string, silver uint32, 
 	p := newPlayer(ch, false, fc, items)
 	sess := &session{srv: s, conn: &server.Conn{Log: slog.New(slog.DiscardHandler)}, done: make(chan struct{}),
 		player: p, placed: true, state: stateWorld}
-	m := s.world.maps[twinCity]
+	m := s.world.maps[ch.MapID]
 	p.at.Store(m)
 	m.call(func(m *Map) { m.enter(p) })
 	fc.take()
@@ -92,12 +111,19 @@ func buy(t *testing.T, sess *session, npc, typ uint32, n int) {
 // item sends a MsgItem through the handler.
 func item(t *testing.T, sess *session, r msg.Item) error {
 	t.Helper()
+	return handleVia(t, sess, sess.handleItem, &r)
+}
+
+// handleVia encodes r, gives it to the handler h of sess and waits until
+// the player's map has run what the handler queued.
+func handleVia(t testing.TB, sess *session, h func([]byte) error, r wire.Packet) error {
+	t.Helper()
 	var c wire.Codec
-	b, err := c.Encode(nil, &r)
+	b, err := c.Encode(nil, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = sess.handleItem(b)
+	err = h(b)
 	sync_(sess.player.at.Load())
 	return err
 }

@@ -3,7 +3,6 @@ package game
 import (
 	"context"
 	"encoding/binary"
-	"log/slog"
 	"math"
 	"path/filepath"
 	"testing"
@@ -11,10 +10,7 @@ import (
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/script"
-	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
-	"github.com/coserver/coserver/store/sqlite"
 	"github.com/coserver/coserver/wire"
 )
 
@@ -42,59 +38,21 @@ func itemServerCap(t testing.TB, capacity int) (*Server, *store.DB) {
 // commands run on the caller's goroutine.
 func itemServerStop(t testing.TB, capacity int) (*Server, *store.DB, func()) {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "items.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	pack, err := content.Load(content.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := script.Compile(pack.Scripts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, stop := newTestServer(t, db, Config{Content: pack, Scripts: lib, WarehouseCapacity: capacity})
-	return s, db, stop
+	return itemServerWith(t, filepath.Join(t.TempDir(), "items.db"), Config{WarehouseCapacity: capacity})
 }
 
 // villager creates a character with silver and places it on mapID at
 // (x, y).
 func villager(t testing.TB, s *Server, db *store.DB, name string, silver uint32, mapID uint32, x, y uint16) (*session, *fakeConn) {
 	t.Helper()
-	ctx := context.Background()
-	acc, err := db.CreateAccount(ctx, name, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, err := db.CreateCharacter(ctx, store.Character{AccountID: acc.ID, Name: name, Body: 1003, Class: 10,
-		Level: 1, Silver: silver, Vitality: 10, HP: 10, MapID: mapID, X: x, Y: y})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc := &fakeConn{}
-	p := newPlayer(ch, false, fc, nil)
-	sess := &session{srv: s, conn: &server.Conn{Log: slog.New(slog.DiscardHandler)}, done: make(chan struct{}),
-		player: p, placed: true, state: stateWorld}
-	m := s.world.maps[mapID]
-	p.at.Store(m)
-	m.call(func(m *Map) { m.enter(p) })
-	fc.take()
-	return sess, fc
+	return placeNew(t, s, db, store.Character{Name: name, Body: 1003, Class: 10, Level: 1, Silver: silver,
+		Vitality: 10, HP: 10, MapID: mapID, X: x, Y: y})
 }
 
 // pkg sends a MsgPackage through the handler.
 func pkg(t testing.TB, sess *session, r msg.Package) error {
 	t.Helper()
-	var c wire.Codec
-	b, err := c.Encode(nil, &r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = sess.handlePackage(b)
-	sync_(sess.player.at.Load())
-	return err
+	return handleVia(t, sess, sess.handlePackage, &r)
 }
 
 // stored returns what p keeps in warehouses, read on its map.

@@ -9,6 +9,8 @@
 #   BEHAVIOUR=npc SIZES=1000 bench/swarm/run.sh   # bots talk to NPCs and travel
 #   BEHAVIOUR=items SPREAD=0 SIZES="100 300" bench/swarm/run.sh   # bots buy from the Pedlar, drop, pick up
 #   BEHAVIOUR=hunt SIZES=500 bench/swarm/run.sh   # bots hunt monsters (attack RTT in the JSON)
+#   SHAPE=crowd SIZES=1000 bench/swarm/run.sh   # every bot stays on the start tile: one screen (SPREAD=0)
+#   SHAPE=crowd SERVER_FLAGS="-hash-queue 10000 -screen-players 0" bench/swarm/run.sh   # the crowd without the screen cap
 #   ACCOUNT_ADDR=127.0.0.1:39958 GAME_ADDR=127.0.0.1:35816 ADMIN_ADDR=127.0.0.1:39100 bench/swarm/run.sh
 #
 # Results: bench/out/swarm-<n>.json (the bots' report), swarm-<n>.items (the
@@ -25,7 +27,9 @@ cd "$(dirname "$0")/../.."
 SIZES=${SIZES:-"1000 2000 5000 10000"}
 DURATION=${DURATION:-60s}
 RATE=${RATE:-250}      # logins started per second
+SHAPE=${SHAPE:-spread} # spread: homes over SPREAD tiles; crowd: everyone on the start tile (SPREAD=0)
 SPREAD=${SPREAD:-450}  # tiles the bots' homes spread over around the start
+if [ "$SHAPE" = crowd ]; then SPREAD=0; fi
 BEHAVIOUR=${BEHAVIOUR:-walk} # walk; npc: click NPCs, answer dialogs, travel between maps; items: buy, use, drop, pick up; hunt: fight monsters
 SERVER_BIN=${SERVER_BIN:-}   # another coserver binary to run as the server (A/B runs); default: this tree
 SERVER_FLAGS=${SERVER_FLAGS--hash-queue 10000} # extra server flags (the login ramp needs a long hash queue)
@@ -58,6 +62,7 @@ game_io() {
 		END {printf "%d %d %d\n", w, b, p}'
 }
 
+echo "shape $SHAPE (spread $SPREAD), server flags: $SERVER_FLAGS; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-7s %-7s %-9s %-17s %-17s %-8s %-10s %-12s %-12s %s\n' \
 	bots active logins/s "p50/p99 all (ms)" "p50/p99 steady" walks/s srv_cpu_% cpu_us/bot/s rss_KiB/bot errors
 for n in $SIZES; do
@@ -85,15 +90,16 @@ for n in $SIZES; do
 	kill -TERM "$srv"
 	wait "$srv" || true
 	floor_json=""
+	# Per connection and second, what the server did: writes, bytes per
+	# write, packets read (one read each: the bots' packets are spaced).
+	secs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["elapsed_s"])' "$OUT/swarm-$n.json")
+	read -r w0 b0 p0 <<<"$io0"
+	read -r w1 b1 p1 <<<"$io1"
+	rates=$(python3 -c 'import sys; n,s,w,b,p=map(float,sys.argv[1:]); print(f"{max(w/s/n,0.01):.3f} {max(int(b/max(w,1)),1)} {max(p/s/n,0.01):.3f}")' \
+		"$n" "$secs" $((w1 - w0)) $((b1 - b0)) $((p1 - p0)))
+	read -r fw fb fr <<<"$rates"
+	io_line="server writes per bot-second: $fw of $fb B each; packets read per bot-second: $fr"
 	if [ "$FLOOR" = 1 ]; then
-		# Per connection and second, what the server did: writes, bytes per
-		# write, packets read (one read each: the bots' packets are spaced).
-		secs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["elapsed_s"])' "$OUT/swarm-$n.json")
-		read -r w0 b0 p0 <<<"$io0"
-		read -r w1 b1 p1 <<<"$io1"
-		rates=$(python3 -c 'import sys; n,s,w,b,p=map(float,sys.argv[1:]); print(f"{max(w/s/n,0.01):.3f} {max(int(b/max(w,1)),1)} {max(p/s/n,0.01):.3f}")' \
-			"$n" "$secs" $((w1 - w0)) $((b1 - b0)) $((p1 - p0)))
-		read -r fw fb fr <<<"$rates"
 		taskset -c "$SERVER_CPU" env GOMAXPROCS=1 "$OUT/floor" -role serve -addr "$FLOOR_ADDR" -writes "$fw" -write-bytes "$fb" >/dev/null 2>&1 &
 		fsrv=$!
 		for _ in $(seq 50); do (exec 3<>"/dev/tcp/${FLOOR_ADDR%:*}/${FLOOR_ADDR#*:}") 2>/dev/null && break; sleep 0.1; done
@@ -136,5 +142,7 @@ if r.get("click_rtt") and r["click_rtt"].get("count"):
     print(f'        click -> first page p50/p99/max {c["p50_ms"]:.1f}/{c["p99_ms"]:.1f}/{c["max_ms"]:.1f} ms; '
           f'npcs {json.dumps(npcs)}')
 PY
+	echo "        $io_line"
+	echo "        load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	rm -rf "$dir"
 done

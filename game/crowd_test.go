@@ -1,0 +1,216 @@
+package game
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/coserver/coserver/msg"
+	"github.com/coserver/coserver/wire"
+)
+
+// newCappedWorld is newTestWorld with at most limit players on a screen.
+func newCappedWorld(t testing.TB, limit int) *World {
+	t.Helper()
+	m, err := newMetrics(prometheus.NewRegistry(), func() float64 { return 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{RemoveAction: msg.ActionLeaveMap, MaxPlayers: 100000, ScreenPlayers: limit}
+	w, err := newWorld(cfg, nil, m, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	w.run(ctx, &wg)
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	return w
+}
+
+// shown replays what a client was sent into the set of players it shows:
+// a spawn of a player already shown, or a removal of one not shown, is an
+// error (the client's screen and the server's would drift apart).
+type shown map[uint32]bool
+
+func (s shown) apply(t *testing.T, who uint32, pkts []wire.Packet) {
+	t.Helper()
+	for _, p := range pkts {
+		switch p := p.(type) {
+		case *msg.Player:
+			if p.ID < PlayerIDMin { // a monster
+				continue
+			}
+			if s[p.ID] {
+				t.Fatalf("client %d: spawn of %d, already shown", who, p.ID)
+			}
+			s[p.ID] = true
+		case *msg.Action:
+			if p.Subtype != msg.ActionLeaveMap || p.ID < PlayerIDMin {
+				continue
+			}
+			if !s[p.ID] {
+				t.Fatalf("client %d: removal of %d, not shown", who, p.ID)
+			}
+			delete(s, p.ID)
+		}
+	}
+}
+
+// crowd is players on one map with what each client shows.
+type crowd struct {
+	m     *Map
+	ps    []*Player
+	conns []*fakeConn
+	shown []shown
+}
+
+func (c *crowd) add(t *testing.T, x, y uint16) {
+	t.Helper()
+	p, fc := addPlayer(t, c.m, x, y)
+	c.ps, c.conns, c.shown = append(c.ps, p), append(c.conns, fc), append(c.shown, shown{})
+}
+
+// check replays every client's packets and verifies, on the map's
+// goroutine, that each client shows exactly its screen, that screens are
+// symmetric, in view and at most limit long.
+func (c *crowd) check(t *testing.T, limit int) {
+	t.Helper()
+	for i, fc := range c.conns {
+		c.shown[i].apply(t, c.ps[i].id, fc.take())
+	}
+	c.m.call(func(*Map) {
+		for i, p := range c.ps {
+			if limit > 0 && len(p.screen) > limit {
+				t.Errorf("player %d sees %d players, cap %d", p.id, len(p.screen), limit)
+			}
+			if len(p.screen) != len(c.shown[i]) {
+				t.Errorf("player %d: server screen %d, client shows %d", p.id, len(p.screen), len(c.shown[i]))
+			}
+			for id, o := range p.screen {
+				if !c.shown[i][id] {
+					t.Errorf("player %d: %d on the screen, not shown", p.id, id)
+				}
+				if o.screen[p.id] != p {
+					t.Errorf("player %d sees %d, not the other way round", p.id, id)
+				}
+				if !inView(int(p.x), int(p.y), int(o.x), int(o.y)) {
+					t.Errorf("player %d sees %d out of view", p.id, id)
+				}
+			}
+		}
+	})
+}
+
+// TestScreenCapCrowdOnOneTile: N+k players on one tile each see at most N,
+// and every spawn a client gets has its removal once the player goes.
+func TestScreenCapCrowdOnOneTile(t *testing.T) {
+	const limit, extra = 5, 4
+	w := newCappedWorld(t, limit)
+	c := &crowd{m: w.maps[StartMap]}
+	for range limit + extra {
+		c.add(t, 100, 100)
+	}
+	c.check(t, limit)
+	c.m.call(func(*Map) {
+		for _, p := range c.ps[:limit+1] {
+			if len(p.screen) != limit {
+				t.Errorf("player %d sees %d, want the cap %d", p.id, len(p.screen), limit)
+			}
+		}
+	})
+	// Everyone leaves: every client that showed a player got its removal.
+	for i, p := range c.ps {
+		c.m.call(func(m *Map) { m.leave(p) })
+		for j, fc := range c.conns[i+1:] {
+			c.shown[i+1+j].apply(t, c.ps[i+1+j].id, fc.take())
+			if c.shown[i+1+j][p.id] {
+				t.Fatalf("client %d still shows %d, who left", c.ps[i+1+j].id, p.id)
+			}
+		}
+	}
+}
+
+// TestScreenCapNearestFirst: a capped screen takes the nearest players.
+// Two pairs stand 32 tiles apart (out of each other's view), a fifth player
+// between them takes three of the four (its screen is full); the last comes
+// next to the fifth, which has no room, and takes the nearest 3 of the
+// other 4 (distances 18, 16, 16, 18), ties by id.
+func TestScreenCapNearestFirst(t *testing.T) {
+	w := newCappedWorld(t, 3)
+	c := &crowd{m: w.maps[StartMap]}
+	for _, at := range [][2]uint16{{82, 100}, {84, 100}, {116, 100}, {118, 100}, {100, 101}, {100, 100}} {
+		c.add(t, at[0], at[1])
+	}
+	c.check(t, 3)
+	me := c.shown[len(c.ps)-1]
+	for i, want := range []bool{true, true, true, false, false} {
+		if me[c.ps[i].id] != want {
+			t.Errorf("player at (%d,%d) shown %v, want %v", c.ps[i].x, c.ps[i].y, me[c.ps[i].id], want)
+		}
+	}
+}
+
+// TestScreenCapMoveAwayAndBack: a player who walks out of a crowd's view
+// loses it both ways, frees the room it held, and on its way back is shown
+// again within the cap.
+func TestScreenCapMoveAwayAndBack(t *testing.T) {
+	const limit = 4
+	w := newCappedWorld(t, limit)
+	c := &crowd{m: w.maps[StartMap]}
+	for range limit + 3 {
+		c.add(t, 100, 100)
+	}
+	c.check(t, limit)
+	me := c.ps[0]
+	for x := uint16(101); x <= 100+ViewRange+1; x++ {
+		c.m.call(func(m *Map) { m.moveTo(me, x, 100, &msg.Walk{ID: me.id, Direction: 6}) })
+		c.check(t, limit)
+	}
+	if len(c.shown[0]) != 0 {
+		t.Fatalf("out of view, the client still shows %d players", len(c.shown[0]))
+	}
+	// The crowd had a member walk away: those who saw it have room again
+	// and take it back when it returns.
+	c.m.call(func(m *Map) { m.moveTo(me, 100, 100, &msg.Walk{ID: me.id, Direction: 2}) })
+	c.check(t, limit)
+	if len(c.shown[0]) == 0 {
+		t.Fatal("back in the crowd, the player sees nobody")
+	}
+}
+
+// TestScreenCapRandomWalk: players wandering in and out of each other's
+// view, with and without a cap, keep every client consistent with the
+// server, screens symmetric and bounded; a player that just moved sees
+// everyone in view unless one of the two screens is full.
+func TestScreenCapRandomWalk(t *testing.T) {
+	for _, limit := range []int{0, 3, 8} {
+		w := newCappedWorld(t, limit)
+		c := &crowd{m: w.maps[StartMap]}
+		rng := rand.New(rand.NewPCG(17, uint64(limit)))
+		for range 30 {
+			c.add(t, uint16(80+rng.IntN(40)), uint16(80+rng.IntN(40)))
+		}
+		c.check(t, limit)
+		for range 300 {
+			p := c.ps[rng.IntN(len(c.ps))]
+			x, y := uint16(70+rng.IntN(60)), uint16(70+rng.IntN(60))
+			c.m.call(func(m *Map) {
+				m.moveTo(p, x, y, &msg.Walk{ID: p.id})
+				m.grid.near(int(x), int(y), func(o *Player) {
+					if o == p || p.screen[o.id] != nil {
+						return
+					}
+					if limit == 0 || (len(p.screen) < limit && len(o.screen) < limit) {
+						t.Errorf("cap %d: %d in view of %d, not shown, both with room", limit, o.id, p.id)
+					}
+				})
+			})
+			c.check(t, limit)
+		}
+	}
+}
