@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/wire"
@@ -116,6 +117,11 @@ func TestScreenCapCrowdOnOneTile(t *testing.T) {
 		c.add(t, 100, 100)
 	}
 	c.check(t, limit)
+	// The first limit+1 arrivals fill each other's screens; each later one
+	// finds them full and is counted as left out.
+	if got := testutil.ToFloat64(w.metrics.screenFull); got < extra-1 {
+		t.Errorf("screen_full counted %v refreshes, want at least %d", got, extra-1)
+	}
 	c.m.call(func(*Map) {
 		for _, p := range c.ps[:limit+1] {
 			if len(p.screen) != limit {

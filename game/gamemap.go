@@ -305,20 +305,32 @@ func (m *Map) refreshScreen(p *Player) {
 		})
 	case len(p.screen) < limit:
 		m.newcomers = m.newcomers[:0]
+		left := false // someone in view stays off a full screen
 		m.grid.near(int(p.x), int(p.y), func(o *Player) {
-			if _, seen := p.screen[o.id]; !seen && o != p && len(o.screen) < limit {
-				m.newcomers = append(m.newcomers, o)
+			if _, seen := p.screen[o.id]; seen || o == p {
+				return
 			}
+			if len(o.screen) >= limit {
+				left = true
+				return
+			}
+			m.newcomers = append(m.newcomers, o)
 		})
 		if room := limit - len(p.screen); len(m.newcomers) > room {
 			nearestFirst(m.newcomers, p.x, p.y)
 			clear(m.newcomers[room:])
 			m.newcomers = m.newcomers[:room]
+			left = true
 		}
 		for _, o := range m.newcomers {
 			m.see(p, o, &mine)
 		}
 		clear(m.newcomers) // keep no pointers to players who may leave
+		if left {
+			m.world.metrics.screenFull.Inc()
+		}
+	default: // p's screen is full: the crowd round it is larger than the cap
+		m.world.metrics.screenFull.Inc()
 	}
 	m.refreshThings(p)
 }

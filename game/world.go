@@ -180,6 +180,8 @@ type metrics struct {
 	kills        *prometheus.CounterVec
 	loot         *prometheus.CounterVec
 	levelUps     prometheus.Counter
+	// crowds (game/gamemap.go refreshScreen)
+	screenFull prometheus.Counter
 
 	itemSaveDropped prometheus.Counter
 }
@@ -228,8 +230,10 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 			Help: "Drops rolled at monster deaths, by kind (money, item)."}, []string{"kind"}),
 		levelUps: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_level_ups_total",
 			Help: "Level-ups."}),
+		screenFull: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_screen_full_total",
+			Help: "Screen refreshes of a player whose screen was already at -screen-players, or that left players in view unshown because a screen was full: the cap at work."}),
 	}
-	for _, c := range []prometheus.Collector{m.fightRefused, m.kills, m.loot, m.levelUps, m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
+	for _, c := range []prometheus.Collector{m.fightRefused, m.kills, m.loot, m.levelUps, m.screenFull, m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
 		m.portals, m.npcClicks, m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)
