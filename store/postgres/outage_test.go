@@ -36,18 +36,8 @@ const (
 func TestConnectionsKilledMidBurst(t *testing.T) {
 	base := storetest.PostgresDSN(t)
 	dsn := storetest.NewPostgresSchema(t, base)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("application_name", outageApp)
-	u.RawQuery = q.Encode()
 	ctx := context.Background()
-	db, err := Open(ctx, u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAs(t, dsn, outageApp)
 	defer db.Close()
 	killer, err := Open(ctx, dsn) // another application_name: never killed
 	if err != nil {
@@ -150,18 +140,8 @@ const lockTestApp = "coserver_lock_test"
 // first, the other process is refused as usual.
 func TestLockLostIsReported(t *testing.T) {
 	dsn := storetest.NewPostgresSchema(t, storetest.PostgresDSN(t))
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("application_name", lockTestApp)
-	u.RawQuery = q.Encode()
 	ctx := context.Background()
-	db, err := Open(ctx, u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAs(t, dsn, lockTestApp)
 	defer db.Close()
 	other, err := Open(ctx, dsn)
 	if err != nil {
@@ -240,4 +220,22 @@ func TestBackupUnsupported(t *testing.T) {
 	if err := db.Backup(context.Background(), t.TempDir()+"/x.db"); !errors.Is(err, store.ErrUnsupported) || !strings.Contains(err.Error(), "pg_dump") {
 		t.Fatalf("Backup = %v, want ErrUnsupported naming pg_dump", err)
 	}
+}
+
+// openAs opens the store on dsn with application_name app, so a test can
+// end its connections (and only its) with pg_terminate_backend.
+func openAs(t *testing.T, dsn, app string) *store.DB {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", app)
+	u.RawQuery = q.Encode()
+	db, err := Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
