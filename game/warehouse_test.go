@@ -641,6 +641,22 @@ func FuzzPackageHandling(f *testing.F) {
 // their versions and queued save events (the save itself: BENCHMARKS.md,
 // the store's figures).
 func BenchmarkDeposit(b *testing.B) {
+	s, p, m, uid := depositBench(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.call(func(m *Map) {
+			m.deposit(p, vaultID, msg.PackageWarehouse, uid)
+			m.withdraw(p, vaultID, msg.PackageWarehouse, uid)
+		})
+	}
+	b.StopTimer()
+	s.saver.drain()
+}
+
+// depositBench is a server with a player next to the Trader holding one
+// potion (uid) bought there, whose packets are encoded as an outbox does.
+func depositBench(b *testing.B) (*Server, *Player, *Map, uint32) {
+	b.Helper()
 	s, db := itemServer(b)
 	a, _ := shopper(b, s, db, "bench", 1_000_000, 1)
 	p := a.player
@@ -653,15 +669,7 @@ func BenchmarkDeposit(b *testing.B) {
 		m.buy(p, traderID, potionType, 1, uid)
 		p.conn = &encConn{} // encodes as an outbox does, into a reused buffer
 	})
-	b.ReportAllocs()
-	for b.Loop() {
-		m.call(func(m *Map) {
-			m.deposit(p, vaultID, msg.PackageWarehouse, uid)
-			m.withdraw(p, vaultID, msg.PackageWarehouse, uid)
-		})
-	}
-	b.StopTimer()
-	s.saver.drain()
+	return s, p, m, uid
 }
 
 // encConn encodes every packet into one reused buffer, as an outbox does.
@@ -682,18 +690,7 @@ func (c *encConn) SendRaw(b []byte) bool { c.buf = append(c.buf[:0], b...); retu
 // that writes it (with the character's snapshot) to SQLite: the database
 // time of one warehouse move.
 func BenchmarkDepositSaved(b *testing.B) {
-	s, db := itemServer(b)
-	a, _ := shopper(b, s, db, "bench", 1_000_000, 1)
-	p := a.player
-	uid, err := s.uids.take(context.Background(), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m := p.at.Load()
-	m.call(func(m *Map) {
-		m.buy(p, traderID, potionType, 1, uid)
-		p.conn = &encConn{}
-	})
+	s, p, m, uid := depositBench(b)
 	in := true
 	b.ReportAllocs()
 	for b.Loop() {
