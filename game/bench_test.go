@@ -73,41 +73,48 @@ func BenchmarkAOI(b *testing.B) {
 		side int
 	}{{"town-300x300", 300}, {"spread-900x900", 900}} {
 		b.Run(bc.name, func(b *testing.B) {
-			w := newTestWorld(b, nil)
-			m := w.maps[StartMap]
-			ps, cs := benchPlayers(b, m, 1000, bc.side)
-			rng := rand.New(rand.NewPCG(3, 4))
-			const movesPerSecond = 1000 * 1000 / 300
-			now := time.Now()
-			var sent int64
-			for _, c := range cs {
-				sent -= c.packets.Load()
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			m.call(func(m *Map) {
-				for b.Loop() {
-					now = now.Add(time.Second)
-					for i := range movesPerSecond {
-						p := ps[i%len(ps)]
-						dir := uint8(rng.IntN(8))
-						d := walkDelta[dir]
-						x, y := int(p.x)+d[0], int(p.y)+d[1]
-						if x < 100 || y < 100 || x >= 100+bc.side || y >= 100+bc.side {
-							dir = (dir + 4) % 8 // bounce back into the square
-						}
-						m.walk(p, dir, msg.WalkModeWalk, now.Add(time.Duration(i)*time.Microsecond*300))
-					}
-				}
-			})
-			b.StopTimer()
-			for _, c := range cs {
-				sent += c.packets.Load()
-			}
-			b.ReportMetric(float64(sent)/float64(b.N), "packets/gamesec")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e9*100, "%core")
+			benchWalkSquare(b, newTestWorld(b, nil), 1000, bc.side, rand.New(rand.NewPCG(3, 4)))
 		})
 	}
+}
+
+// benchWalkSquare places n players in a side × side square of w's start
+// map and moves each once per 300 ms in a random direction, bouncing off the
+// square's sides; one op is one second of game time (n/0.3 moves). It
+// reports what the outboxes receive per game second and the share of one
+// core the map's goroutine needs.
+func benchWalkSquare(b *testing.B, w *World, n, side int, rng *rand.Rand) {
+	m := w.maps[StartMap]
+	ps, cs := benchPlayers(b, m, n, side)
+	movesPerSecond := n * 1000 / 300
+	now := time.Now()
+	var sent int64
+	for _, c := range cs {
+		sent -= c.packets.Load()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	m.call(func(m *Map) {
+		for b.Loop() {
+			now = now.Add(time.Second)
+			for i := range movesPerSecond {
+				p := ps[i%len(ps)]
+				dir := uint8(rng.IntN(8))
+				d := walkDelta[dir]
+				x, y := int(p.x)+d[0], int(p.y)+d[1]
+				if x < 100 || y < 100 || x >= 100+side || y >= 100+side {
+					dir = (dir + 4) % 8 // bounce back into the square
+				}
+				m.walk(p, dir, msg.WalkModeWalk, now.Add(time.Duration(i)*time.Microsecond*300))
+			}
+		}
+	})
+	b.StopTimer()
+	for _, c := range cs {
+		sent += c.packets.Load()
+	}
+	b.ReportMetric(float64(sent)/float64(b.N), "packets/gamesec")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e9*100, "%core")
 }
 
 // BenchmarkDialogPage is a click on an NPC up to its first page sent as
