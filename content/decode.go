@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -261,6 +262,43 @@ func (f *fields) name(valid *bool, check func(string) error) string {
 		*valid = false
 	}
 	return name
+}
+
+// option is one value a word key may take, as written in the file.
+type option[T any] struct {
+	word string
+	v    T
+}
+
+// oneOf reads the required string key, which must be one of opts' words,
+// and returns its value; a missing or unknown word is reported (listing the
+// words) and clears *valid, and the zero value is returned.
+func oneOf[T any](f *fields, valid *bool, key string, opts []option[T]) T {
+	var zero T
+	s, ok := f.str(key, true)
+	if !ok {
+		*valid = false
+		return zero
+	}
+	for _, o := range opts {
+		if o.word == s {
+			return o.v
+		}
+	}
+	want := ""
+	for i, o := range opts {
+		switch {
+		case i == 0:
+		case i == len(opts)-1:
+			want += " or "
+		default:
+			want += ", "
+		}
+		want += strconv.Quote(o.word)
+	}
+	f.add(f.e.keyLine(key), "%s = %q: want %s", key, s, want)
+	*valid = false
+	return zero
 }
 
 // str reads a string key.

@@ -303,19 +303,7 @@ func (l *loader) parseShops(src []byte, refs shopRefs) map[uint32]Shop {
 				valid = false
 			}
 		}
-		if money, ok := f.str("money", true); ok {
-			switch money {
-			case "silver":
-				s.Money = Silver
-			case "cps":
-				s.Money = CPs
-			default:
-				f.add(e.keyLine("money"), `money = %q: want "silver" or "cps"`, money)
-				valid = false
-			}
-		} else {
-			valid = false
-		}
+		s.Money = oneOf(f, &valid, "money", []option[Currency]{{"silver", Silver}, {"cps", CPs}})
 		ids, ok := f.intList("items", 1, MaxShopItems)
 		if !ok {
 			valid = false

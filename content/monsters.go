@@ -51,13 +51,13 @@ const (
 )
 
 // aiNames are the values of a [[monster]]'s ai key.
-var aiNames = map[string]MonsterAI{"passive": AIPassive, "active": AIActive, "guard": AIGuard}
+var aiNames = []option[MonsterAI]{{"passive", AIPassive}, {"active", AIActive}, {"guard", AIGuard}}
 
 // String returns the ai value of monsters.toml.
 func (a MonsterAI) String() string {
-	for k, v := range aiNames {
-		if v == a {
-			return k
+	for _, o := range aiNames {
+		if o.v == a {
+			return o.word
 		}
 	}
 	return fmt.Sprintf("MonsterAI(%d)", uint8(a))
@@ -173,16 +173,7 @@ func (l *loader) parseMonsters(src []byte, items map[uint32]ItemType, itemsOK bo
 		m.DropMoney = uint32(get("drop_money", false, 0, math.MaxInt32))
 		m.DropChance = uint8(get("drop_chance", false, 0, MaxPercent))
 		m.ExtraExp = uint32(get("extra_exp", false, 0, math.MaxInt32))
-		if ai, ok := f.str("ai", true); ok {
-			v, known := aiNames[ai]
-			if !known {
-				f.add(e.keyLine("ai"), `ai = %q: want "passive", "active" or "guard"`, ai)
-				valid = false
-			}
-			m.AI = v
-		} else {
-			valid = false
-		}
+		m.AI = oneOf(f, &valid, "ai", aiNames)
 		if m.AttackMin > m.AttackMax {
 			f.add(e.keyLine("attack_min"), "attack_min %d is more than attack_max %d", m.AttackMin, m.AttackMax)
 			valid = false
@@ -298,19 +289,7 @@ func (l *loader) parseMagic(src []byte) map[MagicKey]MagicType {
 			e.label = fmt.Sprintf("magic %d level %d", m.Type, m.Level)
 		}
 		m.Name = f.name(&valid, ValidItemName)
-		if sort, ok := f.str("sort", true); ok {
-			switch sort {
-			case "attack":
-				m.Sort = MagicAttack
-			case "heal":
-				m.Sort = MagicHeal
-			default:
-				f.add(e.keyLine("sort"), `sort = %q: want "attack" or "heal"`, sort)
-				valid = false
-			}
-		} else {
-			valid = false
-		}
+		m.Sort = oneOf(f, &valid, "sort", []option[MagicSort]{{"attack", MagicAttack}, {"heal", MagicHeal}})
 		m.Class = uint8(get("class", false, 0, MaxReqClass))
 		m.NeedLevel = uint8(get("need_level", false, 0, MaxLevel))
 		m.UseMP = uint16(get("use_mp", false, 0, maxU16))
