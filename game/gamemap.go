@@ -152,7 +152,7 @@ func (m *Map) stop() {
 // tick runs the map's timers. Map goroutine only.
 func (m *Map) tick(now time.Time) {
 	m.expireDialogs(now)
-	m.expireFloor(m.clock())
+	m.expireFloor(now)
 	m.tickMonsters(now)
 }
 
