@@ -552,8 +552,8 @@ const (
 // onLoot drops what mo leaves at its death onto the floor next to it,
 // reserved for the killer (game/floor.go dropLoot): silver with
 // MoneyDropPercent, an item of its drop list with its drop_chance. An
-// item takes a uid from the world's stash (filled off the maps'
-// goroutines); with none left, or no room on the floor, the drop is
+// item takes a uid reserved beforehand (uidPool.tryTake, kept filled off
+// the maps' goroutines); with none left, or no room on the floor, the drop is
 // skipped and counted.
 func (m *Map) onLoot(killer *Player, mo *Monster, now time.Time) {
 	if mo.typ.DropMoney > 0 && m.roll(100) < MoneyDropPercent {
@@ -562,10 +562,9 @@ func (m *Map) onLoot(killer *Player, mo *Monster, now time.Time) {
 	}
 	if len(mo.typ.Drops) > 0 && m.roll(100) < int(mo.typ.DropChance) {
 		typ := mo.typ.Drops[m.roll(len(mo.typ.Drops))]
-		select {
-		case uid := <-m.world.lootIDs:
+		if uid, ok := m.world.uids.tryTake(1); ok {
 			m.countLoot("item", m.dropLoot(killer.id, mo.x, mo.y, loot{Type: typ, UID: uid}, now))
-		default:
+		} else {
 			m.countLoot("item_no_uid", false)
 		}
 	}

@@ -498,7 +498,7 @@ func TestLoot(t *testing.T) {
 	m := w.maps[StartMap]
 	p, c := addPlayer(t, m, 201, 200)
 	strong(m, p)
-	w.lootIDs <- store.FirstItemID + 77
+	w.uids = &uidPool{next: store.FirstItemID + 77, left: 1} // one uid reserved, no store behind
 	mo := monsterAt(t, m, 200, 200)
 	c.take()
 	m.call(func(m *Map) { m.attack(p, mo.id, false, base) })
@@ -516,7 +516,7 @@ func TestLoot(t *testing.T) {
 			t.Errorf("floor item %+v, want owned by %d", f, p.id)
 		}
 	})
-	// The stash is empty now: the next kill's item is skipped.
+	// No uid is left now: the next kill's item is skipped.
 	other := monsterAt(t, m, 210, 200)
 	m.call(func(*Map) { p.x = 209; m.grid.moved(p) })
 	m.call(func(m *Map) { m.attack(p, other.id, false, base.Add(time.Second)) })

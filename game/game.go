@@ -144,7 +144,7 @@ func New(cfg Config, st Store, tokens Tokens, reg prometheus.Registerer) (*Serve
 	}
 	s.m = m
 	if its := s.saver.items; its != nil {
-		s.uids = &uidPool{st: its}
+		s.uids = newUIDPool(its)
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		v, err := its.LatestVersion(ctx)
 		cancel()
@@ -203,7 +203,7 @@ func (s *Server) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	s.world.run(ctx, &wg)
 	if s.uids != nil {
-		wg.Go(func() { s.fillLootIDs(ctx) })
+		wg.Go(func() { s.keepUIDsReserved(ctx) })
 	}
 	t := time.NewTicker(s.cfg.SaveInterval)
 	defer t.Stop()

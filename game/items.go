@@ -94,7 +94,14 @@ type uidPool struct {
 	mu          sync.Mutex
 	next, left  uint32 // the block in use
 	spare, more uint32 // a reserved block: first uid, count
+	// low is signalled when the spare block goes into use, so that
+	// Server.keepUIDsReserved reserves the next one; nil: no signal.
+	low chan struct{}
 }
+
+// newUIDPool is a pool reserving uids from st, signalling when its spare
+// block goes into use.
+func newUIDPool(st ItemStore) *uidPool { return &uidPool{st: st, low: make(chan struct{}, 1)} }
 
 // take returns n fresh uids (first, first+1, …). Session goroutines only:
 // it may wait for the database.
@@ -115,8 +122,11 @@ func (u *uidPool) take(ctx context.Context, n int) (uint32, error) {
 
 // tryTake returns n fresh uids from what is already reserved, or false
 // when fewer are: it never waits for the database, so map goroutines may
-// call it.
+// call it. A nil pool has none.
 func (u *uidPool) tryTake(n int) (uint32, bool) {
+	if u == nil {
+		return 0, false // no item store
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return u.grab(n)
@@ -127,6 +137,10 @@ func (u *uidPool) tryTake(n int) (uint32, bool) {
 func (u *uidPool) grab(n int) (uint32, bool) {
 	if int(u.left) < n && int(u.more) >= n {
 		u.next, u.left, u.spare, u.more = u.spare, u.more, 0, 0
+		select {
+		case u.low <- struct{}{}:
+		default: // already signalled, or nobody listens
+		}
 	}
 	if int(u.left) < n {
 		return 0, false
@@ -137,8 +151,8 @@ func (u *uidPool) grab(n int) (uint32, bool) {
 	return first, true
 }
 
-// reserve fills the spare block when it is empty, so that scripts run on
-// the map find uids (tryTake). Session goroutines only: it may wait for
+// reserve fills the spare block when it is empty, so that what runs on the
+// map (scripts giving items, monster drops) finds uids (tryTake). Session goroutines only: it may wait for
 // the database.
 func (u *uidPool) reserve(ctx context.Context) error {
 	u.mu.Lock()

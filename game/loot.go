@@ -5,37 +5,33 @@ import (
 	"time"
 )
 
-// Item uids for monster drops. A map cannot wait for the store, so the
-// server keeps a stash of uids reserved beforehand, and a map takes one
-// without blocking at each item drop (game/fight.go onLoot).
-const (
-	// LootIDStash is how many reserved uids wait for drops.
-	LootIDStash = 64
-	// lootIDRetry is how long the filler waits after the store failed.
-	lootIDRetry = 5 * time.Second
-)
+// uidRetry is how long keepUIDsReserved waits after the store failed.
+const uidRetry = 5 * time.Second
 
-// fillLootIDs keeps the world's stash of loot uids full until ctx ends,
-// reserving them from the store (uidPool) one at a time in its blocks.
-func (s *Server) fillLootIDs(ctx context.Context) {
+// keepUIDsReserved keeps the uid pool's spare block filled until ctx ends:
+// maps cannot wait for the store, so what gives items on a map's goroutine
+// (monster drops in game/fight.go onLoot, NPC scripts) takes uids reserved
+// beforehand (uidPool.tryTake), and this refills the spare each time it
+// goes into use.
+func (s *Server) keepUIDsReserved(ctx context.Context) {
 	for {
 		tctx, cancel := context.WithTimeout(ctx, storeTimeout)
-		uid, err := s.uids.take(tctx, 1)
+		err := s.uids.reserve(tctx)
 		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			s.log.Error("reserving loot uids", "err", err)
+			s.log.Error("reserving item uids", "err", err)
 			select {
-			case <-time.After(lootIDRetry):
+			case <-time.After(uidRetry):
 				continue
 			case <-ctx.Done():
 				return
 			}
 		}
 		select {
-		case s.world.lootIDs <- uid:
+		case <-s.uids.low:
 		case <-ctx.Done():
 			return
 		}

@@ -30,10 +30,9 @@ type World struct {
 	rules   atomic.Pointer[combatRules]    // monster types, levels and magic of the content installed last
 	// monsterIDs counts the monster ids handed out (game/monster.go).
 	monsterIDs atomic.Uint32
-	// lootIDs are item uids reserved for monster drops (Server.fillLootIDs).
-	lootIDs chan uint32
-	saver   *saver // numbers changes and queues them for the next save
-	// uids are item uids for scripts (tryTake); nil without an ItemStore.
+	saver      *saver // numbers changes and queues them for the next save
+	// uids are item uids for what gives items on a map (tryTake): scripts,
+	// monster drops; nil without an ItemStore.
 	uids *uidPool
 
 	mu       sync.Mutex
@@ -46,7 +45,7 @@ type World struct {
 // built-in defaults.
 func newWorld(cfg Config, floors map[uint32]*mapdata.Floor, m *metrics, log *slog.Logger) (*World, error) {
 	w := &World{cfg: cfg, log: log, maps: make(map[uint32]*Map), metrics: m,
-		byName: make(map[string]*session), byAcct: make(map[int64]*session), lootIDs: make(chan uint32, LootIDStash)}
+		byName: make(map[string]*session), byAcct: make(map[int64]*session)}
 	if len(floors) == 0 {
 		for _, bm := range builtinMaps {
 			w.maps[bm.ID] = newMap(w, bm, mapdata.Open(bm.Width, bm.Height))
