@@ -49,6 +49,7 @@ type Conn struct {
 	cipher Cipher
 	framer *wire.Framer
 	out    outbox
+	sock   sock // the writer's side of nc: one writer at a time (outbox)
 
 	// Log is the connection's logger (connection id, remote address); the
 	// application may replace it with one carrying the account. Set it only
@@ -64,10 +65,12 @@ type Conn struct {
 	bucket    ratelimit.Bucket       // packets: PacketRate, PacketBurst
 	unknown   map[wire.Type]struct{} // unknown types already logged
 	framed    bool                   // a first packet has been framed (reader goroutine only)
-	reason    atomic.Pointer[Reason]
-	closeOne  sync.Once
-	tap       atomic.Pointer[tapBox]   // nil unless traced (tap.go)
-	ident     atomic.Pointer[identity] // account and character, for traces
+	// readDeadline is the read deadline armed last (reader goroutine only).
+	readDeadline time.Time
+	reason       atomic.Pointer[Reason]
+	closeOne     sync.Once
+	tap          atomic.Pointer[tapBox]   // nil unless traced (tap.go)
+	ident        atomic.Pointer[identity] // account and character, for traces
 }
 
 // ID returns the connection's process-unique id.
@@ -193,13 +196,12 @@ func (c *Conn) writeLoop(gather bool) {
 		time.Sleep(d)
 	}
 	var written []chunk
-	var iov net.Buffers
 	for {
 		batch := c.out.take(written)
 		if batch == nil {
 			return
 		}
-		iov = iov[:0]
+		iov := c.sock.bufs[:0]
 		tb := c.tap.Load()
 		for i := range batch {
 			b := batch[i].bytes()
@@ -209,9 +211,10 @@ func (c *Conn) writeLoop(gather bool) {
 			c.cipher.Encrypt(b)
 			iov = append(iov, b)
 		}
-		_ = c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
-		bufs := iov // WriteTo consumes its receiver
-		n, err := bufs.WriteTo(c.nc)
+		c.sock.bufs = iov
+		c.sock.armWrite(time.Now(), c.srv.cfg.WriteTimeout)
+		n, err := c.sock.writeBufs(iov)
+		clear(iov)
 		c.srv.lm.writes.Inc()
 		c.srv.lm.bytesOut.Add(float64(n))
 		if err != nil {
@@ -231,11 +234,14 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if c.authed.Load() {
 		deadline = time.Now().Add(c.srv.cfg.IdleTimeout)
 	}
-	_ = c.nc.SetReadDeadline(deadline)
+	if d := deadline.Sub(c.readDeadline); d < 0 || d >= deadlineSlack {
+		c.readDeadline = deadline
+		_ = c.nc.SetReadDeadline(deadline)
+	}
 	if c.srv.shuttingDown() { // checked after arming: Shutdown's own deadline cannot be overwritten
 		return 0, errShuttingDown
 	}
-	return c.nc.Read(p)
+	return c.sock.read(p)
 }
 
 var errShuttingDown = errors.New("server shutting down")

@@ -256,6 +256,7 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 		cancel:    cancel,
 		bucket:    ratelimit.New(s.cfg.PacketRate, s.cfg.PacketBurst),
 	}
+	c.sock.init(nc)
 	c.out.limit = s.cfg.OutboxLimit
 	c.out.pool = &s.chunks
 	c.out.later = s.cfg.LaterDelay
