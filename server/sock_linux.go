@@ -100,7 +100,10 @@ func (v *rawVec) advance(n int) {
 
 // rawRead is a read made as a raw system call, for the reason rawVec
 // gives; the poller waits while nothing is there (honouring the read
-// deadline).
+// deadline). Every read starts with the system call, even after a short
+// read that emptied the socket: RawConn.Read forgets the poller's
+// readiness as it begins, so waiting first could wait for an edge that
+// has already come (tried: a reader stalled).
 type rawRead struct {
 	p    []byte // the caller's buffer during read
 	n    int
