@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -444,5 +445,50 @@ func TestScreenDropsEntitiesOutOfView(t *testing.T) {
 	w.apply(&msg.Walk{ID: 9, Direction: 0}, now) // 9 walks south, out of view
 	if len(w.screen) != 0 {
 		t.Errorf("after the other walked away: %v", w.screen)
+	}
+}
+
+func TestSightingsAreOthersStepsAndSpawns(t *testing.T) {
+	var got []Sighting
+	s := newSession(-1, false, nil) // players are not kept: sightings come all the same
+	s.onSighting = func(x Sighting) { got = append(got, x) }
+	s.w.user.ID = 7
+	t0 := time.Unix(100, 0)
+	var codec wire.Codec
+	for i, p := range []wire.Packet{
+		&msg.Walk{ID: 7, Direction: 2},                                     // own echo: not a sighting
+		&msg.Player{ID: 9, X: 50, Y: 50},                                   // spawn
+		&msg.Walk{ID: 9, Direction: 8 + 3},                                 // step, direction taken mod 8
+		&msg.Player{ID: 7, X: 50, Y: 50},                                   // itself: not a sighting
+		&msg.Action{ID: 9, Subtype: msg.ActionJump, Data1: msg.XY(52, 52)}, // jumps are not sightings
+	} {
+		b, err := codec.Encode(nil, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.handle(b, t0.Add(time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []Sighting{{ID: 9, Spawn: true, At: t0.Add(time.Millisecond)}, {ID: 9, Direction: 3, At: t0.Add(2 * time.Millisecond)}}
+	if !slices.Equal(got, want) {
+		t.Errorf("sightings %+v, want %+v", got, want)
+	}
+}
+
+func TestNoAllocsPerSighting(t *testing.T) {
+	n := 0
+	s := newSession(-1, false, nil)
+	s.onSighting = func(Sighting) { n++ }
+	s.w.user.ID = 7
+	step, _ := new(wire.Codec).Encode(nil, &msg.Walk{ID: 9, Direction: 2})
+	now := time.Now()
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := s.handle(step, now); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 || n == 0 {
+		t.Errorf("%v allocations per sighting (%d sightings), want 0", allocs, n)
 	}
 }

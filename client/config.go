@@ -82,6 +82,11 @@ type Config struct {
 	// that Dialog then returns. It must not block; it may call the Client's
 	// methods.
 	OnDialog func(Dialog)
+	// OnSighting, when set, is called on the reader goroutine each time
+	// another entity steps (its MsgWalk) or appears (MsgPlayer), whether or
+	// not IgnoreScreen keeps it on the screen; see Sighting. It must not
+	// block; it may call the Client's methods.
+	OnSighting func(Sighting)
 }
 
 // withDefaults returns cfg with zero fields set to their defaults.
