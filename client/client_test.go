@@ -316,7 +316,7 @@ func TestWorldResolvesAnswersInOrder(t *testing.T) {
 	}
 	// First walk accepted, second refused: the pull-back puts the player at
 	// 51,50, the jump (from 52,50) and the walk after it are still pending.
-	if a, ok := w.apply(&msg.Walk{ID: 7, Direction: 6}, t0.Add(5*time.Millisecond)); !ok || !a.Accepted || a.RTT != 5*time.Millisecond {
+	if a, ok := w.apply(&msg.Walk{ID: 7, Direction: 6}, t0.Add(5*time.Millisecond)); !ok || !a.Accepted || a.RTT != 5*time.Millisecond || !a.Sent.Equal(t0) {
 		t.Errorf("walk echo: %+v %v", a, ok)
 	}
 	if a, ok := w.apply(&msg.Action{ID: 7, Data1: 1010, Data2: msg.XY(51, 50), Subtype: msg.ActionTeleport}, t0); !ok || a.Accepted || a.Kind != MoveWalk {
@@ -326,7 +326,8 @@ func TestWorldResolvesAnswersInOrder(t *testing.T) {
 		t.Errorf("after pull-back: pos %+v predicted %d,%d pending %d", w.pos, w.px, w.py, w.n)
 	}
 	// An echo of a walk while a jump is first: the jump is skipped as lost.
-	if a, ok := w.apply(&msg.Walk{ID: 7, Direction: 0}, t0.Add(time.Second+time.Millisecond)); !ok || a.Kind != MoveWalk || a.RTT != time.Millisecond {
+	if a, ok := w.apply(&msg.Walk{ID: 7, Direction: 0}, t0.Add(time.Second+time.Millisecond)); !ok || a.Kind != MoveWalk || a.RTT != time.Millisecond ||
+		!a.Sent.Equal(t0.Add(time.Second)) {
 		t.Errorf("walk echo after a lost jump: %+v %v", a, ok)
 	}
 	if w.n != 0 || w.pos != (Position{1010, 51, 51}) || w.px != 51 || w.py != 51 {

@@ -136,6 +136,9 @@ type Ack struct {
 	Accepted bool
 	// RTT is the time from sending the move to reading its answer.
 	RTT time.Duration
+	// Sent is when the move was sent (the Walk, Jump or TakePortal call):
+	// it tells apart moves of one kind answered in a row.
+	Sent time.Time
 }
 
 // Sighting is another entity seen to step or appear, for Config.OnSighting.
@@ -422,7 +425,7 @@ func (w *world) resolve(want MoveKind, accepted bool, now time.Time) (Ack, bool)
 		w.head = (w.head + 1) % MaxPending
 		w.n--
 		if want == 0 || m.kind == want {
-			ack, found = Ack{Kind: m.kind, Accepted: accepted, RTT: now.Sub(m.sent)}, true
+			ack, found = Ack{Kind: m.kind, Accepted: accepted, RTT: now.Sub(m.sent), Sent: m.sent}, true
 			break
 		}
 	}
