@@ -116,12 +116,20 @@ func (c *Conn) Send(p wire.Packet) bool {
 
 // SendRaw queues an already encoded packet, such as a broadcast encoded once
 // for many recipients. b is copied; the caller keeps it.
-func (c *Conn) SendRaw(b []byte) bool { return c.queued(c.out.appendRaw(b)) }
+func (c *Conn) SendRaw(b []byte) bool { return c.queued(c.out.appendRaw(b, false)) }
+
+// SendRawLater queues an encoded packet that may wait up to the listener's
+// LaterDelay before it is written: news the client can take a little late
+// (another player's step, a spawn, local chat), which then shares a write
+// with the next packets instead of costing one of its own. Packets keep
+// their order whichever way they were sent. b is copied; the caller keeps
+// it.
+func (c *Conn) SendRawLater(b []byte) bool { return c.queued(c.out.appendRaw(b, true)) }
 
 func (c *Conn) queued(res appendResult) bool {
 	switch res {
 	case startWriter:
-		go c.writeLoop()
+		go c.writeLoop(true)
 	case overflow:
 		c.srv.lm.overflows.Inc()
 		c.close(ReasonSlowConsumer)
@@ -146,6 +154,9 @@ func (c *Conn) Kick(r Reason) {
 // most the write timeout.
 func (c *Conn) drain() {
 	c.out.stop()
+	if c.out.hurry() {
+		go c.writeLoop(false)
+	}
 	t := time.NewTimer(c.srv.cfg.WriteTimeout)
 	defer t.Stop()
 	select {
@@ -164,12 +175,22 @@ func (c *Conn) close(r Reason) {
 	})
 }
 
+// flushLater runs when the outbox's timer fires: the packets queued for
+// later have waited the whole delay.
+func (c *Conn) flushLater() {
+	if c.out.fire() {
+		c.srv.lm.laterWrites.Inc()
+		c.writeLoop(false)
+	}
+}
+
 // writeLoop drains the outbox: each batch of queued chunks is encrypted in
 // place, in order, and written with one syscall. It exits when the outbox
-// is empty.
-func (c *Conn) writeLoop() {
-	if d := c.srv.cfg.FlushDelay; d > 0 {
-		time.Sleep(d) // let the packets of this moment gather into one write
+// is empty. With gather set it first waits FlushDelay, so that the packets
+// of this moment share the write.
+func (c *Conn) writeLoop(gather bool) {
+	if d := c.srv.cfg.FlushDelay; gather && d > 0 {
+		time.Sleep(d)
 	}
 	var written []chunk
 	var iov net.Buffers
