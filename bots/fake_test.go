@@ -60,14 +60,15 @@ type fakeConn struct {
 	nc     net.Conn
 	cipher *tq.Cipher
 	framer *wire.Framer
-	codec  wire.Codec
+	codec  wire.Codec // for what the connection reads
+	out    wire.Codec // for send, which other connections' goroutines call too
 	wbuf   []byte
 }
 
 func (c *fakeConn) send(p wire.Packet) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b, err := c.codec.Encode(c.wbuf[:0], p)
+	b, err := c.out.Encode(c.wbuf[:0], p)
 	if err != nil {
 		panic(err) // a test bug
 	}
