@@ -19,6 +19,13 @@ import (
 // never on other maps.
 const mapQueue = 4096
 
+// command is a function queued for a map's goroutine, and when it was
+// queued (coserver_game_map_queue_seconds).
+type command struct {
+	run    func(*Map)
+	queued time.Time
+}
+
 // Map is one game map and the goroutine that owns everything on it: its
 // players, their positions and screens. Handlers reach it only through do,
 // so game logic on a map needs no locks.
@@ -27,7 +34,7 @@ type Map struct {
 	info  MapInfo
 	floor *mapdata.Floor
 	world *World
-	cmds  chan func(*Map)
+	cmds  chan command
 
 	// Stop protocol (see run, do): senders hold gate shared while queueing;
 	// the map's goroutine takes it exclusively to stop, so no command is
@@ -72,7 +79,7 @@ func newMap(w *World, info MapInfo, floor *mapdata.Floor) *Map {
 		info:     info,
 		floor:    floor,
 		world:    w,
-		cmds:     make(chan func(*Map), mapQueue),
+		cmds:     make(chan command, mapQueue),
 		stopping: make(chan struct{}),
 		drained:  make(chan struct{}),
 		players:  make(map[uint32]*Player),
@@ -105,8 +112,9 @@ func (m *Map) run(ctx context.Context) {
 	}()
 	for {
 		select {
-		case f := <-m.cmds:
-			f(m)
+		case c := <-m.cmds:
+			m.world.metrics.mapWait.Observe(time.Since(c.queued).Seconds())
+			c.run(m)
 		case <-tick:
 			m.tick(m.clock())
 		case <-ctx.Done():
@@ -141,8 +149,8 @@ func (m *Map) stop() {
 	defer func() { m.inline.Unlock(); close(m.drained) }()
 	for {
 		select {
-		case f := <-m.cmds:
-			f(m)
+		case c := <-m.cmds:
+			c.run(m)
 		default:
 			return
 		}
@@ -178,14 +186,14 @@ func (m *Map) queue(f func(*Map), wait bool) bool {
 	}
 	if !wait {
 		select {
-		case m.cmds <- f:
+		case m.cmds <- command{f, time.Now()}:
 			return true
 		default:
 			return false
 		}
 	}
 	select {
-	case m.cmds <- f:
+	case m.cmds <- command{f, time.Now()}:
 		return true
 	case <-m.stopping:
 		return false
@@ -305,13 +313,19 @@ func (m *Map) refreshScreen(p *Player) {
 		})
 	case len(p.screen) < limit:
 		m.newcomers = m.newcomers[:0]
-		left := false // someone in view stays off a full screen
+		inSight := 0 // players in view of p
 		m.grid.near(int(p.x), int(p.y), func(o *Player) {
-			if _, seen := p.screen[o.id]; seen || o == p {
+			if o == p {
 				return
 			}
+			inSight++
+			// A full screen takes no newcomer (checked first: in a dense
+			// crowd most are full, and the length is cheaper than the
+			// lookup); one that shows p is on p's screen already.
 			if len(o.screen) >= limit {
-				left = true
+				return
+			}
+			if _, seen := p.screen[o.id]; seen {
 				return
 			}
 			m.newcomers = append(m.newcomers, o)
@@ -320,13 +334,12 @@ func (m *Map) refreshScreen(p *Player) {
 			nearestFirst(m.newcomers, p.x, p.y)
 			clear(m.newcomers[room:])
 			m.newcomers = m.newcomers[:room]
-			left = true
 		}
 		for _, o := range m.newcomers {
 			m.see(p, o, &mine)
 		}
 		clear(m.newcomers) // keep no pointers to players who may leave
-		if left {
+		if inSight > len(p.screen) { // someone in view stays off a full screen
 			m.world.metrics.screenFull.Inc()
 		}
 	default: // p's screen is full: the crowd round it is larger than the cap

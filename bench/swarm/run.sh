@@ -80,11 +80,28 @@ for n in $SIZES; do
 	base_rss=$(rss_kib "$srv")
 	t0=$(cpu_ticks "$srv")
 	io0=$(game_io)
+	# The steady phase starts when every bot is in the world: note the
+	# server's CPU ticks, the time and its socket counters then.
+	(
+		while :; do
+			on=$(curl -sf "http://$ADMIN/metrics" | awk '/^coserver_game_players_online / {print int($2)}')
+			if [ "${on:-0}" -ge "$n" ]; then
+				echo "$(cpu_ticks "$srv") $(date +%s.%N) $(game_io)" >"$dir/steady"
+				break
+			fi
+			sleep 0.5
+		done
+	) &
+	watcher=$!
 	GOMAXPROCS=1 taskset -c "$BOTS_CPU" /usr/bin/time -f "%U %S" -o "$OUT/swarm-$n.botcpu" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
 		-rate "$RATE" -spread "$SPREAD" -behaviour "$BEHAVIOUR" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress" ||
 		echo "$n bots: the run failed: $(tail -n 1 "$OUT/swarm-$n.progress")" >&2
 	t1=$(cpu_ticks "$srv")
+	tend=$(date +%s.%N)
 	io1=$(game_io)
+	kill "$watcher" 2>/dev/null || true
+	wait "$watcher" 2>/dev/null || true
+	steady=$(cat "$dir/steady" 2>/dev/null || true)
 	end_rss=$(rss_kib "$srv")
 	hwm=$(hwm_kib "$srv")
 	curl -sf "http://$ADMIN/metrics" | grep -E '^coserver_game_(items_total|item_refused_total|floor_)' >"$OUT/swarm-$n.items" || true
@@ -111,9 +128,9 @@ for n in $SIZES; do
 		wait "$fsrv" 2>/dev/null || true
 		floor_json="$OUT/floor-$n.json:$f0:$f1:$fw:$fb:$fr"
 	fi
-	python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" "$OUT/swarm-$n.botcpu" "$floor_json" <<'PY'
+	python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" "$OUT/swarm-$n.botcpu" "$floor_json" "$steady" "$tend $io1" <<'PY'
 import json, sys
-path, n, t0, t1, hz, base, end, hwm, botcpu, floor = sys.argv[1:]
+path, n, t0, t1, hz, base, end, hwm, botcpu, floor, steady_at, last = sys.argv[1:]
 r = json.load(open(path))
 n, hz = int(n), int(hz)
 secs = r["elapsed_s"]
@@ -131,6 +148,17 @@ if seen.get("count"):
     print(f'        seen by others p50/p99/max {seen["p50_ms"]:.1f}/{seen["p99_ms"]:.1f}/{seen["max_ms"]:.1f} ms, '
           f'steady p50/p99 {both(sseen) if sseen.get("count") else "-"} ms ({seen["count"]} sightings timed, '
           f'{r.get("seen_unpaired", 0)} left out)')
+if steady_at:
+    s_ticks, s_time, s_w, s_b, s_p = steady_at.split()
+    e_time, e_w, e_b, e_p = last.split()
+    span = float(e_time) - float(s_time)
+    if span > 1:
+        s_cpu = (int(t1) - int(s_ticks)) / hz / span
+        writes = (int(e_w) - int(s_w)) / span / n
+        print(f'        steady phase ({span:.0f} s, all {n} in the world): server CPU {100 * s_cpu:.1f} %, '
+              f'{1e6 * s_cpu / n:.1f} us/bot/s, {writes:.2f} writes per bot-s')
+else:
+    print('        no steady phase: not every bot was in the world at once')
 user, system = map(float, open(botcpu).read().split()[-2:])
 print(f'        bots process CPU {100 * (user + system) / secs:.0f} % of its core over the run (login ramp included)')
 if floor:
