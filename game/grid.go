@@ -76,13 +76,17 @@ func (g *grid[T]) moved(e T) {
 
 // near calls f for every entity in view of (x, y), including one standing
 // there.
-func (g *grid[T]) near(x, y int, f func(T)) {
-	cx := min(max(x/cellSize, 0), g.cols-1)
-	cy := min(max(y/cellSize, 0), g.rows-1)
-	for yy := max(cy-1, 0); yy <= min(cy+1, g.rows-1); yy++ {
-		for xx := max(cx-1, 0); xx <= min(cx+1, g.cols-1); xx++ {
+func (g *grid[T]) near(x, y int, f func(T)) { g.around(x, y, ViewRange, f) }
+
+// around calls f for every entity within r tiles of (x, y) on both axes
+// (r at most ViewRange), looking only at the cells that box overlaps.
+func (g *grid[T]) around(x, y, r int, f func(T)) {
+	x0, x1 := min(max((x-r)/cellSize, 0), g.cols-1), min(max((x+r)/cellSize, 0), g.cols-1)
+	y0, y1 := min(max((y-r)/cellSize, 0), g.rows-1), min(max((y+r)/cellSize, 0), g.rows-1)
+	for yy := y0; yy <= y1; yy++ {
+		for xx := x0; xx <= x1; xx++ {
 			for _, o := range g.cells[yy*g.cols+xx] {
-				if pl := o.where(); inView(x, y, int(pl.x), int(pl.y)) {
+				if pl := o.where(); abs(x-int(pl.x)) <= r && abs(y-int(pl.y)) <= r {
 					f(o)
 				}
 			}

@@ -39,6 +39,7 @@ type Player struct {
 	dir       uint8
 	pose      uint8
 	screen    map[uint32]*Player // players this one sees (and who see it)
+	mark      screenMark         // set while the screen of a player that sees this one refreshes
 	seen      map[uint32]thing   // NPCs and other things on this player's screen
 	moves     ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
 	jumps     ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst

@@ -179,8 +179,9 @@ type metrics struct {
 	kills        *prometheus.CounterVec
 	loot         *prometheus.CounterVec
 	levelUps     prometheus.Counter
-	// crowds (game/gamemap.go refreshScreen)
-	screenFull prometheus.Counter
+	// crowds (game/screen.go refreshScreen)
+	screenFull  prometheus.Counter
+	screenSwaps prometheus.Counter
 
 	itemSaveDropped prometheus.Counter
 }
@@ -231,8 +232,10 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 			Help: "Level-ups."}),
 		screenFull: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_screen_full_total",
 			Help: "Screen refreshes of a player whose screen was already at -screen-players, or that left players in view unshown because a screen was full: the cap at work."}),
+		screenSwaps: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_screen_swaps_total",
+			Help: "Players put on a full screen in place of one farther away (a crowd denser than -screen-players shows the nearest)."}),
 	}
-	for _, c := range []prometheus.Collector{m.fightRefused, m.kills, m.loot, m.levelUps, m.screenFull, m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
+	for _, c := range []prometheus.Collector{m.fightRefused, m.kills, m.loot, m.levelUps, m.screenFull, m.screenSwaps, m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
 		m.portals, m.npcClicks, m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)
