@@ -48,15 +48,17 @@ type Map struct {
 	talking   map[*Player]struct{} // players in a dialog, for the tick's timeout
 	dialogBuf []msg.TaskDialog     // a dialog page's packets
 	codec     wire.Codec
-	buf       []byte    // a packet encoded once for many recipients
-	moveBuf   []byte    // the announcement of the move being applied
-	mineBuf   []byte    // the moving player's spawn, while its screen refreshes
-	newcomers []*Player // players a capped screen may take, while it refreshes
-	marks     uint64    // screen refreshes so far: the last one's mark (game/screen.go)
+	buf       []byte // a packet encoded once for many recipients
+	moveBuf   []byte // the announcement of the move being applied
+	mineBuf   []byte // the moving player's spawn, while its screen refreshes
 	spawn     msg.Player
 	action    msg.Action
 	step      msg.Walk
 	mobs      mobs // monsters, fights and ghosts (game/monster.go, game/fight.go)
+
+	// The screen cap's scratch (game/screen.go).
+	newcomers []ranked // players a capped screen may take, while it refreshes
+	marks     uint64   // screen refreshes so far: the last one's mark
 
 	// The warehouse's scratch (game/warehouse.go); Send encodes at once.
 	pkg     msg.Package   // a warehouse list being sent

@@ -39,7 +39,6 @@ type Player struct {
 	dir       uint8
 	pose      uint8
 	screen    map[uint32]*Player // players this one sees (and who see it)
-	mark      screenMark         // set while the screen of a player that sees this one refreshes
 	seen      map[uint32]thing   // NPCs and other things on this player's screen
 	moves     ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
 	jumps     ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst
@@ -49,6 +48,10 @@ type Player struct {
 	inv       inventory          // items carried
 	fight     fighter            // combat state (game/fight.go)
 	stats     Stats              // combat values from attributes and equipment (stats.go)
+
+	// The screen cap's (game/screen.go).
+	mark screenMark              // set while the screen of one who sees it refreshes
+	far  [MaxScreenSwaps]*Player // the farthest on its screen at its last refresh, farthest first: a hint for others' swaps
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Player {

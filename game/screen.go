@@ -23,7 +23,11 @@ const (
 	screenSwapCandidates = 8
 	// screenFarScans is how many full screens of candidates one refresh
 	// looks through for their farthest player.
-	screenFarScans = 2
+	screenFarScans = 1
+	// screenFillReach is how far a screen with room looks first for
+	// players to take: only when fewer than its room stand that near does
+	// it look through the whole view.
+	screenFillReach = 2
 )
 
 // refreshScreen brings p's screen up to date after p appeared or moved:
@@ -52,6 +56,12 @@ func (m *Map) refreshScreen(p *Player) {
 	var mine []byte // p's spawn, encoded once, lazily
 	if limit > 0 {
 		m.refreshCapped(p, limit, &far, mark, &mine)
+		for i := range p.far {
+			p.far[i] = nil
+			if i < far.n {
+				p.far[i] = far.e[i].o
+			}
+		}
 	} else {
 		m.grid.near(int(p.x), int(p.y), func(o *Player) {
 			if _, seen := p.screen[o.id]; !seen && o != p {
@@ -66,95 +76,122 @@ func (m *Map) refreshScreen(p *Player) {
 // far holds the farthest players on p's screen, farthest first, and those
 // on it carry mark (telling them from the crowd costs no map lookup).
 //
-// Newcomers are spawned while both screens have room, the nearest first.
-// Then a player o off a full screen takes the place of a farther one: when
-// p's screen is full, o must be nearer to p than p's farthest f by
-// ScreenSwapMargin, and f is removed both ways; when o's screen is full,
-// its own farthest g must be farther from o than p by the margin, and g is
-// removed both ways. At most MaxScreenSwaps swaps, among the
-// screenSwapCandidates nearest players, looking through at most
-// screenFarScans full screens of others. When p's screen is full and its
-// farthest player is nearer than the margin, nothing can change and the
-// grid is not searched at all.
+// While p's screen has room, players in view whose screens have room too
+// are spawned, the nearest first: those within screenFillReach when there
+// are enough of them, else from the whole view. Then (swapIn) the nearest
+// players still off p's screen may take the place of farther ones. When
+// p's screen is full and its farthest player is nearer than
+// ScreenSwapMargin, nothing can change and the grid is not searched;
+// otherwise only the square nearer than the farthest by the margin is.
 func (m *Map) refreshCapped(p *Player, limit int, far *ranking, mark screenMark, mine *[]byte) {
-	full := len(p.screen) >= limit
-	reach := ViewRange
+	room := limit - len(p.screen)
+	full := room <= 0
+	near := ranking{size: screenSwapCandidates}
 	if full {
 		m.world.metrics.screenFull.Inc()
-		if far.n == 0 || far.ds[0] < ScreenSwapMargin {
+		if far.n == 0 || far.e[0].d < ScreenSwapMargin {
 			return
 		}
-		reach = far.ds[0] - ScreenSwapMargin // nobody farther can take a place
+		m.gather(p, far.e[0].d-ScreenSwapMargin, limit, full, mark, &near) // nobody farther can take a place
+	} else if m.gather(p, screenFillReach, limit, full, mark, &near); len(m.newcomers) < room {
+		// Too few near by: look through the whole view.
+		clear(m.newcomers)
+		near = ranking{size: screenSwapCandidates}
+		if inView := m.gather(p, ViewRange, limit, full, mark, &near); len(p.screen)+min(len(m.newcomers), room) < inView {
+			m.world.metrics.screenFull.Inc() // someone in view will be left off
+		}
+	} else {
+		m.world.metrics.screenFull.Inc() // p's screen fills up with those near by
 	}
-	near := ranking{size: screenSwapCandidates}
-	inView := 0 // players in view of p, p aside
+	if len(m.newcomers) > room {
+		nearestAhead(m.newcomers, room)
+		for _, r := range m.newcomers[room:] { // they may yet take a farther one's place
+			near.offer(r.o, r.d)
+		}
+		clear(m.newcomers[room:])
+		m.newcomers = m.newcomers[:room]
+	}
+	for _, r := range m.newcomers {
+		m.see(p, r.o, mine)
+	}
+	clear(m.newcomers) // keep no pointers to players who may leave
+	if near.n > 0 {
+		m.swapIn(p, limit, far, &near, mine)
+	}
+}
+
+// gather looks at the players within reach of p that are off its screen
+// (those on it carry mark): into m.newcomers go those p may simply take
+// (p's screen is not full and theirs neither), into near the nearest
+// others. It returns how many players it looked at.
+func (m *Map) gather(p *Player, reach, limit int, full bool, mark screenMark, near *ranking) int {
+	seen := 0
 	m.newcomers = m.newcomers[:0]
-	m.grid.around(int(p.x), int(p.y), reach, func(o *Player) {
+	m.grid.around(int(p.x), int(p.y), reach, func(o *Player, d int) {
 		if o == p {
 			return
 		}
-		inView++
-		d := distance(p.x, p.y, o.x, o.y)
+		seen++
 		room := !full && len(o.screen) < limit // o can simply be added
-		if !room && !near.admits(d, o.id) {
+		if !room && !near.admits(d, o) {
 			return // farther than the candidates for a swap already found
 		}
 		if o.mark == mark {
 			return // on p's screen
 		}
 		if room {
-			m.newcomers = append(m.newcomers, o)
+			m.newcomers = append(m.newcomers, ranked{o, d})
 		} else {
 			near.offer(o, d)
 		}
 	})
-	if room := limit - len(p.screen); len(m.newcomers) > room {
-		nearestAhead(m.newcomers, room, p.x, p.y)
-		for _, o := range m.newcomers[room:] { // they may yet take a farther one's place
-			near.offer(o, distance(p.x, p.y, o.x, o.y))
-		}
-		clear(m.newcomers[room:])
-		m.newcomers = m.newcomers[:room]
-	}
-	for _, o := range m.newcomers {
-		m.see(p, o, mine)
-	}
-	clear(m.newcomers) // keep no pointers to players who may leave
-	if near.n > 0 {
-		m.swapIn(p, limit, far, &near, mine)
-	}
-	if !full && len(p.screen) < inView { // a full screen was counted above
-		m.world.metrics.screenFull.Inc() // someone in view is left off
-	}
+	return seen
 }
 
 // swapIn puts the candidates of near (off p's screen, nearest first) on
-// p's screen where the rules of refreshCapped allow.
+// p's screen in place of farther players. When p's screen is full, a
+// candidate o must be nearer to p than p's farthest f by
+// ScreenSwapMargin, and f is removed both ways. When o's screen is full
+// too, o's own farthest g must be farther from o than p by the margin, and
+// g is removed both ways; o's farthest is the first of those its own last
+// refresh found farthest (Player.far) still on its screen, else found by
+// looking through its screen, at most screenFarScans times a refresh. (A
+// full o next to a p with room takes p at its own refresh.) At most
+// MaxScreenSwaps swaps, each counted in coserver_game_screen_swaps_total.
 func (m *Map) swapIn(p *Player, limit int, far, near *ranking, mine *[]byte) {
 	swaps, scans, next := 0, 0, 0
-	for i, o := range near.ps[:near.n] {
+	for _, c := range near.e[:near.n] {
+		o, d := c.o, c.d
 		if swaps == MaxScreenSwaps {
 			break
 		}
-		d := near.ds[i]
+		if p.screen[o.id] != nil {
+			continue // came with a swap of an earlier candidate
+		}
 		var f *Player // p's player to drop
 		if len(p.screen) >= limit {
-			for next < far.n && p.screen[far.ps[next].id] != far.ps[next] {
+			for next < far.n && p.screen[far.e[next].o.id] != far.e[next].o {
 				next++ // dropped by another's swap in this refresh
 			}
-			if next == far.n || d+ScreenSwapMargin > far.ds[next] {
+			if next == far.n || d+ScreenSwapMargin > far.e[next].d {
 				break // the later candidates are no nearer
 			}
-			f = far.ps[next]
+			f = far.e[next].o
 		}
 		var g *Player // o's player to drop
 		if len(o.screen) >= limit {
-			if scans == screenFarScans {
-				continue
+			if f == nil {
+				continue // o takes p at its own refresh, p being one with room
 			}
-			scans++
-			var gd int
-			if g, gd = farthestOn(o); g == nil || gd < d+ScreenSwapMargin {
+			if g = o.farthest(); g == nil {
+				if scans == screenFarScans {
+					continue
+				}
+				scans++
+				g = farthestOn(o)
+				o.far = [MaxScreenSwaps]*Player{g}
+			}
+			if g == nil || distance(o.x, o.y, g.x, g.y) < d+ScreenSwapMargin {
 				continue
 			}
 		}
@@ -173,9 +210,20 @@ func (m *Map) swapIn(p *Player, limit int, far, near *ranking, mine *[]byte) {
 	}
 }
 
-// farthestOn returns the player on o's screen farthest from o and its
-// distance; ties go the way ranking's farthest-first order does.
-func farthestOn(o *Player) (*Player, int) {
+// farthest returns the first of the players p's last refresh found
+// farthest that is still on p's screen, nil when none is.
+func (p *Player) farthest() *Player {
+	for _, g := range p.far {
+		if g != nil && p.screen[g.id] == g {
+			return g
+		}
+	}
+	return nil
+}
+
+// farthestOn returns the player on o's screen farthest from o, nil when
+// none; ties go the way ranking's farthest-first order does.
+func farthestOn(o *Player) *Player {
 	var g *Player
 	gd := -1
 	for _, q := range o.screen {
@@ -183,7 +231,7 @@ func farthestOn(o *Player) (*Player, int) {
 			g, gd = q, d
 		}
 	}
-	return g, gd
+	return g
 }
 
 // screenMark tells the players on a screen being refreshed from the
@@ -191,6 +239,13 @@ func farthestOn(o *Player) (*Player, int) {
 type screenMark struct {
 	m *Map
 	n uint64
+}
+
+// ranked is a player and its distance from the player whose screen
+// refreshes.
+type ranked struct {
+	o *Player
+	d int
 }
 
 // rankingMax is the most players a ranking holds.
@@ -204,70 +259,67 @@ type ranking struct {
 	size     int
 	farFirst bool
 	n        int
-	ps       [rankingMax]*Player
-	ds       [rankingMax]int // their distances
+	e        [rankingMax]ranked
 }
 
-// before reports whether a player id at distance d goes before one id2 at
-// distance d2.
-func (r *ranking) before(d int, id uint32, d2 int, id2 uint32) bool {
-	if d != d2 {
-		return d > d2 == r.farFirst
+// before reports whether player o at distance d goes before r2. It reads
+// the ids only when the distances are equal.
+func (r *ranking) before(d int, o *Player, r2 ranked) bool {
+	if d != r2.d {
+		return d > r2.d == r.farFirst
 	}
-	return id > id2 == r.farFirst
+	return o.id > r2.o.id == r.farFirst
 }
 
-// admits reports whether a player id at distance d would be kept.
-func (r *ranking) admits(d int, id uint32) bool {
-	return r.n < r.size || r.before(d, id, r.ds[r.n-1], r.ps[r.n-1].id)
+// admits reports whether o, at distance d, would be kept.
+func (r *ranking) admits(d int, o *Player) bool {
+	return r.n < r.size || r.before(d, o, r.e[r.n-1])
 }
 
 // offer keeps o, at distance d, if it ranks among the first size.
 func (r *ranking) offer(o *Player, d int) {
-	if !r.admits(d, o.id) {
+	if !r.admits(d, o) {
 		return
 	}
 	i := min(r.n, r.size-1) // the free slot, or the last one's
-	for ; i > 0 && r.before(d, o.id, r.ds[i-1], r.ps[i-1].id); i-- {
-		r.ps[i], r.ds[i] = r.ps[i-1], r.ds[i-1]
+	for ; i > 0 && r.before(d, o, r.e[i-1]); i-- {
+		r.e[i] = r.e[i-1]
 	}
-	r.ps[i], r.ds[i] = o, d
+	r.e[i] = ranked{o, d}
 	r.n = min(r.n+1, r.size)
 }
 
-// nearestAhead reorders ps so that its first n are the n players nearest
-// to (x, y) (distance: the larger of |dx| and |dy|, the view's own
-// measure), ties by id, so that a capped screen takes the nearest and the
-// choice does not depend on map order. It counts distances rather than
-// sorting (the crowd round a screen can be thousands of players) and
-// orders only those at the n-th one's distance, by id; the first n are in
-// no particular order.
-func nearestAhead(ps []*Player, n int, x, y uint16) {
-	if n >= len(ps) {
+// nearestAhead reorders rs so that its first n are the n nearest players
+// (ties by id), so that a capped screen takes the nearest and the choice
+// does not depend on map order. It counts distances rather than sorting
+// (the crowd round a screen can be thousands of players) and orders only
+// those at the n-th one's distance, by id; the first n are in no
+// particular order.
+func nearestAhead(rs []ranked, n int) {
+	if n >= len(rs) {
 		return
 	}
-	dist := func(o *Player) int { return min(distance(o.x, o.y, x, y), ViewRange+1) }
-	var count [ViewRange + 2]int // players by distance, the last for any farther
-	for _, o := range ps {
-		count[dist(o)]++
+	var count [ViewRange + 1]int // players by distance
+	for _, r := range rs {
+		count[r.d]++
 	}
 	edge, nearer := 0, 0 // the n-th player's distance, how many are nearer
 	for nearer+count[edge] < n {
 		nearer += count[edge]
 		edge++
 	}
-	lo, i, hi := 0, 0, len(ps) // [0, lo) nearer, [lo, i) at edge, [hi, len) farther
+	lo, i, hi := 0, 0, len(rs) // [0, lo) nearer, [lo, i) at edge, [hi, len) farther
 	for i < hi {
-		switch d := dist(ps[i]); {
+		switch d := rs[i].d; {
 		case d < edge:
-			ps[lo], ps[i] = ps[i], ps[lo]
+			rs[lo], rs[i] = rs[i], rs[lo]
 			lo, i = lo+1, i+1
 		case d > edge:
 			hi--
-			ps[i], ps[hi] = ps[hi], ps[i]
+			rs[i], rs[hi] = rs[hi], rs[i]
 		default:
 			i++
 		}
 	}
-	slices.SortFunc(ps[lo:hi], func(a, b *Player) int { return cmp.Compare(a.id, b.id) })
+	slices.SortFunc(rs[lo:hi], func(a, b ranked) int { return cmp.Compare(a.o.id, b.o.id) })
 }
