@@ -32,9 +32,11 @@ type grid[T located] struct {
 }
 
 // slot is an entity in a cell with a copy of its position, so that a
-// search of a crowded cell reads one array instead of every entity.
+// search of a crowded cell reads one array instead of every entity, and a
+// mark a search can skip it by (see mark).
 type slot[T located] struct {
 	x, y uint16
+	mark uint64
 	e    T
 }
 
@@ -55,7 +57,7 @@ func (g *grid[T]) add(e T) {
 	pl := e.where()
 	c := g.cellOf(int(pl.x), int(pl.y))
 	pl.cell, pl.cellIdx = c, len(g.cells[c])
-	g.cells[c] = append(g.cells[c], slot[T]{pl.x, pl.y, e})
+	g.cells[c] = append(g.cells[c], slot[T]{x: pl.x, y: pl.y, e: e})
 }
 
 // remove takes e out of its cell (swap with the last).
@@ -99,15 +101,21 @@ func (g *grid[T]) near(x, y int, f func(T)) {
 	}
 }
 
+// mark marks e with n (not 0) until it changes cell or is marked again.
+func (g *grid[T]) mark(e T, n uint64) {
+	pl := e.where()
+	g.cells[pl.cell][pl.cellIdx].mark = n
+}
+
 // around calls f for every entity within r tiles of (x, y) (r at most
-// ViewRange) with its distance (the larger of |dx| and |dy|), looking only
-// at the cells that square overlaps.
-func (g *grid[T]) around(x, y, r int, f func(e T, d int)) {
+// ViewRange) but those marked skip (none when skip is 0), with its distance (the larger of |dx|
+// and |dy|), looking only at the cells that square overlaps.
+func (g *grid[T]) around(x, y, r int, skip uint64, f func(e T, d int)) {
 	x0, x1, y0, y1 := g.cellsAround(x, y, r)
 	for yy := y0; yy <= y1; yy++ {
 		for _, s := range g.cells[yy*g.cols+x0 : yy*g.cols+x1+1] {
 			for _, s := range s {
-				if d := max(abs(x-int(s.x)), abs(y-int(s.y))); d <= r {
+				if d := max(abs(x-int(s.x)), abs(y-int(s.y))); d <= r && (s.mark != skip || skip == 0) {
 					f(s.e, d)
 				}
 			}

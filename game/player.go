@@ -50,8 +50,7 @@ type Player struct {
 	stats     Stats              // combat values from attributes and equipment (stats.go)
 
 	// The screen cap's (game/screen.go).
-	mark screenMark              // set while the screen of one who sees it refreshes
-	far  [MaxScreenSwaps]*Player // the farthest on its screen at its last refresh, farthest first: a hint for others' swaps
+	far [MaxScreenSwaps]*Player // the farthest on its screen at its last refresh, farthest first: a hint for others' swaps
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Player {

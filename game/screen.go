@@ -41,7 +41,7 @@ func (m *Map) refreshScreen(p *Player) {
 	limit := m.world.cfg.ScreenPlayers
 	far := ranking{size: MaxScreenSwaps, farFirst: true}
 	m.marks++
-	mark := screenMark{m, m.marks}
+	mark := m.marks
 	for id, o := range p.screen {
 		d := distance(p.x, p.y, o.x, o.y)
 		if d > ViewRange {
@@ -50,7 +50,7 @@ func (m *Map) refreshScreen(p *Player) {
 		}
 		if limit > 0 {
 			far.offer(o, d)
-			o.mark = mark
+			m.grid.mark(o, mark)
 		}
 	}
 	var mine []byte // p's spawn, encoded once, lazily
@@ -74,7 +74,8 @@ func (m *Map) refreshScreen(p *Player) {
 
 // refreshCapped shows p the players in view that a cap of limit allows;
 // far holds the farthest players on p's screen, farthest first, and those
-// on it carry mark (telling them from the crowd costs no map lookup).
+// on it carry mark in the grid (a search of the crowd skips them without
+// reading them).
 //
 // While p's screen has room, players in view whose screens have room too
 // are spawned, the nearest first: those within screenFillReach when there
@@ -83,7 +84,7 @@ func (m *Map) refreshScreen(p *Player) {
 // p's screen is full and its farthest player is nearer than
 // ScreenSwapMargin, nothing can change and the grid is not searched;
 // otherwise only the square nearer than the farthest by the margin is.
-func (m *Map) refreshCapped(p *Player, limit int, far *ranking, mark screenMark, mine *[]byte) {
+func (m *Map) refreshCapped(p *Player, limit int, far *ranking, mark uint64, mine *[]byte) {
 	room := limit - len(p.screen)
 	full := room <= 0
 	near := ranking{size: screenSwapCandidates}
@@ -97,7 +98,7 @@ func (m *Map) refreshCapped(p *Player, limit int, far *ranking, mark screenMark,
 		// Too few near by: look through the whole view.
 		clear(m.newcomers)
 		near = ranking{size: screenSwapCandidates}
-		if inView := m.gather(p, ViewRange, limit, full, mark, &near); len(p.screen)+min(len(m.newcomers), room) < inView {
+		if off := m.gather(p, ViewRange, limit, full, mark, &near); off > min(len(m.newcomers), room) {
 			m.world.metrics.screenFull.Inc() // someone in view will be left off
 		}
 	} else {
@@ -123,21 +124,18 @@ func (m *Map) refreshCapped(p *Player, limit int, far *ranking, mark screenMark,
 // gather looks at the players within reach of p that are off its screen
 // (those on it carry mark): into m.newcomers go those p may simply take
 // (p's screen is not full and theirs neither), into near the nearest
-// others. It returns how many players it looked at.
-func (m *Map) gather(p *Player, reach, limit int, full bool, mark screenMark, near *ranking) int {
-	seen := 0
+// others. It returns how many players off p's screen it looked at.
+func (m *Map) gather(p *Player, reach, limit int, full bool, mark uint64, near *ranking) int {
+	off := 0
 	m.newcomers = m.newcomers[:0]
-	m.grid.around(int(p.x), int(p.y), reach, func(o *Player, d int) {
+	m.grid.around(int(p.x), int(p.y), reach, mark, func(o *Player, d int) {
 		if o == p {
 			return
 		}
-		seen++
+		off++
 		room := !full && len(o.screen) < limit // o can simply be added
 		if !room && !near.admits(d, o) {
 			return // farther than the candidates for a swap already found
-		}
-		if o.mark == mark {
-			return // on p's screen
 		}
 		if room {
 			m.newcomers = append(m.newcomers, ranked{o, d})
@@ -145,7 +143,7 @@ func (m *Map) gather(p *Player, reach, limit int, full bool, mark screenMark, ne
 			near.offer(o, d)
 		}
 	})
-	return seen
+	return off
 }
 
 // swapIn puts the candidates of near (off p's screen, nearest first) on
@@ -234,13 +232,6 @@ func farthestOn(o *Player) *Player {
 	return g
 }
 
-// screenMark tells the players on a screen being refreshed from the
-// others: the map and the number of the refresh.
-type screenMark struct {
-	m *Map
-	n uint64
-}
-
 // ranked is a player and its distance from the player whose screen
 // refreshes.
 type ranked struct {
@@ -252,8 +243,7 @@ type ranked struct {
 const rankingMax = max(MaxScreenSwaps, screenSwapCandidates)
 
 // ranking keeps the size (at most rankingMax) players nearest to a point,
-// or farthest from it, in that order, ties by id (the lower first when
-// nearest first, the higher when farthest first), in a fixed array: a
+// or farthest from it, in that order (ties: before), in a fixed array: a
 // refresh ranks a screen or a crowd without allocating.
 type ranking struct {
 	size     int
@@ -262,13 +252,16 @@ type ranking struct {
 	e        [rankingMax]ranked
 }
 
-// before reports whether player o at distance d goes before r2. It reads
-// the ids only when the distances are equal.
+// before reports whether player o at distance d goes before r2. Farthest
+// first, ties go by id (the higher first: a screen's players come in map
+// order); nearest first, the one offered first stays first (the grid's
+// order, which does not depend on map order), so that a search of a crowd
+// reads no player farther than those it holds.
 func (r *ranking) before(d int, o *Player, r2 ranked) bool {
 	if d != r2.d {
 		return d > r2.d == r.farFirst
 	}
-	return o.id > r2.o.id == r.farFirst
+	return r.farFirst && o.id > r2.o.id
 }
 
 // admits reports whether o, at distance d, would be kept.

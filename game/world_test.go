@@ -335,7 +335,7 @@ func TestGridMatchesBruteForce(t *testing.T) {
 			}
 			r := rng.IntN(ViewRange + 1)
 			n := 0
-			g.around(int(q.x), int(q.y), r, func(o *Player, d int) {
+			g.around(int(q.x), int(q.y), r, 0, func(o *Player, d int) { // nothing is marked
 				if want := distance(q.x, q.y, o.x, o.y); d != want || d > r {
 					t.Fatalf("round %d: around(%d,%d,%d) gave %d at %d, it is at %d", round, q.x, q.y, r, o.id, d, want)
 				}
