@@ -206,6 +206,9 @@ func (m *Map) swapIn(p *Player, limit int, far, near *ranking, mine *[]byte) {
 			m.world.metrics.screenSwaps.Inc()
 		}
 	}
+	// The players p dropped lead far: what is left is p's farthest (the
+	// hint others' swaps use).
+	far.n = copy(far.e[:], far.e[next:far.n])
 }
 
 // farthest returns the first of the players p's last refresh found
