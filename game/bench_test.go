@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/coserver/coserver/msg"
 	"github.com/coserver/coserver/store"
 	"github.com/coserver/coserver/wire"
@@ -87,7 +89,8 @@ const benchWarmSeconds = 3
 // map and moves each once per 300 ms in a random direction, bouncing off the
 // square's sides; one op is one second of game time (n/0.3 moves), measured
 // after benchWarmSeconds. It reports what the outboxes receive per game
-// second and the share of one core the map's goroutine needs.
+// second, the share of one core the map's goroutine needs and, where
+// screens swap players (game/screen.go), the swaps per move.
 func benchWalkSquare(b *testing.B, w *World, n, side int, rng *rand.Rand) {
 	m := w.maps[StartMap]
 	ps, cs := benchPlayers(b, m, n, side)
@@ -115,6 +118,7 @@ func benchWalkSquare(b *testing.B, w *World, n, side int, rng *rand.Rand) {
 	for _, c := range cs {
 		sent -= c.packets.Load()
 	}
+	swaps := -testutil.ToFloat64(w.metrics.screenSwaps)
 	b.ReportAllocs()
 	b.ResetTimer()
 	m.call(func(m *Map) {
@@ -127,6 +131,9 @@ func benchWalkSquare(b *testing.B, w *World, n, side int, rng *rand.Rand) {
 		sent += c.packets.Load()
 	}
 	b.ReportMetric(float64(sent)/float64(b.N), "packets/gamesec")
+	if swaps += testutil.ToFloat64(w.metrics.screenSwaps); swaps > 0 {
+		b.ReportMetric(swaps/float64(b.N)/float64(movesPerSecond), "swaps/move")
+	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e9*100, "%core")
 }
 
