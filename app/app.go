@@ -314,6 +314,7 @@ func (a *App) listenerConfig(name string) server.Config {
 		WriteTimeout:     l.WriteTimeout,
 		OutboxLimit:      l.OutboxLimit,
 		FlushDelay:       l.FlushDelay,
+		LaterDelay:       l.LaterDelay,
 		PacketRate:       l.PacketRate,
 		PacketBurst:      l.PacketBurst,
 		NewCipher:        func() server.Cipher { return tq.NewServer() },

@@ -142,16 +142,18 @@ func TestReportFormats(t *testing.T) {
 	h.Record(2 * time.Millisecond)
 	s := h.snapshot()
 	rep := Report{Bots: 2, Logins: 2, MoveRTT: latency(s), MoveRTTHistogram: powerBuckets(s),
-		Walks: Moves{Sent: 3, Acknowledged: 2, Unanswered: 1}, Errors: map[string]int64{"conn_eof": 1}}
+		Walks: Moves{Sent: 3, Acknowledged: 2, Unanswered: 1}, Errors: map[string]int64{"conn_eof": 1},
+		SeenRTT: latency(s), SeenUnpaired: 4}
 	var back Report
 	if err := json.Unmarshal(rep.JSON(), &back); err != nil {
 		t.Fatal(err)
 	}
-	if back.MoveRTT.Count != 2 || back.Walks.Sent != 3 || back.Errors["conn_eof"] != 1 || len(back.MoveRTTHistogram) != 2 {
+	if back.MoveRTT.Count != 2 || back.Walks.Sent != 3 || back.Errors["conn_eof"] != 1 || len(back.MoveRTTHistogram) != 2 ||
+		back.SeenRTT.Count != 2 || back.SeenUnpaired != 4 {
 		t.Errorf("JSON round trip: %+v", back)
 	}
 	text := rep.String()
-	for _, want := range []string{"move RTT:    n=2", "3 sent, 2 acknowledged", "conn_eof", "#"} {
+	for _, want := range []string{"move RTT:    n=2", "seen RTT:    n=2", "unpaired:  4", "3 sent, 2 acknowledged", "conn_eof", "#"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report text lacks %q:\n%s", want, text)
 		}

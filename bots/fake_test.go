@@ -24,7 +24,8 @@ type npcWorld struct {
 	wg         sync.WaitGroup
 
 	mu        sync.Mutex
-	tokens    map[uint64]bool
+	tokens    map[uint64]string // the account each unused token is for
+	lastToken uint64
 	conns     []net.Conn
 	nextID    uint32
 	teleports map[uint32]int // per character
@@ -33,6 +34,7 @@ type npcWorld struct {
 	items     bool           // a shop and items (fake_items_test.go)
 	picked    chan struct{}  // with items: closed when a character has picked up itemRoundsGoal items
 	pickedOK  bool           // picked is closed
+	crowd     crowd          // with crowd.on, everyone sees everyone (fake_crowd_test.go)
 }
 
 // The fake world: maps, arrival points, NPCs.
@@ -51,17 +53,22 @@ var npcOf = map[uint32]msg.NpcInfo{
 	npcMapB: {ID: 2, X: npcArriveX + 14, Y: npcArriveY, Look: 1650, Kind: 2},
 }
 
-// fakeConn is the server end of a connection.
+// fakeConn is the server end of a connection. send may be called from
+// any goroutine.
 type fakeConn struct {
+	mu     sync.Mutex // serialises send
 	nc     net.Conn
 	cipher *tq.Cipher
 	framer *wire.Framer
-	codec  wire.Codec
+	codec  wire.Codec // for what the connection reads
+	out    wire.Codec // for send, which other connections' goroutines call too
 	wbuf   []byte
 }
 
 func (c *fakeConn) send(p wire.Packet) {
-	b, err := c.codec.Encode(c.wbuf[:0], p)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.out.Encode(c.wbuf[:0], p)
 	if err != nil {
 		panic(err) // a test bug
 	}
@@ -81,8 +88,8 @@ func (c *fakeConn) recv(p wire.Packet) error {
 
 func newNPCWorld(t *testing.T) *npcWorld {
 	t.Helper()
-	w := &npcWorld{t: t, tokens: make(map[uint64]bool), nextID: npcFirstID, teleports: make(map[uint32]int),
-		travelled: make(chan struct{}), picked: make(chan struct{})}
+	w := &npcWorld{t: t, tokens: make(map[uint64]string), nextID: npcFirstID, teleports: make(map[uint32]int),
+		travelled: make(chan struct{}), picked: make(chan struct{}), crowd: newCrowd()}
 	var err error
 	if w.acct, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 		t.Fatal(err)
@@ -131,8 +138,9 @@ func (w *npcWorld) account(c *fakeConn) {
 	_, portText, _ := net.SplitHostPort(w.game.Addr().String())
 	port, _ := strconv.Atoi(portText)
 	w.mu.Lock()
-	tok := uint64(len(w.tokens)+1)<<32 | 0x5678
-	w.tokens[tok] = true
+	w.lastToken++
+	tok := w.lastToken<<32 | 0x5678
+	w.tokens[tok] = req.Account
 	w.mu.Unlock()
 	c.send(msg.AcceptLogin(tok, "127.0.0.1", uint32(port)))
 	var bye msg.ConnectAccount
@@ -150,14 +158,20 @@ func (w *npcWorld) play(c *fakeConn) {
 	c.cipher.Rekey(con.Token)
 	c.framer.SetStepwise(false)
 	w.mu.Lock()
-	ok := w.tokens[con.Token]
+	acct, ok := w.tokens[con.Token]
 	delete(w.tokens, con.Token)
 	id := w.nextID
 	w.nextID++
+	if w.crowd.on {
+		id = w.crowd.idOf(acct, id)
+	}
 	w.mu.Unlock()
 	if !ok {
 		c.send(msg.SystemMessage(msg.ChannelLogin, "Login Invalid"))
 		return
+	}
+	if w.crowd.on {
+		defer w.leave(id, c)
 	}
 	c.send(msg.SystemMessage(msg.ChannelLogin, msg.AnswerOK))
 	w.mu.Lock()
@@ -200,6 +214,9 @@ func (w *npcWorld) play(c *fakeConn) {
 				if items != nil && m == npcMapA {
 					items.login(c)
 				}
+				if w.crowd.on {
+					w.enter(c, id, acct)
+				}
 			case msg.ActionJump:
 				x, y = msg.UnpackXY(a.Data1)
 				c.send(&a)
@@ -213,6 +230,9 @@ func (w *npcWorld) play(c *fakeConn) {
 			}
 			x, y = client.Step(x, y, wk.Direction)
 			c.send(&wk)
+			if w.crowd.on {
+				w.step(id, &wk)
+			}
 		case wire.TypeNpc:
 			var n msg.Npc
 			if c.codec.Decode(b, &n) != nil {

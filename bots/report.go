@@ -45,6 +45,19 @@ type Report struct {
 	SteadyMoveRTT Latency `json:"steady_move_rtt"`
 	// MoveRTTHistogram is MoveRTT's distribution in power-of-two buckets.
 	MoveRTTHistogram []Bucket `json:"move_rtt_histogram"`
+	// SeenRTT is how late the other bots see a walk: from sending MsgWalk
+	// to another bot of the swarm reading that walk's MsgWalk, once per
+	// bot that sees it. Only sightings certain to show that walk count
+	// (jumps are left out); see SeenUnpaired.
+	SeenRTT Latency `json:"seen_rtt"`
+	// SteadySeenRTT is SeenRTT counted only once every bot has logged in.
+	SteadySeenRTT Latency `json:"steady_seen_rtt"`
+	// SeenRTTHistogram is SeenRTT's distribution in power-of-two buckets.
+	SeenRTTHistogram []Bucket `json:"seen_rtt_histogram"`
+	// SeenUnpaired counts the other bots' steps seen that SeenRTT leaves
+	// out because they could not be told for certain from the mover's
+	// other walks (same direction, answer not read yet, many in flight).
+	SeenUnpaired int64 `json:"seen_unpaired"`
 	// NPCs counts the NPC behaviour's clicks, pages, answers and travels.
 	NPCs NPCs `json:"npcs"`
 	// Items counts the items behaviour's requests and rounds.
@@ -162,6 +175,10 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "move RTT:    %s\n", r.MoveRTT)
 	fmt.Fprintf(&b, "  all in:    %s\n", r.SteadyMoveRTT)
 	writeHistogram(&b, r.MoveRTTHistogram)
+	fmt.Fprintf(&b, "seen RTT:    %s\n", r.SeenRTT)
+	fmt.Fprintf(&b, "  all in:    %s\n", r.SteadySeenRTT)
+	fmt.Fprintf(&b, "  unpaired:  %d sightings\n", r.SeenUnpaired)
+	writeHistogram(&b, r.SeenRTTHistogram)
 	if r.NPCs != (NPCs{}) {
 		fmt.Fprintf(&b, "npcs:        %s\n", r.NPCs)
 		fmt.Fprintf(&b, "click RTT:   %s\n", r.ClickRTT)

@@ -2,6 +2,15 @@
 // load tests and soak tests: each bot logs in with the client package,
 // walks around its home, jumps and chats now and then, reconnects when the
 // server goes away, and the run measures how fast the server answers.
+// It times each walk twice: the round trip to the walker's own echo
+// (move_rtt), and how late the other bots see it (seen_rtt): from the
+// walker sending MsgWalk to another bot reading that walk's MsgWalk, once
+// per bot that sees it. A server that delays and batches what a client
+// sees of others shows it in seen_rtt, not in move_rtt. Every bot logs
+// its latest walks in a lock-free log, and each step a bot sees is paired
+// with its walk through that log; a step that cannot be paired for
+// certain (say, one of two walks in flight the same way) is left out and
+// counted, and jumps are not timed (seen.go says exactly which).
 // With BehaviourNPC the bots also talk to NPCs: each walks to the nearest
 // NPC it sees, clicks it, answers every dialog page at random, and so
 // travels between maps when an answer teleports it; the run then measures
@@ -14,10 +23,12 @@
 // server's -max-conns-per-ip (and -max-players) above the bot count.
 //
 // Cost per bot: its client's reader goroutine and buffers, about 15 KiB of
-// heap (the bots keep no screen); no timer of its own (a few worker
+// heap (the bots keep no screen), plus 2.2 KiB for the seen latency (its
+// walk log and its places in the others'); no timer of its own (a few worker
 // goroutines, one ticker each, act for every bot in turn); no allocation
-// per move. Measured: 1,500 bots take 23 MiB of heap and two thirds of a core
-// of a 2-core machine that also runs the server.
+// per move or per step seen (BenchmarkSighting, BenchmarkWalkLog). Measured
+// before the seen latency: 1,500 bots take 23 MiB of heap and two thirds of
+// a core of a 2-core machine that also runs the server.
 package bots
 
 import (
@@ -88,6 +99,9 @@ type bot struct {
 	npc          npcState
 	items        itemState
 	hunt         huntState
+
+	walks  walkLog // its latest walks, for the others' seen latency (seen.go)
+	places places  // its places in the others' walk logs; its reader's
 }
 
 // moveStats counts one kind of move.
@@ -99,6 +113,8 @@ type stats struct {
 	walks, jumps                                             moveStats
 	chats                                                    atomic.Int64
 	rtt, steadyRTT, loginTime                                Histogram
+	seen, steadySeen                                         Histogram // how late others see a walk (seen.go)
+	seenUnpaired                                             atomic.Int64
 	npc                                                      npcStats
 	items                                                    itemStats
 	hunt                                                     huntStats
@@ -144,6 +160,7 @@ type runner struct {
 	inflight atomic.Int64
 	logins   sync.WaitGroup
 	st       stats
+	movers   *movers // the bots' walk logs by character id
 }
 
 // Run runs cfg.Count bots until cfg.Duration has passed or ctx ends, writes
@@ -155,22 +172,24 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (Report, error) {
 	if err := cfg.validate(); err != nil {
 		return Report{}, err
 	}
-	r := &runner{cfg: cfg, seed: cfg.Seed, st: stats{errs: make(map[string]int64)}}
+	r := &runner{cfg: cfg, seed: cfg.Seed, st: stats{errs: make(map[string]int64)}, movers: newMovers(cfg.Count)}
 	if r.seed == 0 {
 		r.seed = rand.Uint64()
 	}
 	tick := cfg.Interval / slotsPerInterval
 	r.limiter.b = ratelimit.New(cfg.Rate, max(1, cfg.Rate*tick.Seconds()))
-	onAck := r.onAck
 	r.bots = make([]*bot, cfg.Count)
 	for i := range r.bots {
 		n := name(cfg.Prefix, i)
-		r.bots[i] = &bot{idx: i, login: client.Config{
+		b := &bot{idx: i}
+		b.login = client.Config{
 			AccountAddr: cfg.AccountAddr, Account: n, Password: cfg.Password, Server: cfg.Server,
 			Character: n, Body: bodies[i%len(bodies)], Class: classes[i/len(bodies)%len(classes)],
-			Logger: cfg.Logger, Timeout: cfg.Timeout, EventBuffer: -1, IgnoreScreen: true, OnAck: onAck,
-			OnDialog: r.onDialog,
-		}}
+			Logger: cfg.Logger, Timeout: cfg.Timeout, EventBuffer: -1, IgnoreScreen: true,
+			OnAck: func(a client.Ack) { r.onAck(b, a) }, OnDialog: r.onDialog,
+			OnSighting: func(s client.Sighting) { r.onSighting(b, s) },
+		}
+		r.bots[i] = b
 	}
 	return r.run(ctx, progress, tick)
 }
@@ -270,6 +289,8 @@ func (r *runner) turn(b *bot, now time.Time, rng *rand.Rand) {
 
 // loginBot logs b in; it runs on its own goroutine.
 func (r *runner) loginBot(b *bot) {
+	b.walks.login() // the new connection's reader starts within Login
+	b.places.reset()
 	start := time.Now()
 	c, err := client.Login(r.ctx, b.login)
 	r.inflight.Add(-1)
@@ -301,6 +322,9 @@ func (r *runner) loginBot(b *bot) {
 	b.npc = npcState{lastMap: c.Position().Map}
 	b.items = itemState{}
 	b.hunt = huntState{}
+	if id := c.ID(); id != 0 {
+		r.movers.add(id, &b.walks)
+	}
 	b.c = c
 	r.st.active.Add(1)
 	b.state.Store(stateActive)
@@ -394,7 +418,9 @@ func (r *runner) act(b *bot, now time.Time, rng *rand.Rand) {
 }
 
 func (r *runner) walk(b *bot, dir uint8, mode msg.WalkMode) {
+	j := b.walks.log(dir, r.since(time.Now()))
 	if err := b.c.Walk(dir, mode); err != nil {
+		b.walks.unlog(j)
 		r.sendFailed(err)
 		return
 	}
@@ -418,11 +444,12 @@ func (r *runner) sendFailed(err error) {
 	}
 }
 
-// onAck records the server's answer to a move; it runs on the clients'
-// reader goroutines.
-func (r *runner) onAck(a client.Ack) {
+// onAck records the server's answer to a move of b; it runs on b's reader
+// goroutine.
+func (r *runner) onAck(b *bot, a client.Ack) {
 	switch a.Kind {
 	case client.MoveWalk:
+		b.walks.answer(r.since(a.Sent), a.Accepted)
 		if a.Accepted {
 			r.st.walks.acked.Add(1)
 			r.st.rtt.Record(a.RTT)
@@ -441,24 +468,56 @@ func (r *runner) onAck(a client.Ack) {
 	}
 }
 
+// onSighting times another bot's step that b saw (see seen.go); it runs on
+// b's reader goroutine and allocates nothing.
+func (r *runner) onSighting(b *bot, s client.Sighting) {
+	if client.IsMonster(s.ID) {
+		return
+	}
+	l := r.movers.find(s.ID)
+	if l == nil || l == &b.walks {
+		return // not a bot of this run (yet)
+	}
+	p := b.places.get(s.ID)
+	if s.Spawn {
+		p.next = noPlace
+		return
+	}
+	at := r.since(s.At)
+	sent, ok := l.pair(p, s.Direction, at)
+	if !ok {
+		r.st.seenUnpaired.Add(1)
+		return
+	}
+	d := time.Duration(at - sent)
+	r.st.seen.Record(d)
+	if r.st.loggedIn.Load() == int64(len(r.bots)) {
+		r.st.steadySeen.Record(d)
+	}
+}
+
+// since returns t in nanoseconds since the run's start.
+func (r *runner) since(t time.Time) int64 { return int64(t.Sub(r.start)) }
+
 // progress writes a line every progressEvery until the run ends, with the
 // walk round trip of the last period.
 func (r *runner) progress(w io.Writer) {
 	t := time.NewTicker(progressEvery)
 	defer t.Stop()
-	prev, prevWalks := r.st.rtt.snapshot(), int64(0)
+	prev, prevSeen, prevWalks := r.st.rtt.snapshot(), r.st.seen.snapshot(), int64(0)
 	for {
 		select {
 		case <-r.ctx.Done():
 			return
 		case now := <-t.C:
-			cur := r.st.rtt.snapshot()
+			cur, curSeen := r.st.rtt.snapshot(), r.st.seen.snapshot()
 			win := cur.since(prev)
 			walks := r.st.walks.sent.Load()
 			fmt.Fprintf(w, "%6.1fs  logged in %d/%d  active %d  failed %d  lost %d  reconnects %d  walks %d/s  rtt p50 %s p99 %s",
 				now.Sub(r.start).Seconds(), r.st.loggedIn.Load(), len(r.bots), r.st.active.Load(),
 				r.st.loginFailures.Load(), r.st.disconnects.Load(), r.st.reconnects.Load(),
 				int64(float64(walks-prevWalks)/progressEvery.Seconds()), fmtMs(win.quantile(0.5)), fmtMs(win.quantile(0.99)))
+			fmt.Fprintf(w, "  seen p99 %s", fmtMs(curSeen.since(prevSeen).quantile(0.99)))
 			if r.cfg.Behaviour == BehaviourNPC {
 				fmt.Fprintf(w, "  clicks %d  pages %d  teleports %d  click p99 %s", r.st.npc.clicks.Load(),
 					r.st.npc.pages.Load(), r.st.npc.teleports.Load(), fmtMs(r.st.clickRTT().quantile(0.99)))
@@ -467,7 +526,7 @@ func (r *runner) progress(w io.Writer) {
 				fmt.Fprintf(w, "  item rounds %d  unanswered %d", r.st.items.rounds.Load(), r.st.items.unanswered.Load())
 			}
 			fmt.Fprintln(w)
-			prev, prevWalks = cur, walks
+			prev, prevSeen, prevWalks = cur, curSeen, walks
 		}
 	}
 }
@@ -499,6 +558,9 @@ func (r *runner) report(end time.Time) Report {
 		Hunt:             r.st.hunt.report(),
 		Errors:           make(map[string]int64),
 	}
+	seen := r.st.seen.snapshot()
+	rep.SeenRTT, rep.SeenRTTHistogram = latency(seen), powerBuckets(seen)
+	rep.SteadySeenRTT, rep.SeenUnpaired = latency(r.st.steadySeen.snapshot()), r.st.seenUnpaired.Load()
 	click := r.st.clickRTT()
 	rep.ClickRTT, rep.ClickRTTHistogram = latency(click), powerBuckets(click)
 	hit := r.st.hunt.rtt.snapshot()

@@ -113,7 +113,7 @@ func Connect(ctx context.Context, cfg Config, t Ticket) (*Client, error) {
 	conn.SetWriteTimeout(cfg.Timeout)
 	c := &Client{cfg: cfg, conn: conn, s: newSession(cfg.EventBuffer, !cfg.IgnoreScreen, cfg.OnAck), ticket: t,
 		done: make(chan struct{})}
-	c.s.onDialog = cfg.OnDialog
+	c.s.onDialog, c.s.onSighting = cfg.OnDialog, cfg.OnSighting
 	c.stopCtx = context.AfterFunc(ctx, func() { c.fail(fmt.Errorf("client: %w", context.Cause(ctx))) })
 	if err := c.enter(); err != nil {
 		c.stopCtx()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -315,7 +316,7 @@ func TestWorldResolvesAnswersInOrder(t *testing.T) {
 	}
 	// First walk accepted, second refused: the pull-back puts the player at
 	// 51,50, the jump (from 52,50) and the walk after it are still pending.
-	if a, ok := w.apply(&msg.Walk{ID: 7, Direction: 6}, t0.Add(5*time.Millisecond)); !ok || !a.Accepted || a.RTT != 5*time.Millisecond {
+	if a, ok := w.apply(&msg.Walk{ID: 7, Direction: 6}, t0.Add(5*time.Millisecond)); !ok || !a.Accepted || a.RTT != 5*time.Millisecond || !a.Sent.Equal(t0) {
 		t.Errorf("walk echo: %+v %v", a, ok)
 	}
 	if a, ok := w.apply(&msg.Action{ID: 7, Data1: 1010, Data2: msg.XY(51, 50), Subtype: msg.ActionTeleport}, t0); !ok || a.Accepted || a.Kind != MoveWalk {
@@ -325,7 +326,8 @@ func TestWorldResolvesAnswersInOrder(t *testing.T) {
 		t.Errorf("after pull-back: pos %+v predicted %d,%d pending %d", w.pos, w.px, w.py, w.n)
 	}
 	// An echo of a walk while a jump is first: the jump is skipped as lost.
-	if a, ok := w.apply(&msg.Walk{ID: 7, Direction: 0}, t0.Add(time.Second+time.Millisecond)); !ok || a.Kind != MoveWalk || a.RTT != time.Millisecond {
+	if a, ok := w.apply(&msg.Walk{ID: 7, Direction: 0}, t0.Add(time.Second+time.Millisecond)); !ok || a.Kind != MoveWalk || a.RTT != time.Millisecond ||
+		!a.Sent.Equal(t0.Add(time.Second)) {
 		t.Errorf("walk echo after a lost jump: %+v %v", a, ok)
 	}
 	if w.n != 0 || w.pos != (Position{1010, 51, 51}) || w.px != 51 || w.py != 51 {
@@ -444,5 +446,50 @@ func TestScreenDropsEntitiesOutOfView(t *testing.T) {
 	w.apply(&msg.Walk{ID: 9, Direction: 0}, now) // 9 walks south, out of view
 	if len(w.screen) != 0 {
 		t.Errorf("after the other walked away: %v", w.screen)
+	}
+}
+
+func TestSightingsAreOthersStepsAndSpawns(t *testing.T) {
+	var got []Sighting
+	s := newSession(-1, false, nil) // players are not kept: sightings come all the same
+	s.onSighting = func(x Sighting) { got = append(got, x) }
+	s.w.user.ID = 7
+	t0 := time.Unix(100, 0)
+	var codec wire.Codec
+	for i, p := range []wire.Packet{
+		&msg.Walk{ID: 7, Direction: 2},                                     // own echo: not a sighting
+		&msg.Player{ID: 9, X: 50, Y: 50},                                   // spawn
+		&msg.Walk{ID: 9, Direction: 8 + 3},                                 // step, direction taken mod 8
+		&msg.Player{ID: 7, X: 50, Y: 50},                                   // itself: not a sighting
+		&msg.Action{ID: 9, Subtype: msg.ActionJump, Data1: msg.XY(52, 52)}, // jumps are not sightings
+	} {
+		b, err := codec.Encode(nil, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.handle(b, t0.Add(time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []Sighting{{ID: 9, Spawn: true, At: t0.Add(time.Millisecond)}, {ID: 9, Direction: 3, At: t0.Add(2 * time.Millisecond)}}
+	if !slices.Equal(got, want) {
+		t.Errorf("sightings %+v, want %+v", got, want)
+	}
+}
+
+func TestNoAllocsPerSighting(t *testing.T) {
+	n := 0
+	s := newSession(-1, false, nil)
+	s.onSighting = func(Sighting) { n++ }
+	s.w.user.ID = 7
+	step, _ := new(wire.Codec).Encode(nil, &msg.Walk{ID: 9, Direction: 2})
+	now := time.Now()
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := s.handle(step, now); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 || n == 0 {
+		t.Errorf("%v allocations per sighting (%d sightings), want 0", allocs, n)
 	}
 }

@@ -82,6 +82,13 @@ type Config struct {
 	// that Dialog then returns. It must not block; it may call the Client's
 	// methods.
 	OnDialog func(Dialog)
+	// OnSighting, when set, is called each time another entity steps (its
+	// MsgWalk) or appears (MsgPlayer), whether or not IgnoreScreen keeps it
+	// on the screen; see Sighting. It runs on the goroutine that reads the
+	// packet: Login's (or Connect's) during the login chain, when the
+	// server spawns those in view, then the reader's. It must not block; it
+	// may call the Client's methods once Login has returned.
+	OnSighting func(Sighting)
 }
 
 // withDefaults returns cfg with zero fields set to their defaults.

@@ -30,7 +30,10 @@
 // 2 remove, others' walks and jumps move, distance beyond ViewRange drops,
 // a new map empties it), matches the server's answers to the player's moves
 // (Ack), collects the MsgTaskDialog packets of an NPC dialog into a Dialog
-// page on their create, and delivers each packet as an Event.
+// page on their create, and delivers each packet as an Event. Config's
+// hooks report, on the reader goroutine, the answers to the player's moves
+// (OnAck), dialog pages (OnDialog) and other entities' steps and spawns
+// (OnSighting: what a load test needs to time how late others see a move).
 //
 // NPCs and portals: ClickNPC opens an NPC's dialog, Answer picks an option
 // of the open page (or closes it), TakePortal steps into a portal; a

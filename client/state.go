@@ -136,6 +136,29 @@ type Ack struct {
 	Accepted bool
 	// RTT is the time from sending the move to reading its answer.
 	RTT time.Duration
+	// Sent is when the move was sent (the Walk, Jump or TakePortal call):
+	// it tells apart moves of one kind answered in a row.
+	Sent time.Time
+}
+
+// Sighting is another entity seen to step or appear, for Config.OnSighting.
+//
+// A server shows a client the steps of an entity in the order it made them,
+// while the entity stays on the client's screen; when it comes back into
+// view the server spawns it again (MsgPlayer) before its next step. So the
+// steps between two spawns of an entity are all of its steps the server
+// accepted in that time, in order. Jumps, teleports and removals are not
+// sightings.
+type Sighting struct {
+	// ID is the entity's id: another player's or a monster's.
+	ID uint32
+	// Spawn is set when the entity appeared (MsgPlayer); unset for a step
+	// (MsgWalk).
+	Spawn bool
+	// Direction is the step's direction, 0–7 (0 for a spawn).
+	Direction uint8
+	// At is when the client read the packet.
+	At time.Time
 }
 
 // Event is one packet from the game server, in arrival order.
@@ -233,9 +256,10 @@ type world struct {
 // network, so tests and fuzzers drive it directly. handle runs on one
 // goroutine (the reader); the accessors from any.
 type session struct {
-	codec    wire.Codec
-	onAck    func(Ack)
-	onDialog func(Dialog)
+	codec      wire.Codec
+	onAck      func(Ack)
+	onDialog   func(Dialog)
+	onSighting func(Sighting)
 
 	// Reused decode targets when events are off.
 	talk   msg.Talk
@@ -311,6 +335,11 @@ func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
 	}
 	s.mu.Lock()
 	ack, acked := s.w.apply(p, now)
+	var sight Sighting
+	sighted := false
+	if s.onSighting != nil {
+		sight, sighted = s.w.sighting(p, now)
+	}
 	if a, ok := p.(*msg.UserAttrib); ok {
 		s.w.applyAttribs(a)
 	}
@@ -330,6 +359,9 @@ func (s *session) handle(b []byte, now time.Time) (wire.Packet, error) {
 	s.mu.Unlock()
 	if acked && s.onAck != nil {
 		s.onAck(ack)
+	}
+	if sighted {
+		s.onSighting(sight)
 	}
 	if page != nil && s.onDialog != nil {
 		s.onDialog(*page)
@@ -393,7 +425,7 @@ func (w *world) resolve(want MoveKind, accepted bool, now time.Time) (Ack, bool)
 		w.head = (w.head + 1) % MaxPending
 		w.n--
 		if want == 0 || m.kind == want {
-			ack, found = Ack{Kind: m.kind, Accepted: accepted, RTT: now.Sub(m.sent)}, true
+			ack, found = Ack{Kind: m.kind, Accepted: accepted, RTT: now.Sub(m.sent), Sent: m.sent}, true
 			break
 		}
 	}
@@ -439,6 +471,22 @@ func (w *world) apply(p wire.Packet, now time.Time) (Ack, bool) {
 		return w.applyAction(p, now)
 	}
 	return Ack{}, false
+}
+
+// sighting returns the Sighting that p is, if it is one: another entity's
+// MsgWalk or MsgPlayer.
+func (w *world) sighting(p wire.Packet, now time.Time) (Sighting, bool) {
+	switch p := p.(type) {
+	case *msg.Walk:
+		if p.ID != w.user.ID {
+			return Sighting{ID: p.ID, Direction: p.Direction % 8, At: now}, true
+		}
+	case *msg.Player:
+		if p.ID != w.user.ID {
+			return Sighting{ID: p.ID, Spawn: true, At: now}, true
+		}
+	}
+	return Sighting{}, false
 }
 
 // applyAction is apply for MsgAction.

@@ -189,6 +189,10 @@ type Limits struct {
 	// FlushDelay is how long a connection's writer gathers packets before
 	// writing them with one syscall.
 	FlushDelay time.Duration
+	// LaterDelay is the longest the game holds back news of others (their
+	// steps, spawns, chat, fights a player only watches) so that it shares
+	// a write with what comes next.
+	LaterDelay time.Duration
 	// PacketRate is the sustained packets per second a client may send;
 	// negative disables the limit (benchmarks only).
 	PacketRate float64
@@ -236,6 +240,7 @@ func Default() Config {
 			WriteTimeout:     server.DefaultWriteTimeout,
 			OutboxLimit:      server.DefaultOutboxLimit,
 			FlushDelay:       server.DefaultFlushDelay,
+			LaterDelay:       server.DefaultLaterDelay,
 			PacketRate:       server.DefaultPacketRate,
 			PacketBurst:      server.DefaultPacketBurst,
 		},
@@ -309,6 +314,8 @@ const (
 	OutboxLimitMax      = 64 << 20
 	FlushDelayMin       = 0 // 0 = the default; negative = write at once
 	FlushDelayMax       = 50 * time.Millisecond
+	LaterDelayMin       = 0 // 0 = the default; negative = with the next write, as any packet
+	LaterDelayMax       = time.Second
 	PacketRateMin       = 1 // negative = no limit (benchmarks only)
 	PacketRateMax       = 10_000
 	PacketBurstMin      = 1
@@ -454,6 +461,7 @@ func (c *Config) settings() []setting {
 		{limits, "write-timeout", &l.WriteTimeout, "longest one socket write to a client may take (duration)", between(WriteTimeoutMin, WriteTimeoutMax)},
 		{limits, "outbox-limit", &l.OutboxLimit, "data queued for one client before it is disconnected as too slow (bytes)", between(OutboxLimitMin, OutboxLimitMax)},
 		{limits, "flush-delay", &l.FlushDelay, "how long a client's writer gathers packets before one write; 0 = the default, negative writes at once (duration)", orNegative(FlushDelayMin, FlushDelayMax)},
+		{limits, "later-delay", &l.LaterDelay, "longest news of others (their steps, spawns, chat, fights a player only watches) waits to share a write with what the client is sent next: fewer writes in crowds, that much later on screen; 0 = the default, negative sends it like any packet (duration)", orNegative(LaterDelayMin, LaterDelayMax)},
 		{limits, "packet-rate", &l.PacketRate, "packets a client may send per second, sustained; negative disables the limit, for benchmarks only (packets/s)", orNegative[float64](PacketRateMin, PacketRateMax)},
 		{limits, "packet-burst", &l.PacketBurst, "packets a client may send in a burst above -packet-rate (packets)", between[float64](PacketBurstMin, PacketBurstMax)},
 

@@ -52,6 +52,11 @@ func TestBots(t *testing.T) {
 	if rep.Jumps.Acknowledged == 0 || rep.Jumps.Refused != 0 || rep.Chats == 0 {
 		t.Errorf("jumps %+v, chats %d", rep.Jumps, rep.Chats)
 	}
+	// The bots start on one tile and roam less than a screen: each sees
+	// the others walk.
+	if s := rep.SeenRTT; s.Count == 0 || s.P50Ms <= 0 || s.MaxMs < s.P99Ms {
+		t.Errorf("seen RTT %+v (%d left out)", s, rep.SeenUnpaired)
+	}
 	if lines := strings.Count(progress.String(), "\n"); lines < 2 || !strings.Contains(progress.String(), "logged in") {
 		t.Errorf("progress:\n%s", progress.String())
 	}

@@ -214,19 +214,19 @@ func (m *Map) stepMonster(mo *Monster, dir uint8) bool {
 	var spawn []byte
 	m.grid.near(x, y, func(p *Player) {
 		if p.seen[mo.id] == thing(mo) {
-			p.conn.SendRaw(walk)
+			p.conn.SendRawLater(walk)
 			return
 		}
 		if spawn == nil {
 			spawn = mo.spawn(m) // m.buf: nothing else encodes there in this loop
 		}
 		p.seen[mo.id] = mo
-		p.conn.SendRaw(spawn)
+		p.conn.SendRawLater(spawn)
 	})
 	m.grid.near(int(ox), int(oy), func(p *Player) {
 		if p.seen[mo.id] == thing(mo) && !inView(int(p.x), int(p.y), x, y) {
 			delete(p.seen, mo.id)
-			p.conn.SendRaw(m.encode(m.removal(mo.id)))
+			p.conn.SendRawLater(m.encode(m.removal(mo.id)))
 		}
 	})
 	return true

@@ -27,6 +27,8 @@ func (c *countConn) SendRaw(b []byte) bool {
 	return true
 }
 
+func (c *countConn) SendRawLater(b []byte) bool { return c.SendRaw(b) }
+
 // benchPlayers puts n players on m, spread over a side × side square.
 func benchPlayers(b *testing.B, m *Map, n, side int) ([]*Player, []*countConn) {
 	rng := rand.New(rand.NewPCG(1, 2))

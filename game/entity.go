@@ -67,7 +67,7 @@ func (m *Map) refreshThings(p *Player) {
 			return
 		}
 		p.seen[id] = t
-		p.conn.SendRaw(t.spawn(m))
+		p.conn.SendRawLater(t.spawn(m))
 		if mo, ok := t.(*Monster); ok {
 			m.wake(mo) // a player came into its view
 		}
@@ -77,7 +77,7 @@ func (m *Map) refreshThings(p *Player) {
 			continue
 		}
 		delete(p.seen, id)
-		p.conn.SendRaw(m.despawn(t))
+		p.conn.SendRawLater(m.despawn(t))
 	}
 }
 

@@ -313,7 +313,7 @@ func (m *Map) showHit(from, to uint32, x, y uint16, kind msg.InteractType, dmg i
 	it := &m.mobs.inter
 	*it = msg.Interact{Timestamp: timestamp(), Sender: from, Target: to, X: x, Y: y, Action: kind,
 		Data: uint32(dmg)}
-	m.sendNear(x, y, m.encode(it))
+	m.sendNear(x, y, m.encode(it), from, to)
 }
 
 // hurtMonster takes dmg off mo, dealt by role from (killer is the player
@@ -351,12 +351,12 @@ func (m *Map) monsterDies(mo *Monster, killer uint32, now time.Time) {
 	it := &m.mobs.inter
 	*it = msg.Interact{Timestamp: timestamp(), Sender: killer, Target: mo.id, X: mo.x, Y: mo.y,
 		Action: msg.InteractKill, Data: msg.KillData(0)}
-	m.sendNear(mo.x, mo.y, m.encode(it))
+	m.sendNear(mo.x, mo.y, m.encode(it), killer, 0)
 	a := &m.mobs.attr
 	*a = msg.UserAttrib{}
 	a.ID = mo.id
 	a.Add(msg.AttribStatus, statusDead|statusFrozen)
-	m.sendNear(mo.x, mo.y, m.encode(a))
+	m.sendNear(mo.x, mo.y, m.encode(a), killer, 0)
 	m.killMonster(mo, now)
 	m.world.metrics.kills.WithLabelValues("monster").Inc()
 }

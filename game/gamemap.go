@@ -225,8 +225,8 @@ func (m *Map) encodeTo(buf *[]byte, p wire.Packet) []byte {
 	return b
 }
 
-// broadcast sends the encoded packet b to every player who sees p, and to p
-// itself when self is true.
+// broadcast sends the encoded packet b to every player who sees p (for
+// later: they only watch), and to p itself, at once, when self is true.
 func (m *Map) broadcast(p *Player, b []byte, self bool) {
 	if b == nil {
 		return
@@ -235,7 +235,7 @@ func (m *Map) broadcast(p *Player, b []byte, self bool) {
 		p.conn.SendRaw(b)
 	}
 	for _, o := range p.screen {
-		o.conn.SendRaw(b)
+		o.conn.SendRawLater(b)
 	}
 }
 
@@ -265,7 +265,7 @@ func (m *Map) leave(p *Player) {
 	for id, o := range p.screen {
 		delete(o.screen, p.id)
 		delete(p.screen, id)
-		o.conn.SendRaw(rm)
+		o.conn.SendRawLater(rm)
 	}
 	m.dropDialog(p, "left")
 	clear(p.seen) // the client clears its screen on a map change
@@ -289,9 +289,9 @@ func (m *Map) see(p, o *Player, mine *[]byte) {
 		p.spawnInto(&m.spawn)
 		*mine = m.encodeTo(&m.mineBuf, &m.spawn)
 	}
-	o.conn.SendRaw(*mine)
+	o.conn.SendRawLater(*mine)
 	o.spawnInto(&m.spawn)
-	p.conn.SendRaw(m.encode(&m.spawn))
+	p.conn.SendRawLater(m.encode(&m.spawn))
 }
 
 // unsee takes p and o (whose id is id) off each other's screen and
@@ -299,8 +299,8 @@ func (m *Map) see(p, o *Player, mine *[]byte) {
 func (m *Map) unsee(p, o *Player, id uint32) {
 	delete(p.screen, id)
 	delete(o.screen, p.id)
-	o.conn.SendRaw(m.encode(m.removal(p.id)))
-	p.conn.SendRaw(m.encode(m.removal(id)))
+	o.conn.SendRawLater(m.encode(m.removal(p.id)))
+	p.conn.SendRawLater(m.encode(m.removal(id)))
 }
 
 // moveTo sets p's position and announces the move: the packet goes to p
@@ -319,7 +319,7 @@ func (m *Map) moveTo(p *Player, x, y uint16, move wire.Packet) {
 	p.conn.SendRaw(announce)
 	for _, o := range p.screen {
 		if inView(int(x), int(y), int(o.x), int(o.y)) {
-			o.conn.SendRaw(announce)
+			o.conn.SendRawLater(announce)
 		}
 	}
 	m.refreshScreen(p)

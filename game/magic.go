@@ -132,7 +132,7 @@ func (m *Map) cast(p *Player, typ uint16, target uint32, now time.Time) {
 	if mo := m.mobs.all[target]; mo != nil {
 		dmg := m.spellDamage(p, st, mt, int(mo.typ.Level), int(mo.typ.Defence), int(mo.typ.MagicDefence))
 		eff.Add(mo.id, uint32(dmg))
-		m.sendNear(mo.x, mo.y, m.encode(eff))
+		m.sendNear(mo.x, mo.y, m.encode(eff), p.id, 0)
 		m.trainMagic(p, mt, combat.HitExp(dmg, max(mo.hp, 0), int(p.ch.Level), int(mo.typ.Level)))
 		m.hurtMonster(p, p.id, mo, dmg, now)
 		return
@@ -142,7 +142,7 @@ func (m *Map) cast(p *Player, typ uint16, target uint32, now time.Time) {
 		dmg := m.spellDamage(p, st, mt, int(v.ch.Level), vst.defence, vst.magicDefence)
 		eff.Add(v.id, uint32(dmg))
 		m.crime(p, v, now)
-		m.sendNear(v.x, v.y, m.encode(eff))
+		m.sendNear(v.x, v.y, m.encode(eff), p.id, v.id)
 		m.hurtPlayer(v, p, dmg, now)
 	}
 }
@@ -192,7 +192,7 @@ func (m *Map) castHeal(p *Player, mt content.MagicType, target uint32, now time.
 	eff := &m.mobs.eff
 	*eff = msg.MagicEffect{Caster: p.id, Target: v.id, Magic: mt.Type, Level: uint16(mt.Level)}
 	eff.Add(v.id, uint32(amount))
-	m.sendNear(v.x, v.y, m.encode(eff))
+	m.sendNear(v.x, v.y, m.encode(eff), p.id, v.id)
 	a := &m.mobs.attr
 	*a = msg.UserAttrib{}
 	a.ID = v.id

@@ -158,7 +158,7 @@ func (m *Map) spawnMonster(s *spawner, announce bool) bool {
 	m.addThing(mo)
 	if announce {
 		m.action = msg.Action{Timestamp: timestamp(), ID: id, Data2: msg.XY(x, y), Subtype: msg.ActionRevive}
-		m.sendNear(x, y, m.encode(&m.action))
+		m.sendNear(x, y, m.encode(&m.action), 0, 0)
 	}
 	return true
 }
@@ -197,12 +197,20 @@ func (m *Map) spawnTile(a content.Spawn) (uint16, uint16, bool) {
 	return 0, 0, false
 }
 
-// sendNear sends the encoded packet b to every player in view of (x, y).
-func (m *Map) sendNear(x, y uint16, b []byte) {
-	if b == nil {
+// sendNear sends the encoded packet b to every player in view of (x, y):
+// at once to the players a and b, who take part (an attacker, a target,
+// a killer; 0 for none), for later to the others, who only watch.
+func (m *Map) sendNear(x, y uint16, pkt []byte, a, b uint32) {
+	if pkt == nil {
 		return
 	}
-	m.grid.near(int(x), int(y), func(p *Player) { p.conn.SendRaw(b) })
+	m.grid.near(int(x), int(y), func(p *Player) {
+		if p.id == a || p.id == b {
+			p.conn.SendRaw(pkt)
+		} else {
+			p.conn.SendRawLater(pkt)
+		}
+	})
 }
 
 // wake puts a sleeping monster's AI back on the tick (a player came into

@@ -13,9 +13,17 @@ import (
 
 // Sender is what the world needs of a client connection: queue a packet
 // without ever blocking. *server.Conn implements it.
+//
+// SendRawLater is for news of others that a client may get a little late
+// (up to the listener's -later-delay): another player's or monster's step,
+// spawns and removals, local chat, the hits of fights it only watches. It
+// shares a write with what comes next instead of costing one. What the
+// client did itself, or what happens to it, goes with Send or SendRaw, at
+// once; the order of the packets is kept either way.
 type Sender interface {
 	Send(p wire.Packet) bool
 	SendRaw(b []byte) bool
+	SendRawLater(b []byte) bool
 }
 
 // Player is a character in the world.

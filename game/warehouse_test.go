@@ -686,6 +686,8 @@ func (c *encConn) Send(p wire.Packet) bool {
 
 func (c *encConn) SendRaw(b []byte) bool { c.buf = append(c.buf[:0], b...); return true }
 
+func (c *encConn) SendRawLater(b []byte) bool { return c.SendRaw(b) }
+
 // BenchmarkDepositSaved is one check in or out, alternately, and the save
 // that writes it (with the character's snapshot) to SQLite: the database
 // time of one warehouse move.

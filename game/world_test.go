@@ -21,6 +21,7 @@ type fakeConn struct {
 	mu    sync.Mutex
 	codec wire.Codec
 	pkts  [][]byte
+	later []bool // per packet of pkts: sent with SendRawLater
 }
 
 func (f *fakeConn) Send(p wire.Packet) bool {
@@ -31,13 +32,19 @@ func (f *fakeConn) Send(p wire.Packet) bool {
 		panic(err)
 	}
 	f.pkts = append(f.pkts, b)
+	f.later = append(f.later, false)
 	return true
 }
 
-func (f *fakeConn) SendRaw(b []byte) bool {
+func (f *fakeConn) SendRaw(b []byte) bool { return f.sendRaw(b, false) }
+
+func (f *fakeConn) SendRawLater(b []byte) bool { return f.sendRaw(b, true) }
+
+func (f *fakeConn) sendRaw(b []byte, later bool) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.pkts = append(f.pkts, append([]byte(nil), b...))
+	f.later = append(f.later, later)
 	return true
 }
 
@@ -54,7 +61,7 @@ func (f *fakeConn) take() []wire.Packet {
 		}
 		out = append(out, p)
 	}
-	f.pkts = nil
+	f.pkts, f.later = nil, nil
 	return out
 }
 
@@ -379,5 +386,58 @@ func TestNewCharacter(t *testing.T) {
 	tao := newCharacter(1, "Sage", 2001, classTaoist)
 	if tao.HP != 342 || tao.MP != 50 || tao.Avatar < 201 || tao.Avatar > 248 {
 		t.Fatalf("taoist: %+v", tao)
+	}
+}
+
+// laterFlags takes what was sent to f and says, per packet, whether it was
+// sent for later.
+func (f *fakeConn) laterFlags() []bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := f.later
+	f.pkts, f.later = nil, nil
+	return out
+}
+
+// What a player does or suffers is sent at once; what it only watches is
+// sent for later (Sender.SendRawLater): a step, local chat, a hit between
+// two others.
+func TestNewsOfOthersIsSentForLater(t *testing.T) {
+	w := newTestWorld(t, nil)
+	m := w.maps[StartMap]
+	a, ca := addPlayer(t, m, 100, 100)
+	b, cb := addPlayer(t, m, 105, 100)
+	c, cc := addPlayer(t, m, 100, 105)
+	for _, f := range []*fakeConn{ca, cb, cc} {
+		f.take()
+	}
+	m.do(func(m *Map) { m.walk(b, 6, msg.WalkModeRun, time.Now()) })
+	sync_(m)
+	if got := cb.laterFlags(); len(got) != 1 || got[0] {
+		t.Fatalf("mover's echo: later flags %v, want one packet sent at once", got)
+	}
+	for name, f := range map[string]*fakeConn{"a": ca, "c": cc} {
+		if got := f.laterFlags(); len(got) != 1 || !got[0] {
+			t.Fatalf("watcher %s: later flags %v, want the step sent for later", name, got)
+		}
+	}
+	m.do(func(m *Map) { m.showHit(a.id, b.id, b.x, b.y, msg.InteractAttack, 7) })
+	sync_(m)
+	for name, f := range map[string]*fakeConn{"attacker": ca, "target": cb} {
+		if got := f.laterFlags(); len(got) != 1 || got[0] {
+			t.Fatalf("%s of a hit: later flags %v, want it at once", name, got)
+		}
+	}
+	if got := cc.laterFlags(); len(got) != 1 || !got[0] {
+		t.Fatalf("onlooker of a hit: later flags %v, want it for later", got)
+	}
+	m.do(func(m *Map) {
+		m.talk(c, &msg.Talk{Channel: msg.ChannelTalk, Sender: c.name, Recipient: "ALLUSERS", Message: "hi"})
+	})
+	sync_(m)
+	for name, f := range map[string]*fakeConn{"a": ca, "b": cb} {
+		if got := f.laterFlags(); len(got) != 1 || !got[0] {
+			t.Fatalf("listener %s of local chat: later flags %v, want it for later", name, got)
+		}
 	}
 }

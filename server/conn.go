@@ -49,6 +49,7 @@ type Conn struct {
 	cipher Cipher
 	framer *wire.Framer
 	out    outbox
+	sock   sock // the writer's side of nc: one writer at a time (outbox)
 
 	// Log is the connection's logger (connection id, remote address); the
 	// application may replace it with one carrying the account. Set it only
@@ -64,10 +65,12 @@ type Conn struct {
 	bucket    ratelimit.Bucket       // packets: PacketRate, PacketBurst
 	unknown   map[wire.Type]struct{} // unknown types already logged
 	framed    bool                   // a first packet has been framed (reader goroutine only)
-	reason    atomic.Pointer[Reason]
-	closeOne  sync.Once
-	tap       atomic.Pointer[tapBox]   // nil unless traced (tap.go)
-	ident     atomic.Pointer[identity] // account and character, for traces
+	// readDeadline is the read deadline armed last (reader goroutine only).
+	readDeadline time.Time
+	reason       atomic.Pointer[Reason]
+	closeOne     sync.Once
+	tap          atomic.Pointer[tapBox]   // nil unless traced (tap.go)
+	ident        atomic.Pointer[identity] // account and character, for traces
 }
 
 // ID returns the connection's process-unique id.
@@ -116,12 +119,20 @@ func (c *Conn) Send(p wire.Packet) bool {
 
 // SendRaw queues an already encoded packet, such as a broadcast encoded once
 // for many recipients. b is copied; the caller keeps it.
-func (c *Conn) SendRaw(b []byte) bool { return c.queued(c.out.appendRaw(b)) }
+func (c *Conn) SendRaw(b []byte) bool { return c.queued(c.out.appendRaw(b, false)) }
+
+// SendRawLater queues an encoded packet that may wait up to the listener's
+// LaterDelay before it is written: news the client can take a little late
+// (another player's step, a spawn, local chat), which then shares a write
+// with the next packets instead of costing one of its own. Packets keep
+// their order whichever way they were sent. b is copied; the caller keeps
+// it.
+func (c *Conn) SendRawLater(b []byte) bool { return c.queued(c.out.appendRaw(b, true)) }
 
 func (c *Conn) queued(res appendResult) bool {
 	switch res {
 	case startWriter:
-		go c.writeLoop()
+		go c.writeLoop(true)
 	case overflow:
 		c.srv.lm.overflows.Inc()
 		c.close(ReasonSlowConsumer)
@@ -146,6 +157,9 @@ func (c *Conn) Kick(r Reason) {
 // most the write timeout.
 func (c *Conn) drain() {
 	c.out.stop()
+	if c.out.hurry() {
+		go c.writeLoop(false)
+	}
 	t := time.NewTimer(c.srv.cfg.WriteTimeout)
 	defer t.Stop()
 	select {
@@ -164,21 +178,30 @@ func (c *Conn) close(r Reason) {
 	})
 }
 
+// flushLater runs when the outbox's timer fires: the packets queued for
+// later have waited the whole delay.
+func (c *Conn) flushLater() {
+	if c.out.fire() {
+		c.srv.lm.laterWrites.Inc()
+		c.writeLoop(false)
+	}
+}
+
 // writeLoop drains the outbox: each batch of queued chunks is encrypted in
 // place, in order, and written with one syscall. It exits when the outbox
-// is empty.
-func (c *Conn) writeLoop() {
-	if d := c.srv.cfg.FlushDelay; d > 0 {
-		time.Sleep(d) // let the packets of this moment gather into one write
+// is empty. With gather set it first waits FlushDelay, so that the packets
+// of this moment share the write.
+func (c *Conn) writeLoop(gather bool) {
+	if d := c.srv.cfg.FlushDelay; gather && d > 0 {
+		time.Sleep(d)
 	}
 	var written []chunk
-	var iov net.Buffers
 	for {
 		batch := c.out.take(written)
 		if batch == nil {
 			return
 		}
-		iov = iov[:0]
+		iov := c.sock.bufs[:0]
 		tb := c.tap.Load()
 		for i := range batch {
 			b := batch[i].bytes()
@@ -188,9 +211,10 @@ func (c *Conn) writeLoop() {
 			c.cipher.Encrypt(b)
 			iov = append(iov, b)
 		}
-		_ = c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
-		bufs := iov // WriteTo consumes its receiver
-		n, err := bufs.WriteTo(c.nc)
+		c.sock.bufs = iov
+		c.sock.armWrite(time.Now(), c.srv.cfg.WriteTimeout)
+		n, err := c.sock.writeBufs(iov)
+		clear(iov)
 		c.srv.lm.writes.Inc()
 		c.srv.lm.bytesOut.Add(float64(n))
 		if err != nil {
@@ -210,11 +234,14 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if c.authed.Load() {
 		deadline = time.Now().Add(c.srv.cfg.IdleTimeout)
 	}
-	_ = c.nc.SetReadDeadline(deadline)
+	if d := deadline.Sub(c.readDeadline); d < 0 || d >= deadlineSlack {
+		c.readDeadline = deadline
+		_ = c.nc.SetReadDeadline(deadline)
+	}
 	if c.srv.shuttingDown() { // checked after arming: Shutdown's own deadline cannot be overwritten
 		return 0, errShuttingDown
 	}
-	return c.nc.Read(p)
+	return c.sock.read(p)
 }
 
 var errShuttingDown = errors.New("server shutting down")

@@ -22,6 +22,7 @@ type Metrics struct {
 	overflows   *prometheus.CounterVec
 	rateKicks   *prometheus.CounterVec
 	writeBatchs *prometheus.CounterVec
+	laterWrites *prometheus.CounterVec
 }
 
 // NewMetrics creates the runtime's collectors and registers them with reg.
@@ -56,9 +57,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Connections kicked by the packet-rate limit."}, l),
 		writeBatchs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_write_syscalls_total",
 			Help: "Socket writes (each carries one or more packets)."}, l),
+		laterWrites: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_later_flushes_total",
+			Help: "Writes started because packets sent for later had waited the whole later delay (part of coserver_write_syscalls_total)."}, l),
 	}
 	reg.MustRegister(m.open, m.accepted, m.closed, m.rejected, m.packetsIn, m.bytesIn, m.packetsOut,
-		m.bytesOut, m.latency, m.unknown, m.overflows, m.rateKicks, m.writeBatchs)
+		m.bytesOut, m.latency, m.unknown, m.overflows, m.rateKicks, m.writeBatchs, m.laterWrites)
 	return m
 }
 
@@ -74,7 +77,7 @@ type listenerMetrics struct {
 	open                            prometheus.Gauge
 	accepted, unknown, overflows    prometheus.Counter
 	rateKicks, packetsOut, bytesOut prometheus.Counter
-	writes                          prometheus.Counter
+	writes, laterWrites             prometheus.Counter
 	closed                          *prometheus.CounterVec
 	rejected                        *prometheus.CounterVec
 	byType                          map[wire.Type]*typeMetrics
@@ -90,18 +93,19 @@ func (m *Metrics) forListener(name string, types []wire.Type) *listenerMetrics {
 		}
 	}
 	lm := &listenerMetrics{
-		open:       m.open.WithLabelValues(name),
-		accepted:   m.accepted.WithLabelValues(name),
-		unknown:    m.unknown.WithLabelValues(name),
-		overflows:  m.overflows.WithLabelValues(name),
-		rateKicks:  m.rateKicks.WithLabelValues(name),
-		packetsOut: m.packetsOut.WithLabelValues(name),
-		bytesOut:   m.bytesOut.WithLabelValues(name),
-		writes:     m.writeBatchs.WithLabelValues(name),
-		closed:     m.closed.MustCurryWith(prometheus.Labels{"listener": name}),
-		rejected:   m.rejected.MustCurryWith(prometheus.Labels{"listener": name}),
-		byType:     make(map[wire.Type]*typeMetrics, len(types)),
-		other:      tm("unknown"),
+		open:        m.open.WithLabelValues(name),
+		accepted:    m.accepted.WithLabelValues(name),
+		unknown:     m.unknown.WithLabelValues(name),
+		overflows:   m.overflows.WithLabelValues(name),
+		rateKicks:   m.rateKicks.WithLabelValues(name),
+		packetsOut:  m.packetsOut.WithLabelValues(name),
+		bytesOut:    m.bytesOut.WithLabelValues(name),
+		writes:      m.writeBatchs.WithLabelValues(name),
+		laterWrites: m.laterWrites.WithLabelValues(name),
+		closed:      m.closed.MustCurryWith(prometheus.Labels{"listener": name}),
+		rejected:    m.rejected.MustCurryWith(prometheus.Labels{"listener": name}),
+		byType:      make(map[wire.Type]*typeMetrics, len(types)),
+		other:       tm("unknown"),
 	}
 	for _, t := range types {
 		lm.byType[t] = tm(t.String())

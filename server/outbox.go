@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"time"
 
 	"github.com/coserver/coserver/wire"
 )
@@ -39,6 +40,13 @@ func (c *chunk) bytes() []byte { return c.buf[:c.n] }
 // encrypts them in order, in place, and writes them with one syscall
 // (writev). The writer goroutine exists only while there is something to
 // write, and an idle outbox holds no chunk.
+//
+// A packet queued for later (appendRaw with later set: news of other
+// entities) starts no writer: it arms the outbox's timer instead, and
+// waits in the queue, in order, until the next write of the connection
+// takes it along, or the timer (the later delay) starts a writer. So a
+// client in a crowd costs a write per own action and per delay, not one
+// per packet it is sent.
 type outbox struct {
 	mu      sync.Mutex
 	pool    *chunkPool
@@ -50,14 +58,23 @@ type outbox struct {
 	writing bool // a writer goroutine is running
 	closed  bool // nothing more is accepted
 	idle    chan struct{}
+
+	// later is how long a packet queued for later may wait; <= 0 queues
+	// such packets like any other.
+	later time.Duration
+	// flushLater runs (on its own goroutine) when the timer fires.
+	flushLater func()
+	timer      *time.Timer // made at the first arm; nil until then
+	armed      bool        // the timer is set for packets queued for later
 }
 
 // appendResult says what an append did.
 type appendResult uint8
 
 const (
-	appended     appendResult = iota // queued; the caller's writer is running or was started
+	appended     appendResult = iota // queued; a writer is running, or the timer armed, for it
 	startWriter                      // queued; the caller must start a writer goroutine
+	armedLater                       // queued for later; the timer was armed for it
 	dropped                          // the outbox is closed; nothing queued
 	overflow                         // the outbox is full: the connection must be kicked
 	encodeFailed                     // the packet did not encode; nothing queued
@@ -86,13 +103,13 @@ func (o *outbox) appendPacket(p wire.Packet) (appendResult, error) {
 		return encodeFailed, err
 	}
 	c.n += len(out)
-	return o.queued(len(out)), nil
+	return o.queued(len(out), false), nil
 }
 
-// appendRaw queues an already encoded packet (a broadcast encoded once).
-// A packet longer than a chunk is split across chunks; the bytes stay in
-// order.
-func (o *outbox) appendRaw(b []byte) appendResult {
+// appendRaw queues an already encoded packet (a broadcast encoded once);
+// with later set it may wait for the later delay (see outbox). A packet
+// longer than a chunk is split across chunks; the bytes stay in order.
+func (o *outbox) appendRaw(b []byte, later bool) appendResult {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.closed {
@@ -105,22 +122,74 @@ func (o *outbox) appendRaw(b []byte) appendResult {
 		c.n += n
 		b = b[n:]
 	}
-	return o.queued(total)
+	return o.queued(total, later)
 }
 
 // queued finishes an append of n bytes made under the lock: enforce the
-// byte limit and say whether a writer must start.
-func (o *outbox) queued(n int) appendResult {
+// byte limit and say whether a writer must start, or arm the timer for a
+// packet queued for later.
+func (o *outbox) queued(n int, later bool) appendResult {
 	o.size += n
 	if o.size > o.limit {
 		o.closed = true
+		o.disarm()
 		return overflow
 	}
 	if o.writing {
 		return appended
 	}
+	if later && o.later > 0 {
+		if o.armed {
+			return appended
+		}
+		o.armed = true
+		if o.timer == nil {
+			o.timer = time.AfterFunc(o.later, o.flushLater)
+		} else {
+			o.timer.Reset(o.later)
+		}
+		return armedLater
+	}
+	o.disarm() // the writer takes the packets queued for later along
 	o.writing = true
 	return startWriter
+}
+
+// disarm stops the timer. Caller holds mu.
+func (o *outbox) disarm() {
+	if o.armed {
+		o.armed = false
+		o.timer.Stop()
+	}
+}
+
+// fire is the timer's turn: it reports whether the caller must run a
+// writer for the packets queued for later (none has taken them since).
+func (o *outbox) fire() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.armed {
+		return false // a writer started in the meantime (Stop lost the race)
+	}
+	o.armed = false
+	if o.writing || len(o.pending) == 0 {
+		return false
+	}
+	o.writing = true
+	return true
+}
+
+// hurry cancels the wait of packets queued for later: it reports whether
+// the caller must start a writer for them now (a kick, a shutdown).
+func (o *outbox) hurry() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.disarm()
+	if o.writing || len(o.pending) == 0 {
+		return false
+	}
+	o.writing = true
+	return true
 }
 
 // take returns the queued chunks to write, or nil when there are none, in
@@ -176,15 +245,18 @@ func (o *outbox) abandon(batch []chunk) {
 	o.recycle(batch)
 	o.recycle(o.pending)
 	o.pending, o.spare, o.size, o.writing, o.closed = nil, nil, 0, false, true
+	o.disarm()
 	if o.idle != nil {
 		close(o.idle)
 		o.idle = nil
 	}
 }
 
-// stop closes the outbox to new packets.
+// stop closes the outbox to new packets and stops the timer: what is
+// queued is written by a running writer, or after hurry, or not at all.
 func (o *outbox) stop() {
 	o.mu.Lock()
 	o.closed = true
+	o.disarm()
 	o.mu.Unlock()
 }

@@ -25,15 +25,16 @@ import (
 
 // Defaults for Config; each is documented in docs/CONFIG.md.
 const (
-	DefaultMaxConns         = 20000                // connections open at once, per listener
-	DefaultMaxConnsPerIP    = 32                   // connections from one IP address
-	DefaultHandshakeTimeout = 15 * time.Second     // from accept until the session is authenticated
-	DefaultIdleTimeout      = 10 * time.Minute     // between two packets of an authenticated session
-	DefaultWriteTimeout     = 10 * time.Second     // one socket write
-	DefaultOutboxLimit      = 256 << 10            // bytes queued for one client
-	DefaultFlushDelay       = 2 * time.Millisecond // a writer waits this long for more packets before writing
-	DefaultPacketRate       = 100                  // packets per second, sustained
-	DefaultPacketBurst      = 200                  // packets in a burst
+	DefaultMaxConns         = 20000                  // connections open at once, per listener
+	DefaultMaxConnsPerIP    = 32                     // connections from one IP address
+	DefaultHandshakeTimeout = 15 * time.Second       // from accept until the session is authenticated
+	DefaultIdleTimeout      = 10 * time.Minute       // between two packets of an authenticated session
+	DefaultWriteTimeout     = 10 * time.Second       // one socket write
+	DefaultOutboxLimit      = 256 << 10              // bytes queued for one client
+	DefaultFlushDelay       = 2 * time.Millisecond   // a writer waits this long for more packets before writing
+	DefaultLaterDelay       = 100 * time.Millisecond // a packet sent with SendRawLater waits at most this long
+	DefaultPacketRate       = 100                    // packets per second, sustained
+	DefaultPacketBurst      = 200                    // packets in a burst
 )
 
 // Config is one listener's settings. Zero fields take the defaults above.
@@ -62,6 +63,12 @@ type Config struct {
 	// packet, and one write per packet costs more than the game itself.
 	// Negative writes at once.
 	FlushDelay time.Duration
+	// LaterDelay is the longest a packet sent with Conn.SendRawLater (news
+	// of others: their moves, spawns, chat) waits for a write of its own;
+	// until then it rides along with whatever the client is sent next. In
+	// a crowd this turns a write per packet seen into about one per
+	// LaterDelay. Negative writes those packets as soon as any other.
+	LaterDelay time.Duration
 	// PacketRate and PacketBurst are the token bucket of packets per
 	// connection; a client over it is disconnected. PacketRate < 0 disables
 	// the limit (benchmarks only).
@@ -82,6 +89,7 @@ func (c *Config) setDefaults() {
 	c.WriteTimeout = cmp.Or(c.WriteTimeout, DefaultWriteTimeout)
 	c.OutboxLimit = cmp.Or(c.OutboxLimit, DefaultOutboxLimit)
 	c.FlushDelay = cmp.Or(c.FlushDelay, DefaultFlushDelay)
+	c.LaterDelay = cmp.Or(c.LaterDelay, DefaultLaterDelay)
 	c.PacketRate = cmp.Or(c.PacketRate, DefaultPacketRate)
 	c.PacketBurst = cmp.Or(c.PacketBurst, DefaultPacketBurst)
 	if c.Logger == nil {
@@ -248,8 +256,11 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 		cancel:    cancel,
 		bucket:    ratelimit.New(s.cfg.PacketRate, s.cfg.PacketBurst),
 	}
+	c.sock.init(nc)
 	c.out.limit = s.cfg.OutboxLimit
 	c.out.pool = &s.chunks
+	c.out.later = s.cfg.LaterDelay
+	c.out.flushLater = c.flushLater
 	c.framer = wire.NewPooledFramer(c, c.cipher, &s.buffers)
 	c.Log = s.log.With("conn", c.id, "remote", ip)
 	s.conns[c] = struct{}{}
@@ -347,6 +358,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var flushes sync.WaitGroup
 	for c, sess := range parked {
 		flushes.Go(func() {
+			if c.out.hurry() {
+				go c.writeLoop(false)
+			}
 			select {
 			case <-c.out.waitIdle():
 			case <-ctx.Done():

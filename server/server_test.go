@@ -32,6 +32,7 @@ const (
 	typeKick  wire.Type = 9004 // answers, then kicks
 	typeAuth  wire.Type = 9005 // authenticates the connection, answers
 	typeWait  wire.Type = 9006 // blocks the handler until the connection's context ends
+	typeLater wire.Type = 9007 // queues body[0] copies of the packet for later, then signals blocked
 )
 
 // testService records what its sessions see.
@@ -82,6 +83,13 @@ func newTestService() *testService {
 	s.mux.Handle(typeAuth, func(ts *testSession, p []byte) error {
 		ts.c.SetAuthenticated()
 		ts.c.SendRaw(p)
+		return nil
+	}, 0)
+	s.mux.Handle(typeLater, func(ts *testSession, p []byte) error {
+		for range p[wire.HeaderSize] {
+			ts.c.SendRawLater(p)
+		}
+		ts.svc.blocked <- struct{}{}
 		return nil
 	}, 0)
 	s.mux.Handle(typeWait, func(ts *testSession, _ []byte) error {

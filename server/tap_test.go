@@ -61,6 +61,7 @@ func readPath(tb testing.TB, tap Tap, pkt []byte, n int) int {
 	defer cancel()
 	c := &Conn{srv: srv, nc: &streamConn{pkt: pkt, left: n}, cipher: plain{}, ctx: ctx, cancel: cancel,
 		handshake: time.Now().Add(time.Hour), Log: slog.New(slog.DiscardHandler), bucket: ratelimit.New(-1, 0)}
+	c.sock.init(c.nc)
 	c.framer = wire.NewPooledFramer(c, c.cipher, &srv.buffers)
 	defer c.framer.Release()
 	if tap != nil {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of issue 7: coserver and the bot swarm as separate processes
 # pinned to separate cores, ramping the number of bots. For each size it
-# records the bots' walk round trip (p50/p99/max), logins/s, errors, and the
-# server's CPU and memory per bot. Everything talks to 127.0.0.1 only.
+# records the bots' walk round trip (p50/p99/max), how late the other bots
+# see a walk ("seen by others", the bots' seen_rtt), logins/s, errors, and
+# the server's CPU and memory per bot. Everything talks to 127.0.0.1 only.
 #
 #   bench/swarm/run.sh                  # sizes 1000 2000 5000 10000, 60 s each
 #   SIZES="500 1000" DURATION=30s bench/swarm/run.sh
@@ -125,6 +126,11 @@ both = lambda l: f'{l["p50_ms"]:.1f}/{l["p99_ms"]:.1f}'
 print(f'{n:<7} {r["active_at_end"]:<7} {r["logins_per_s"]:<9.0f} {both(rtt):<17} {both(steady):<17} '
       f'{acked / secs:<8.0f} {100 * cpu / secs:<10.1f} {1e6 * cpu / secs / n:<12.1f} '
       f'{(int(end) - int(base)) / n:<12.1f} {errors} (peak RSS {int(hwm) // 1024} MiB)')
+seen, sseen = r.get("seen_rtt", {}), r.get("steady_seen_rtt", {})
+if seen.get("count"):
+    print(f'        seen by others p50/p99/max {seen["p50_ms"]:.1f}/{seen["p99_ms"]:.1f}/{seen["max_ms"]:.1f} ms, '
+          f'steady p50/p99 {both(sseen) if sseen.get("count") else "-"} ms ({seen["count"]} sightings timed, '
+          f'{r.get("seen_unpaired", 0)} left out)')
 user, system = map(float, open(botcpu).read().split()[-2:])
 print(f'        bots process CPU {100 * (user + system) / secs:.0f} % of its core over the run (login ramp included)')
 if floor:

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"net"
+	"syscall"
+	"time"
+)
+
+// deadlineSlack is how stale a connection's armed read or write deadline may
+// grow before it is armed again: moving a deadline costs a timer update in
+// the runtime's poller, and a timeout of seconds or minutes needs no
+// precision finer than this.
+const deadlineSlack = 250 * time.Millisecond
+
+// sock is a connection's socket as its reader and writer use it: reads,
+// the gathered write (writev) of a batch of chunks, and the write
+// deadline, re-armed only when it has gone stale by deadlineSlack.
+//
+// On Linux reads and writes are raw system calls on the non-blocking
+// descriptor (sock_linux.go); elsewhere they go through net.Conn.
+type sock struct {
+	nc       net.Conn
+	raw      syscall.RawConn // nil when nc has no file descriptor (net.Pipe)
+	deadline time.Time       // the write deadline armed last (writer only)
+	bufs     net.Buffers     // the writer's batch, reused
+	rest     net.Buffers     // what net.Buffers.WriteTo has left to write
+	vec      rawVec          // the raw writev's state (writer only)
+	rd       rawRead         // the raw read's state (reader only)
+}
+
+// init readies s for writing to nc; s must not be copied afterwards.
+func (s *sock) init(nc net.Conn) {
+	s.nc = nc
+	if sc, ok := nc.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			s.raw = raw
+		}
+	}
+	s.vec.init()
+	s.rd.init()
+}
+
+// armWrite sets the write deadline to timeout from now, unless the armed
+// one is already within deadlineSlack of that.
+func (s *sock) armWrite(now time.Time, timeout time.Duration) {
+	want := now.Add(timeout)
+	if d := want.Sub(s.deadline); d >= 0 && d < deadlineSlack {
+		return
+	}
+	s.deadline = want
+	_ = s.nc.SetWriteDeadline(want)
+}
+
+// read reads into p, as io.Reader does.
+func (s *sock) read(p []byte) (int, error) {
+	if s.raw != nil && rawIO {
+		return s.rd.read(s.raw, p)
+	}
+	return s.nc.Read(p)
+}
+
+// writeBufs writes bufs in order, whole, with as few system calls as the
+// socket allows, and returns the bytes written. bufs may be modified.
+func (s *sock) writeBufs(bufs net.Buffers) (int64, error) {
+	if s.raw != nil && rawIO {
+		return s.vec.write(s.raw, bufs)
+	}
+	s.rest = bufs // WriteTo consumes its receiver: one that lives in s does not escape
+	n, err := s.rest.WriteTo(s.nc)
+	s.rest = nil
+	return n, err
+}
