@@ -10,11 +10,18 @@ import (
 // moving once per 300 ms, without and with the screen cap: one op is one
 // second of game time (n/0.3 moves). ns/op ÷ 1e9 is the share of one core
 // the map's goroutine needs; packets/gamesec is what the outboxes receive.
+// The last case spreads the crowd over 30 × 30 tiles (about one player a
+// tile, a market rather than a scrum), where screens change less as people
+// walk.
 func BenchmarkCrowd(b *testing.B) {
-	for _, bc := range []struct{ n, limit int }{{1000, 0}, {1000, 100}, {1000, 50}, {2000, 100}} {
-		n, limit := bc.n, bc.limit
-		b.Run(fmt.Sprintf("n=%d/cap=%d", n, limit), func(b *testing.B) {
-			benchWalkSquare(b, newCappedWorld(b, limit), n, 10, rand.New(rand.NewPCG(5, 6)))
+	for _, bc := range []struct{ n, limit, side int }{{1000, 0, 10}, {1000, 100, 10}, {1000, 50, 10}, {2000, 100, 10}, {1000, 100, 30}} {
+		n, limit, side := bc.n, bc.limit, bc.side
+		name := fmt.Sprintf("n=%d/cap=%d", n, limit)
+		if side != 10 {
+			name += fmt.Sprintf("/side=%d", side)
+		}
+		b.Run(name, func(b *testing.B) {
+			benchWalkSquare(b, newCappedWorld(b, limit), n, side, rand.New(rand.NewPCG(5, 6)))
 		})
 	}
 }

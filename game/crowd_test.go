@@ -5,7 +5,9 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -17,11 +19,18 @@ import (
 // newCappedWorld is newTestWorld with at most limit players on a screen.
 func newCappedWorld(t testing.TB, limit int) *World {
 	t.Helper()
+	return newCappedWorldAt(t, limit, nil)
+}
+
+// newCappedWorldAt is newCappedWorld on the game clock now (nil: the wall
+// clock).
+func newCappedWorldAt(t testing.TB, limit int, now func() time.Time) *World {
+	t.Helper()
 	m, err := newMetrics(prometheus.NewRegistry(), func() float64 { return 0 })
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{RemoveAction: msg.ActionLeaveMap, MaxPlayers: 100000, ScreenPlayers: limit}
+	cfg := Config{RemoveAction: msg.ActionLeaveMap, MaxPlayers: 100000, ScreenPlayers: limit, Now: now}
 	w, err := newWorld(cfg, nil, m, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +201,8 @@ func TestScreenCapMoveAwayAndBack(t *testing.T) {
 // TestScreenCapRandomWalk: players wandering in and out of each other's
 // view, with and without a cap, keep every client consistent with the
 // server, screens symmetric and bounded; a player that just moved sees
-// everyone in view unless one of the two screens is full.
+// everyone in view unless one of the two screens is full. With a cap,
+// screens swap players (counted), and the counter stays at 0 without one.
 func TestScreenCapRandomWalk(t *testing.T) {
 	for _, limit := range []int{0, 3, 8} {
 		w := newCappedWorld(t, limit)
@@ -218,5 +228,171 @@ func TestScreenCapRandomWalk(t *testing.T) {
 			})
 			c.check(t, limit)
 		}
+		if swaps := testutil.ToFloat64(w.metrics.screenSwaps); (swaps > 0) != (limit > 0) {
+			t.Errorf("cap %d: %v swaps", limit, swaps)
+		}
+	}
+}
+
+// TestScreenSwapDenseWalk: a crowd much denser than the cap, every player
+// stepping one tile at a time inside a small square, so that full screens
+// swap players both ways (both screens full) all the time: every client
+// stays consistent with the server, screens symmetric, in view and
+// bounded, at most MaxScreenSwaps swaps a refresh.
+func TestScreenSwapDenseWalk(t *testing.T) {
+	for _, limit := range []int{1, 2, 5} {
+		w := newCappedWorld(t, limit)
+		c := &crowd{m: w.maps[StartMap]}
+		rng := rand.New(rand.NewPCG(23, uint64(limit)))
+		const side = 12
+		for range 40 {
+			c.add(t, uint16(100+rng.IntN(side)), uint16(100+rng.IntN(side)))
+		}
+		c.check(t, limit)
+		for range 400 {
+			p := c.ps[rng.IntN(len(c.ps))]
+			dir := uint8(rng.IntN(8))
+			d := walkDelta[dir]
+			x, y := int(p.x)+d[0], int(p.y)+d[1]
+			if x < 100 || y < 100 || x >= 100+side || y >= 100+side {
+				x, y = int(p.x)-d[0], int(p.y)-d[1]
+			}
+			c.m.call(func(m *Map) {
+				before := testutil.ToFloat64(w.metrics.screenSwaps)
+				m.moveTo(p, uint16(x), uint16(y), &msg.Walk{ID: p.id, Direction: dir})
+				if n := testutil.ToFloat64(w.metrics.screenSwaps) - before; n > MaxScreenSwaps {
+					t.Errorf("cap %d: one refresh made %v swaps", limit, n)
+				}
+			})
+			c.check(t, limit)
+		}
+		if swaps := testutil.ToFloat64(w.metrics.screenSwaps); swaps == 0 {
+			t.Errorf("cap %d: no swap in a crowd of 40", limit)
+		}
+	}
+}
+
+// TestScreenSwapNearest: a full screen of far players; a player comes next
+// to p. After the newcomer's move (it walks in) or after p's (it appears
+// there), it is on p's screen and p's farthest is not, both ways.
+func TestScreenSwapNearest(t *testing.T) {
+	for _, walk := range []bool{true, false} {
+		w := newCappedWorld(t, 2)
+		c := &crowd{m: w.maps[StartMap]}
+		c.add(t, 100, 100) // p
+		c.add(t, 117, 100) // a, 17 tiles from p: the farthest
+		c.add(t, 84, 100)  // b, 16 tiles from p, out of a's view
+		c.check(t, 2)
+		p, a := c.ps[0], c.ps[1]
+		c.m.call(func(*Map) {
+			if len(p.screen) != 2 {
+				t.Errorf("p sees %d players, want its screen full (2)", len(p.screen))
+			}
+		})
+		if walk {
+			c.add(t, 100, 130) // out of everyone's view
+			n := c.ps[3]
+			for y := uint16(129); y >= 101; y-- {
+				c.m.call(func(m *Map) { m.moveTo(n, 100, y, &msg.Walk{ID: n.id}) })
+				c.check(t, 2)
+			}
+		} else {
+			c.add(t, 101, 100) // takes a and b, which had room: p's stays as it was
+			c.check(t, 2)
+			c.m.call(func(m *Map) { m.moveTo(p, 100, 101, &msg.Walk{ID: p.id}) })
+			c.check(t, 2)
+		}
+		n := c.ps[3]
+		c.m.call(func(*Map) {
+			if p.screen[n.id] == nil {
+				t.Errorf("walk %v: the player next to p is not on its screen", walk)
+			}
+			if p.screen[a.id] != nil || a.screen[p.id] != nil {
+				t.Errorf("walk %v: p and its farthest still see each other", walk)
+			}
+		})
+		if swaps := testutil.ToFloat64(w.metrics.screenSwaps); swaps != 1 {
+			t.Errorf("walk %v: %v swaps, want 1", walk, swaps)
+		}
+	}
+}
+
+// TestScreenSwapNoFlicker: two players about as far from p, one on its
+// full screen and one off it, step back and forth for a long time, each in
+// turn two tiles nearer to p than the other: less than ScreenSwapMargin, so
+// nobody is swapped and p's screen never changes (without the margin they
+// would take turns on it at every step).
+func TestScreenSwapNoFlicker(t *testing.T) {
+	w := newCappedWorld(t, 1)
+	c := &crowd{m: w.maps[StartMap]}
+	c.add(t, 100, 100) // p
+	c.add(t, 105, 100) // a: on p's screen
+	c.add(t, 95, 100)  // b: 5 tiles from p too, its screen empty
+	c.check(t, 1)
+	p, a, b := c.ps[0], c.ps[1], c.ps[2]
+	for i := range 300 {
+		round := i / 3 % 2 // a at 106, b at 96 (b nearer by 2); then a at 104, b at 94
+		mover, x := a, uint16(106-2*round)
+		switch i % 3 {
+		case 1:
+			mover, x = b, uint16(96-2*round)
+		case 2:
+			mover, x = p, 100 // a step in place: p's screen refreshes
+		}
+		c.m.call(func(m *Map) { m.moveTo(mover, x, 100, &msg.Walk{ID: mover.id}) })
+		c.check(t, 1)
+		var same bool
+		c.m.call(func(*Map) { same = p.screen[a.id] != nil && len(p.screen) == 1 && len(b.screen) == 0 })
+		if !same {
+			t.Fatalf("move %d: p's screen changed", i)
+		}
+	}
+	if swaps := testutil.ToFloat64(w.metrics.screenSwaps); swaps != 0 {
+		t.Errorf("%v swaps between players at about the same distance", swaps)
+	}
+}
+
+// TestScreenSwapInterval: after a swap, a player's refreshes make no other
+// for ScreenSwapInterval of the game clock, then do again.
+func TestScreenSwapInterval(t *testing.T) {
+	var clock atomic.Int64 // game time in ns past start
+	start := time.Now()
+	w := newCappedWorldAt(t, 1, func() time.Time { return start.Add(time.Duration(clock.Load())) })
+	c := &crowd{m: w.maps[StartMap]}
+	c.add(t, 100, 100) // p
+	c.add(t, 110, 100) // a: on p's screen, which is full (cap 1)
+	c.add(t, 105, 100) // b: nearer, but everyone near it is full
+	c.check(t, 1)
+	p, a, b := c.ps[0], c.ps[1], c.ps[2]
+	step := func(x, y uint16) {
+		c.m.call(func(m *Map) { m.moveTo(p, x, y, &msg.Walk{ID: p.id}) })
+		c.check(t, 1)
+	}
+	swaps := func() float64 { return testutil.ToFloat64(w.metrics.screenSwaps) }
+	step(100, 101) // b (5 tiles) takes a's place (10): the first swap
+	c.m.call(func(*Map) {
+		if p.screen[b.id] == nil || p.screen[a.id] != nil {
+			t.Fatalf("p shows %v, want b in a's place", p.screen)
+		}
+	})
+	if swaps() != 1 {
+		t.Fatalf("%v swaps, want 1", swaps())
+	}
+	c.add(t, 100, 102) // n: next to p, clearly nearer than b
+	c.check(t, 1)
+	n := c.ps[3]
+	step(101, 101) // within the interval: no swap
+	if swaps() != 1 {
+		t.Fatalf("%v swaps within the interval, want still 1", swaps())
+	}
+	clock.Add(int64(ScreenSwapInterval))
+	step(101, 102) // the interval has passed: n takes b's place
+	c.m.call(func(*Map) {
+		if p.screen[n.id] == nil {
+			t.Errorf("after the interval p shows %v, want n", p.screen)
+		}
+	})
+	if swaps() != 2 {
+		t.Fatalf("%v swaps after the interval, want 2", swaps())
 	}
 }

@@ -1,9 +1,7 @@
 package game
 
 import (
-	"cmp"
 	"context"
-	"slices"
 	"sync"
 	"time"
 
@@ -57,14 +55,17 @@ type Map struct {
 	talking   map[*Player]struct{} // players in a dialog, for the tick's timeout
 	dialogBuf []msg.TaskDialog     // a dialog page's packets
 	codec     wire.Codec
-	buf       []byte    // a packet encoded once for many recipients
-	moveBuf   []byte    // the announcement of the move being applied
-	mineBuf   []byte    // the moving player's spawn, while its screen refreshes
-	newcomers []*Player // players a capped screen may take, while it refreshes
+	buf       []byte // a packet encoded once for many recipients
+	moveBuf   []byte // the announcement of the move being applied
+	mineBuf   []byte // the moving player's spawn, while its screen refreshes
 	spawn     msg.Player
 	action    msg.Action
 	step      msg.Walk
 	mobs      mobs // monsters, fights and ghosts (game/monster.go, game/fight.go)
+
+	// The screen cap's scratch (game/screen.go).
+	newcomers []ranked // players a capped screen may take, while it refreshes
+	marks     uint64   // screen refreshes so far: the last one's mark
 
 	// The warehouse's scratch (game/warehouse.go); Send encodes at once.
 	pkg     msg.Package   // a warehouse list being sent
@@ -287,67 +288,6 @@ func (m *Map) removal(id uint32) *msg.Action {
 	return &m.action
 }
 
-// refreshScreen brings p's screen up to date after p appeared or moved:
-// players out of view are removed both ways, then players newly in view are
-// spawned both ways. It returns nothing: packets announcing the move itself
-// to those who already saw p are the caller's.
-//
-// With a cap (Config.ScreenPlayers > 0) the relation stays symmetric and
-// bounded on both sides: a newcomer is spawned only while both screens have
-// room, nearest first. A full screen takes a newcomer once someone on it
-// leaves its view (docs/ARCHITECTURE.md, "Crowds").
-func (m *Map) refreshScreen(p *Player) {
-	for id, o := range p.screen {
-		if inView(int(p.x), int(p.y), int(o.x), int(o.y)) {
-			continue
-		}
-		m.unsee(p, o, id)
-	}
-	var mine []byte // p's spawn, encoded once, lazily
-	switch limit := m.world.cfg.ScreenPlayers; {
-	case limit <= 0:
-		m.grid.near(int(p.x), int(p.y), func(o *Player) {
-			if _, seen := p.screen[o.id]; !seen && o != p {
-				m.see(p, o, &mine)
-			}
-		})
-	case len(p.screen) < limit:
-		m.newcomers = m.newcomers[:0]
-		inSight := 0 // players in view of p
-		m.grid.near(int(p.x), int(p.y), func(o *Player) {
-			if o == p {
-				return
-			}
-			inSight++
-			// A full screen takes no newcomer (checked first: in a dense
-			// crowd most are full, and the length is cheaper than the
-			// lookup); one that shows p is on p's screen already.
-			if len(o.screen) >= limit {
-				return
-			}
-			if _, seen := p.screen[o.id]; seen {
-				return
-			}
-			m.newcomers = append(m.newcomers, o)
-		})
-		if room := limit - len(p.screen); len(m.newcomers) > room {
-			nearestFirst(m.newcomers, p.x, p.y)
-			clear(m.newcomers[room:])
-			m.newcomers = m.newcomers[:room]
-		}
-		for _, o := range m.newcomers {
-			m.see(p, o, &mine)
-		}
-		clear(m.newcomers) // keep no pointers to players who may leave
-		if inSight > len(p.screen) { // someone in view stays off a full screen
-			m.world.metrics.screenFull.Inc()
-		}
-	default: // p's screen is full: the crowd round it is larger than the cap
-		m.world.metrics.screenFull.Inc()
-	}
-	m.refreshThings(p)
-}
-
 // see puts p and o on each other's screen and spawns each on the other's
 // client; *mine caches p's encoded spawn across calls of one refresh.
 func (m *Map) see(p, o *Player, mine *[]byte) {
@@ -369,16 +309,6 @@ func (m *Map) unsee(p, o *Player, id uint32) {
 	delete(o.screen, p.id)
 	o.conn.SendRawLater(m.encode(m.removal(p.id)))
 	p.conn.SendRawLater(m.encode(m.removal(id)))
-}
-
-// nearestFirst orders players by their distance (the larger of |dx| and
-// |dy|, the view's own measure) from (x, y), ties by id, so that a capped
-// screen takes the nearest and the choice does not depend on map order.
-func nearestFirst(ps []*Player, x, y uint16) {
-	dist := func(o *Player) int { return max(abs(int(o.x)-int(x)), abs(int(o.y)-int(y))) }
-	slices.SortFunc(ps, func(a, b *Player) int {
-		return cmp.Or(cmp.Compare(dist(a), dist(b)), cmp.Compare(a.id, b.id))
-	})
 }
 
 // moveTo sets p's position and announces the move: the packet goes to p

@@ -56,6 +56,11 @@ type Player struct {
 	inv       inventory          // items carried
 	fight     fighter            // combat state (game/fight.go)
 	stats     Stats              // combat values from attributes and equipment (stats.go)
+
+	// The screen cap's (game/screen.go).
+	far [MaxScreenSwaps]*Player // the farthest on its screen at its last refresh, farthest first: a hint for others' swaps
+	// swapAt is when p's refresh may next look for swaps (ScreenSwapInterval).
+	swapAt time.Time
 }
 
 func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Player {

@@ -179,8 +179,9 @@ type metrics struct {
 	kills        *prometheus.CounterVec
 	loot         *prometheus.CounterVec
 	levelUps     prometheus.Counter
-	// crowds (game/gamemap.go refreshScreen)
-	screenFull prometheus.Counter
+	// crowds (game/screen.go refreshScreen)
+	screenFull  prometheus.Counter
+	screenSwaps prometheus.Counter
 	// mapWait is how long commands wait for their map's goroutine.
 	mapWait prometheus.Histogram
 
@@ -233,11 +234,13 @@ func newMetrics(reg prometheus.Registerer, w func() float64) (*metrics, error) {
 			Help: "Level-ups."}),
 		screenFull: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_screen_full_total",
 			Help: "Screen refreshes of a player whose screen was already at -screen-players, or that left players in view unshown because a screen was full: the cap at work."}),
+		screenSwaps: prometheus.NewCounter(prometheus.CounterOpts{Name: "coserver_game_screen_swaps_total",
+			Help: "Players put on a full screen in place of one farther away (a crowd denser than -screen-players shows the nearest)."}),
 		mapWait: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "coserver_game_map_queue_seconds",
 			Help:    "Time a command (a step, a click, a save) waits in its map's queue before the map's goroutine runs it: a map too busy for its players shows here first.",
 			Buckets: []float64{1e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 1}}),
 	}
-	for _, c := range []prometheus.Collector{m.mapWait, m.fightRefused, m.kills, m.loot, m.levelUps, m.screenFull, m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
+	for _, c := range []prometheus.Collector{m.mapWait, m.fightRefused, m.kills, m.loot, m.levelUps, m.screenFull, m.screenSwaps, m.items, m.itemRefused, m.floorItems, m.floorExpired, m.itemSaveDropped, m.snapBacks, m.chat, m.chatRefused, m.logins, m.saves, m.online,
 		m.portals, m.npcClicks, m.dialogs} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("game: metrics: %w", err)

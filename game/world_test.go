@@ -303,8 +303,8 @@ func TestTeleportBetweenMaps(t *testing.T) {
 	}
 }
 
-// TestGridMatchesBruteForce checks the spatial index against a scan of every
-// player, after random moves.
+// TestGridMatchesBruteForce checks the spatial index (near, and around with
+// its distances) against a scan of every player, after random moves.
 func TestGridMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	g := newGrid[*Player](300, 200)
@@ -339,6 +339,22 @@ func TestGridMatchesBruteForce(t *testing.T) {
 				if !got[id] {
 					t.Fatalf("round %d: near missed %d", round, id)
 				}
+			}
+			r := rng.IntN(ViewRange + 1)
+			n := 0
+			g.around(int(q.x), int(q.y), r, 0, func(o *Player, d int) { // nothing is marked
+				if want := distance(q.x, q.y, o.x, o.y); d != want || d > r {
+					t.Fatalf("round %d: around(%d,%d,%d) gave %d at %d, it is at %d", round, q.x, q.y, r, o.id, d, want)
+				}
+				n++
+			})
+			for _, o := range all {
+				if distance(q.x, q.y, o.x, o.y) <= r {
+					n--
+				}
+			}
+			if n != 0 {
+				t.Fatalf("round %d: around(%d,%d,%d) found %+d players against brute force", round, q.x, q.y, r, n)
 			}
 		}
 	}
