@@ -452,7 +452,7 @@ func (c *Config) settings() []setting {
 		{game, "save-interval", &m.SaveInterval, "how often online characters are saved to the database (duration)", between(SaveIntervalMin, SaveIntervalMax)},
 		{game, "max-players", &m.MaxPlayers, "most characters in the game at once (count)", between(MaxPlayersMin, MaxPlayersMax)},
 		{game, "warehouse-capacity", &m.WarehouseCapacity, "items a character may keep in each warehouse NPC (count)", between(WarehouseCapacityMin, WarehouseCapacityMax)},
-		{game, "screen-players", &m.ScreenPlayers, "most players one player sees, and is seen by, in a crowd (the nearest: one clearly nearer than the farthest shown takes its place, a few a step); 0 = no cap (count)", between(ScreenPlayersMin, ScreenPlayersMax)},
+		{game, "screen-players", &m.ScreenPlayers, "most players one player sees, and is seen by, in a crowd (the nearest: one clearly nearer than the farthest shown takes its place, up to 2 a second per player); 0 = no cap (count)", between(ScreenPlayersMin, ScreenPlayersMax)},
 
 		{limits, "max-conns", &l.MaxConns, "most connections open at once (count)", between(MaxConnsMin, MaxConnsMax)},
 		{limits, "max-conns-per-ip", &l.MaxConnsPerIP, "most connections open from one IP address (count)", between(MaxConnsPerIPMin, MaxConnsPerIPMax)},
