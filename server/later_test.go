@@ -170,3 +170,23 @@ func TestNegativeLaterDelayWritesAtOnce(t *testing.T) {
 		t.Fatalf("later flushes %v, want 0", l)
 	}
 }
+
+// BenchmarkAppendLater is one packet queued for later on an outbox whose
+// timer is armed: the map goroutine's cost per observer of a move.
+func BenchmarkAppendLater(b *testing.B) {
+	o := outbox{pool: new(chunkPool), limit: 1 << 30, later: never, flushLater: func() {}}
+	defer o.stop()
+	p := make([]byte, 16)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if o.appendRaw(p, true) == overflow {
+			b.Fatal("overflow")
+		}
+		if n++; n == 4096 { // drain now and then, as the writer would
+			o.recycle(o.pending)
+			o.pending, o.size = o.pending[:0], 0
+			n = 0
+		}
+	}
+}
