@@ -9,7 +9,8 @@ import (
 // deadlineSlack is how stale a connection's armed read or write deadline may
 // grow before it is armed again: moving a deadline costs a timer update in
 // the runtime's poller, and a timeout of seconds or minutes needs no
-// precision finer than this.
+// precision finer than this. A read or write may so time out up to
+// deadlineSlack early (WriteTimeout and IdleTimeout are at least a second).
 const deadlineSlack = 250 * time.Millisecond
 
 // sock is a connection's socket as its reader and writer use it: reads,
