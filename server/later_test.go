@@ -17,6 +17,21 @@ const never = time.Hour
 
 func laterPacket(n byte) []byte { return rawPacket(typeLater, []byte{n, 'l', 'a', 't'}) }
 
+// sendLater starts a server whose later delay is delay, dials it and has
+// its handler queue n copies of a packet for later; it returns the client
+// and the packet once they are queued.
+func sendLater(t *testing.T, delay time.Duration, n byte) (*harness, net.Conn, []byte) {
+	t.Helper()
+	h := start(t, Config{LaterDelay: delay})
+	c := h.dial()
+	p := laterPacket(n)
+	if _, err := c.Write(p); err != nil {
+		t.Fatal(err)
+	}
+	<-h.svc.blocked
+	return h, c, p
+}
+
 // readPackets reads exactly the bytes of want from c and compares them.
 func readPackets(t *testing.T, c net.Conn, want []byte) {
 	t.Helper()
@@ -76,13 +91,7 @@ func TestOutboxLaterBookkeeping(t *testing.T) {
 // has passed (together, unless the handler was held up longer than the
 // delay between two of them).
 func TestLaterPacketsLeaveAfterTheDelay(t *testing.T) {
-	h := start(t, Config{LaterDelay: 5 * time.Millisecond})
-	c := h.dial()
-	p := laterPacket(3)
-	if _, err := c.Write(p); err != nil {
-		t.Fatal(err)
-	}
-	<-h.svc.blocked
+	h, c, p := sendLater(t, 5*time.Millisecond, 3)
 	readPackets(t, c, bytes.Repeat(p, 3))
 	if l := h.laterFlushes(); l < 1 {
 		t.Fatalf("later flushes %v; want the delay to have started the write", l)
@@ -92,13 +101,7 @@ func TestLaterPacketsLeaveAfterTheDelay(t *testing.T) {
 // Packets sent for later go with the next packet sent at once, in their
 // order, in the same write; the delay then has nothing left to write.
 func TestLaterPacketsRideWithTheNextWrite(t *testing.T) {
-	h := start(t, Config{LaterDelay: never})
-	c := h.dial()
-	later := laterPacket(2)
-	if _, err := c.Write(later); err != nil {
-		t.Fatal(err)
-	}
-	<-h.svc.blocked
+	h, c, later := sendLater(t, never, 2)
 	expectEchoAfter(t, c, bytes.Repeat(later, 2), 0)
 	if l := h.laterFlushes(); l != 0 {
 		t.Fatalf("later flushes %v; want the later packets gone with the echo", l)
@@ -118,13 +121,7 @@ func expectEchoAfter(t *testing.T, c net.Conn, first []byte, seq uint32) {
 // A kick does not wait for the delay: what was queued for later is written
 // before the connection closes.
 func TestKickWritesLaterPackets(t *testing.T) {
-	h := start(t, Config{LaterDelay: never})
-	c := h.dial()
-	later := laterPacket(1)
-	if _, err := c.Write(later); err != nil {
-		t.Fatal(err)
-	}
-	<-h.svc.blocked
+	h, c, later := sendLater(t, never, 1)
 	kick := rawPacket(typeKick, []byte("bye!"))
 	if _, err := c.Write(kick); err != nil {
 		t.Fatal(err)
@@ -138,13 +135,7 @@ func TestKickWritesLaterPackets(t *testing.T) {
 
 // Nor does a shutdown: the later packets are flushed with the rest.
 func TestShutdownWritesLaterPackets(t *testing.T) {
-	h := start(t, Config{LaterDelay: never})
-	c := h.dial()
-	later := laterPacket(4)
-	if _, err := c.Write(later); err != nil {
-		t.Fatal(err)
-	}
-	<-h.svc.blocked
+	h, c, later := sendLater(t, never, 4)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := h.srv.Shutdown(ctx); err != nil {
@@ -158,13 +149,7 @@ func TestShutdownWritesLaterPackets(t *testing.T) {
 
 // A negative delay sends later packets like any other: at once.
 func TestNegativeLaterDelayWritesAtOnce(t *testing.T) {
-	h := start(t, Config{LaterDelay: -1})
-	c := h.dial()
-	later := laterPacket(1)
-	if _, err := c.Write(later); err != nil {
-		t.Fatal(err)
-	}
-	<-h.svc.blocked
+	h, c, later := sendLater(t, -1, 1)
 	readPackets(t, c, later)
 	if l := h.laterFlushes(); l != 0 {
 		t.Fatalf("later flushes %v, want 0", l)

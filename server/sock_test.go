@@ -105,20 +105,7 @@ func TestSockAllocatesNothing(t *testing.T) {
 	r.init(b)
 	out := net.Buffers{[]byte("hello, "), []byte("world")}
 	in := make([]byte, 64)
-	allocs := testing.AllocsPerRun(100, func() {
-		w.armWrite(time.Now(), 10*time.Second)
-		w.bufs = append(w.bufs[:0], out...)
-		if _, err := w.writeBufs(w.bufs); err != nil {
-			t.Fatal(err)
-		}
-		for got := 0; got < 12; {
-			n, err := r.read(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got += n
-		}
-	})
+	allocs := testing.AllocsPerRun(100, func() { writeRead(t, &w, &r, out, in) })
 	if allocs != 0 {
 		t.Fatalf("%v allocations per write and read, want 0", allocs)
 	}
@@ -135,17 +122,27 @@ func BenchmarkSockWriteRead(b *testing.B) {
 	in := make([]byte, 4096)
 	b.ReportAllocs()
 	for b.Loop() {
-		w.armWrite(time.Now(), 10*time.Second)
-		w.bufs = append(w.bufs[:0], out...)
-		if _, err := w.writeBufs(w.bufs); err != nil {
-			b.Fatal(err)
+		writeRead(b, &w, &r, out, in)
+	}
+}
+
+// writeRead writes out with one gathered write on w and reads it all on r
+// into in.
+func writeRead(tb testing.TB, w, r *sock, out net.Buffers, in []byte) {
+	w.armWrite(time.Now(), 10*time.Second)
+	w.bufs = append(w.bufs[:0], out...)
+	total := 0
+	for _, b := range out {
+		total += len(b)
+	}
+	if _, err := w.writeBufs(w.bufs); err != nil {
+		tb.Fatal(err)
+	}
+	for got := 0; got < total; {
+		n, err := r.read(in)
+		if err != nil {
+			tb.Fatal(err)
 		}
-		for got := 0; got < 500; {
-			n, err := r.read(in)
-			if err != nil {
-				b.Fatal(err)
-			}
-			got += n
-		}
+		got += n
 	}
 }
