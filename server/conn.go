@@ -49,7 +49,7 @@ type Conn struct {
 	cipher Cipher
 	framer *wire.Framer
 	out    outbox
-	sock   sock // the writer's side of nc: one writer at a time (outbox)
+	sock   sock // reads and writes of nc: its reader, and one writer at a time (outbox)
 
 	// Log is the connection's logger (connection id, remote address); the
 	// application may replace it with one carrying the account. Set it only
