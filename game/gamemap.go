@@ -17,11 +17,35 @@ import (
 // never on other maps.
 const mapQueue = 4096
 
-// command is a function queued for a map's goroutine, and when it was
-// queued (coserver_game_map_queue_seconds).
+// command is what a map's goroutine is asked to run: a function, or when
+// run is nil a step (walking is most of what clients send, and a step so
+// reaches its map without allocating a closure); and when it was queued,
+// in nanoseconds of the world's monotonic clock
+// (coserver_game_map_queue_seconds).
 type command struct {
 	run    func(*Map)
-	queued time.Time
+	step   step
+	queued int64
+}
+
+// step is a walk to run on a map: player, direction, mode, and when the
+// client's packet arrived (UnixNano of the game clock; the speed check
+// counts from arrivals, not from when a busy map got to them).
+type step struct {
+	p    *Player
+	at   int64
+	dir  uint8
+	mode msg.WalkMode
+}
+
+// exec runs c on m.
+func (c *command) exec(m *Map) {
+	if c.run != nil {
+		c.run(m)
+		return
+	}
+	s := &c.step
+	m.walk(s.p, s.dir, s.mode, time.Unix(0, s.at))
 }
 
 // Map is one game map and the goroutine that owns everything on it: its
@@ -114,8 +138,8 @@ func (m *Map) run(ctx context.Context) {
 	for {
 		select {
 		case c := <-m.cmds:
-			m.world.metrics.mapWait.Observe(time.Since(c.queued).Seconds())
-			c.run(m)
+			m.world.metrics.mapWait.Observe(time.Duration(m.world.monotonic() - c.queued).Seconds())
+			c.exec(m)
 		case <-tick:
 			m.tick(m.clock())
 		case <-ctx.Done():
@@ -151,7 +175,7 @@ func (m *Map) stop() {
 	for {
 		select {
 		case c := <-m.cmds:
-			c.run(m)
+			c.exec(m)
 		default:
 			return
 		}
@@ -170,31 +194,42 @@ func (m *Map) tick(now time.Time) {
 // commands queued before the stop. Commands running on a map reach other
 // maps with handOff, never do.
 func (m *Map) do(f func(*Map)) {
-	if m.queue(f, true) {
+	if m.queue(command{run: f}, true) {
 		return
 	}
 	m.runStopped(f)
 }
 
-// queue puts f on the map's queue, waiting for room when wait is set; it
-// reports false when the map has stopped (or, without wait, is full) and f
+// walkOn queues a step of p in direction dir, taken at time at, as do
+// would queue m.walk, without allocating.
+func (m *Map) walkOn(p *Player, dir uint8, mode msg.WalkMode, at time.Time) {
+	c := command{step: step{p: p, at: at.UnixNano(), dir: dir, mode: mode}}
+	if m.queue(c, true) {
+		return
+	}
+	m.runStopped(c.exec)
+}
+
+// queue puts c on the map's queue, waiting for room when wait is set; it
+// reports false when the map has stopped (or, without wait, is full) and c
 // was not queued.
-func (m *Map) queue(f func(*Map), wait bool) bool {
+func (m *Map) queue(c command, wait bool) bool {
 	m.gate.RLock()
 	defer m.gate.RUnlock()
 	if m.stopped {
 		return false
 	}
+	c.queued = m.world.monotonic()
 	if !wait {
 		select {
-		case m.cmds <- command{f, time.Now()}:
+		case m.cmds <- c:
 			return true
 		default:
 			return false
 		}
 	}
 	select {
-	case m.cmds <- command{f, time.Now()}:
+	case m.cmds <- c:
 		return true
 	case <-m.stopping:
 		return false

@@ -17,6 +17,6 @@ func (s *session) handleWalk(p []byte) error {
 		return server.Kick(server.ReasonMalformed, fmt.Errorf("MsgWalk for entity %d", s.walk.ID))
 	}
 	dir, mode, t := s.walk.Direction, s.walk.Mode, s.srv.now()
-	pl.at.Load().do(func(m *Map) { m.walk(pl, dir, mode, t) })
+	pl.at.Load().walkOn(pl, dir, mode, t)
 	return nil
 }

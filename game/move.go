@@ -125,7 +125,7 @@ func (m *Map) teleport(p *Player, dest *Map, x, y uint16) {
 // it: two full maps handing players to each other must not deadlock. When m
 // is full or stopped, a new goroutine delivers f (do).
 func (m *Map) handOff(f func(*Map)) {
-	if !m.queue(f, false) {
+	if !m.queue(command{run: f}, false) {
 		go m.do(f)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
+	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -439,5 +441,50 @@ func TestNewsOfOthersIsSentForLater(t *testing.T) {
 		if got := f.laterFlags(); len(got) != 1 || !got[0] {
 			t.Fatalf("listener %s of local chat: later flags %v, want it for later", name, got)
 		}
+	}
+}
+
+// A step allocates nothing on its way once the world is warm: the
+// handler's decode, the typed command to the map (no closure), the walk,
+// its echo.
+func TestWalkAllocatesNothing(t *testing.T) {
+	var clock atomic.Int64 // game time past start, in ns
+	start := time.Now()
+	s, db, _ := itemServerWith(t, filepath.Join(t.TempDir(), "walk.db"),
+		Config{Now: func() time.Time { return start.Add(time.Duration(clock.Load())) }})
+	sess, _ := placeNew(t, s, db, store.Character{Name: "walker", Body: 1003, Class: 10, Level: 1,
+		Vitality: 10, HP: 10, MapID: twinCity, X: traderX + 5, Y: traderY + 5})
+	p := sess.player
+	cc := &countConn{}
+	m := p.at.Load()
+	m.call(func(*Map) { p.conn = cc }) // no other packet is on its way to p
+	var codec wire.Codec
+	steps := [2][]byte{}
+	for i, dir := range []uint8{6, 2} { // east, then back west
+		b, err := codec.Encode(nil, &msg.Walk{ID: p.id, Direction: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps[i] = b
+	}
+	done := make(chan struct{})
+	synced := func(*Map) { done <- struct{}{} }
+	i := 0
+	walk := func() {
+		clock.Add(int64(time.Second))
+		if err := sess.handleWalk(steps[i%2]); err != nil {
+			t.Fatal(err)
+		}
+		i++
+		m.do(synced)
+		<-done
+	}
+	walk()
+	walk() // warm: the screen and the things seen are settled
+	if n := testing.AllocsPerRun(100, walk); n != 0 {
+		t.Fatalf("%v allocations per step, want 0", n)
+	}
+	if cc.packets.Load() == 0 {
+		t.Fatal("no echo was sent")
 	}
 }
