@@ -1,15 +1,11 @@
 package game
 
 import (
-	"context"
-	"log/slog"
 	"math/rand/v2"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/coserver/coserver/msg"
@@ -26,20 +22,7 @@ func newCappedWorld(t testing.TB, limit int) *World {
 // clock).
 func newCappedWorldAt(t testing.TB, limit int, now func() time.Time) *World {
 	t.Helper()
-	m, err := newMetrics(prometheus.NewRegistry(), func() float64 { return 0 })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{RemoveAction: msg.ActionLeaveMap, MaxPlayers: 100000, ScreenPlayers: limit, Now: now}
-	w, err := newWorld(cfg, nil, m, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	w.run(ctx, &wg)
-	t.Cleanup(func() { cancel(); wg.Wait() })
-	return w
+	return newTestWorldWith(t, nil, Config{ScreenPlayers: limit, Now: now})
 }
 
 // shown replays what a client was sent into the set of players it shows:

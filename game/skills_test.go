@@ -9,29 +9,15 @@ import (
 
 	"github.com/coserver/coserver/content"
 	"github.com/coserver/coserver/msg"
-	"github.com/coserver/coserver/script"
 	"github.com/coserver/coserver/server"
 	"github.com/coserver/coserver/store"
-	"github.com/coserver/coserver/store/sqlite"
 )
 
 // skillsServer opens the SQLite database at path and starts a server with
 // the default content on it.
 func skillsServer(t *testing.T, path string) (*Server, *store.DB, func()) {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pack, err := content.Load(content.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := script.Compile(pack.Scripts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, stop := newTestServer(t, db, Config{Content: pack, Scripts: lib})
+	s, db, stop := itemServerWith(t, path, Config{})
 	return s, db, func() {
 		stop()
 		if err := db.Close(); err != nil {

@@ -69,11 +69,18 @@ func (f *fakeConn) take() []wire.Packet {
 
 func newTestWorld(t testing.TB, floors map[uint32]*mapdata.Floor) *World {
 	t.Helper()
+	return newTestWorldWith(t, floors, Config{})
+}
+
+// newTestWorldWith is newTestWorld with cfg's settings (its RemoveAction
+// and MaxPlayers are set here).
+func newTestWorldWith(t testing.TB, floors map[uint32]*mapdata.Floor, cfg Config) *World {
+	t.Helper()
 	m, err := newMetrics(prometheus.NewRegistry(), func() float64 { return 0 })
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{RemoveAction: msg.ActionLeaveMap, MaxPlayers: 100000}
+	cfg.RemoveAction, cfg.MaxPlayers = msg.ActionLeaveMap, 100000
 	w, err := newWorld(cfg, floors, m, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
