@@ -56,7 +56,14 @@ func fastClock(t *testing.T, clk *testClock) {
 // jumpTo takes c to (x, y) of its map in jumps the server accepts.
 func jumpTo(t *testing.T, c *client.Client, x, y uint16) {
 	t.Helper()
-	for range 20 {
+	jumpPaced(t, c, x, y, 20, 0)
+}
+
+// jumpPaced takes c to (x, y) of its map in at most tries jumps, waiting
+// pace after each one lands (0: none).
+func jumpPaced(t *testing.T, c *client.Client, x, y uint16, tries int, pace time.Duration) {
+	t.Helper()
+	for range tries {
 		p := c.Position()
 		if client.Distance(p.X, p.Y, x, y) <= 1 {
 			return
@@ -65,11 +72,11 @@ func jumpTo(t *testing.T, c *client.Client, x, y uint16) {
 			d := max(min(int(to)-int(from), game.JumpRange-2), -(game.JumpRange - 2))
 			return uint16(int(from) + d)
 		}
-		nx, ny := step(p.X, x), step(p.Y, y)
-		if err := c.Jump(nx, ny); err != nil {
+		if err := c.Jump(step(p.X, x), step(p.Y, y)); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "the jump lands", func() bool { return c.Pending() == 0 })
+		time.Sleep(pace) // pacing for the server's rate limit, not a wait
 	}
 	t.Fatalf("did not reach (%d, %d): at %+v", x, y, c.Position())
 }

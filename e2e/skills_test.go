@@ -25,22 +25,7 @@ func bareHands(ch store.Character) (store.Skill, bool) {
 // clock. A refused jump snaps back and is tried again.
 func pacedJumpTo(t *testing.T, c *client.Client, x, y uint16) {
 	t.Helper()
-	for range 30 {
-		p := c.Position()
-		if client.Distance(p.X, p.Y, x, y) <= 1 {
-			return
-		}
-		step := func(from, to uint16) uint16 {
-			d := max(min(int(to)-int(from), game.JumpRange-2), -(game.JumpRange - 2))
-			return uint16(int(from) + d)
-		}
-		if err := c.Jump(step(p.X, x), step(p.Y, y)); err != nil {
-			t.Fatal(err)
-		}
-		eventually(t, "the jump lands", func() bool { return c.Pending() == 0 })
-		time.Sleep(game.MinJumpInterval) // pacing for the server's rate limit, not a wait
-	}
-	t.Fatalf("did not reach (%d, %d): at %+v", x, y, c.Position())
+	jumpPaced(t, c, x, y, 30, game.MinJumpInterval)
 }
 
 // TestKill9KeepsProficiency: a Trojan hits Hoppers bare-handed until a

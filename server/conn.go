@@ -65,12 +65,10 @@ type Conn struct {
 	bucket    ratelimit.Bucket       // packets: PacketRate, PacketBurst
 	unknown   map[wire.Type]struct{} // unknown types already logged
 	framed    bool                   // a first packet has been framed (reader goroutine only)
-	// readDeadline is the read deadline armed last (reader goroutine only).
-	readDeadline time.Time
-	reason       atomic.Pointer[Reason]
-	closeOne     sync.Once
-	tap          atomic.Pointer[tapBox]   // nil unless traced (tap.go)
-	ident        atomic.Pointer[identity] // account and character, for traces
+	reason    atomic.Pointer[Reason]
+	closeOne  sync.Once
+	tap       atomic.Pointer[tapBox]   // nil unless traced (tap.go)
+	ident     atomic.Pointer[identity] // account and character, for traces
 }
 
 // ID returns the connection's process-unique id.
@@ -234,10 +232,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if c.authed.Load() {
 		deadline = time.Now().Add(c.srv.cfg.IdleTimeout)
 	}
-	if d := deadline.Sub(c.readDeadline); d < 0 || d >= deadlineSlack {
-		c.readDeadline = deadline
-		_ = c.nc.SetReadDeadline(deadline)
-	}
+	c.sock.armRead(deadline)
 	if c.srv.shuttingDown() { // checked after arming: Shutdown's own deadline cannot be overwritten
 		return 0, errShuttingDown
 	}

@@ -172,11 +172,7 @@ func (o *outbox) fire() bool {
 		return false // a writer started in the meantime (Stop lost the race)
 	}
 	o.armed = false
-	if o.writing || len(o.pending) == 0 {
-		return false
-	}
-	o.writing = true
-	return true
+	return o.claim()
 }
 
 // hurry cancels the wait of packets queued for later: it reports whether
@@ -185,6 +181,12 @@ func (o *outbox) hurry() bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.disarm()
+	return o.claim()
+}
+
+// claim makes the caller the writer when packets wait and no writer runs,
+// and reports whether it did. Caller holds mu.
+func (o *outbox) claim() bool {
 	if o.writing || len(o.pending) == 0 {
 		return false
 	}

@@ -15,21 +15,23 @@ const deadlineSlack = 250 * time.Millisecond
 
 // sock is a connection's socket as its reader and writer use it: reads,
 // the gathered write (writev) of a batch of chunks, and the write
-// deadline, re-armed only when it has gone stale by deadlineSlack.
+// and read deadlines, re-armed only when gone stale by deadlineSlack.
 //
 // On Linux reads and writes are raw system calls on the non-blocking
 // descriptor (sock_linux.go); elsewhere they go through net.Conn.
 type sock struct {
-	nc       net.Conn
-	raw      syscall.RawConn // nil when nc has no file descriptor (net.Pipe)
-	deadline time.Time       // the write deadline armed last (writer only)
-	bufs     net.Buffers     // the writer's batch, reused
-	rest     net.Buffers     // what net.Buffers.WriteTo has left to write
-	vec      rawVec          // the raw writev's state (writer only)
-	rd       rawRead         // the raw read's state (reader only)
+	nc            net.Conn
+	raw           syscall.RawConn // nil when nc has no file descriptor (net.Pipe)
+	writeDeadline time.Time       // the write deadline armed last (writer only)
+	readDeadline  time.Time       // the read deadline armed last (reader only)
+	bufs          net.Buffers     // the writer's batch, reused
+	rest          net.Buffers     // what net.Buffers.WriteTo has left to write
+	vec           rawVec          // the raw writev's state (writer only)
+	rd            rawRead         // the raw read's state (reader only)
 }
 
-// init readies s for writing to nc; s must not be copied afterwards.
+// init readies s for reading from and writing to nc; s must not be copied
+// afterwards.
 func (s *sock) init(nc net.Conn) {
 	s.nc = nc
 	if sc, ok := nc.(syscall.Conn); ok {
@@ -44,12 +46,26 @@ func (s *sock) init(nc net.Conn) {
 // armWrite sets the write deadline to timeout from now, unless the armed
 // one is already within deadlineSlack of that.
 func (s *sock) armWrite(now time.Time, timeout time.Duration) {
-	want := now.Add(timeout)
-	if d := want.Sub(s.deadline); d >= 0 && d < deadlineSlack {
-		return
+	if want := now.Add(timeout); stale(s.writeDeadline, want) {
+		s.writeDeadline = want
+		_ = s.nc.SetWriteDeadline(want)
 	}
-	s.deadline = want
-	_ = s.nc.SetWriteDeadline(want)
+}
+
+// armRead sets the read deadline to want, unless the armed one is already
+// within deadlineSlack before it.
+func (s *sock) armRead(want time.Time) {
+	if stale(s.readDeadline, want) {
+		s.readDeadline = want
+		_ = s.nc.SetReadDeadline(want)
+	}
+}
+
+// stale reports whether a deadline armed at armed must be moved to want:
+// want is earlier, or later by deadlineSlack or more.
+func stale(armed, want time.Time) bool {
+	d := want.Sub(armed)
+	return d < 0 || d >= deadlineSlack
 }
 
 // read reads into p, as io.Reader does.
