@@ -107,24 +107,7 @@ func (s *suite) benchLogin(b *testing.B) {
 
 // benchSavePeriodic is the game's periodic save of saveBatch players: one
 // Save of their snapshots (versioned), no item changes.
-func (s *suite) benchSavePeriodic(b *testing.B) {
-	db, _ := s.openTest(b)
-	ctx := context.Background()
-	cs := bulkCharacters(b, db, "periodic", saveBatch)
-	var v uint64
-	batch := store.Batch{Characters: make([]store.CharacterSnapshot, len(cs))}
-	b.ReportAllocs()
-	for b.Loop() {
-		for i := range cs {
-			v++
-			cs[i].X++
-			batch.Characters[i] = snapshotOf(cs[i], v)
-		}
-		if err := db.Save(ctx, batch); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func (s *suite) benchSavePeriodic(b *testing.B) { s.benchSaveSnapshots(b, "periodic", 0) }
 
 // benchSkillsPerCharacter is how many skills each snapshot of
 // benchSavePeriodicSkills carries: a few weapons and a class's magic.
@@ -133,11 +116,18 @@ const benchSkillsPerCharacter = 6
 // benchSavePeriodicSkills is benchSavePeriodic where every player trained
 // since login, so each snapshot rewrites its skills too (the worst case).
 func (s *suite) benchSavePeriodicSkills(b *testing.B) {
+	s.benchSaveSnapshots(b, "skills", benchSkillsPerCharacter)
+}
+
+// benchSaveSnapshots saves saveBatch players named after prefix, each with
+// skills skills (one of them trained between two saves), once per
+// iteration.
+func (s *suite) benchSaveSnapshots(b *testing.B, prefix string, skills int) {
 	db, _ := s.openTest(b)
 	ctx := context.Background()
-	cs := bulkCharacters(b, db, "skills", saveBatch)
+	cs := bulkCharacters(b, db, prefix, saveBatch)
 	for i := range cs {
-		for k := range benchSkillsPerCharacter {
+		for k := range skills {
 			kind := store.SkillWeapon
 			if k%2 == 1 {
 				kind = store.SkillMagic
@@ -152,7 +142,9 @@ func (s *suite) benchSavePeriodicSkills(b *testing.B) {
 		for i := range cs {
 			v++
 			cs[i].X++
-			cs[i].Skills[0].Exp++
+			if skills > 0 {
+				cs[i].Skills[0].Exp++
+			}
 			batch.Characters[i] = snapshotOf(cs[i], v)
 		}
 		if err := db.Save(ctx, batch); err != nil {
