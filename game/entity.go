@@ -24,8 +24,9 @@ type thing interface {
 	spawn(m *Map) []byte
 }
 
-// addThing puts t on the map and shows it to every player in view. Map
-// goroutine only.
+// addThing puts t on the map and shows it to every player in view; a
+// monster someone sees is woken (its players' moves will not wake it: it
+// is on their screens already). Map goroutine only.
 func (m *Map) addThing(t thing) {
 	m.things.add(t)
 	pl := t.where()
@@ -37,6 +38,9 @@ func (m *Map) addThing(t thing) {
 		p.seen[t.entityID()] = t
 		p.conn.SendRaw(b)
 	})
+	if mo, ok := t.(*Monster); ok && b != nil {
+		m.wake(mo)
+	}
 }
 
 // removeThing takes t off the map and off every screen that shows it. Map

@@ -158,6 +158,15 @@ func TestMonsterSpawnSleepAndWake(t *testing.T) {
 	if n := awake(); n != 0 {
 		t.Fatalf("%d monsters still awake with no player in view", n)
 	}
+	// A monster (re)spawned in a player's view is awake at once: the
+	// player's moves would not wake it, it is on the screen already.
+	var mo *Monster
+	m.call(func(m *Map) { mo = m.mobs.all[sp.ID]; m.removeThing(mo) }) // asleep, off the map
+	addPlayer(t, m, 205, 200)
+	m.call(func(m *Map) { m.addThing(mo) })
+	if n := awake(); n != 1 {
+		t.Fatalf("%d monsters awake after a spawn in view, want 1", n)
+	}
 }
 
 func TestAttackRefusals(t *testing.T) {
