@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // flusher keeps the time of a server's writes and makes them: a
@@ -20,9 +22,10 @@ import (
 // A server has one flusher per processor (GOMAXPROCS when it was made),
 // each for the connections whose id falls to it.
 type flusher struct {
-	soonDelay  time.Duration // FlushDelay; <= 0 is at once
-	laterDelay time.Duration // LaterDelay
-	base       time.Time     // the zero of the due times
+	soonDelay  time.Duration       // FlushDelay; <= 0 is at once
+	laterDelay time.Duration       // LaterDelay
+	base       time.Time           // the zero of the due times
+	late       prometheus.Observer // how late each write began
 
 	once sync.Once // starts the goroutine at the first schedule
 	mu   sync.Mutex
@@ -89,8 +92,9 @@ func (d *dueQueue) takeDue(now int64, all bool, into []due) []due {
 	return into
 }
 
-func newFlusher(soon, later time.Duration) *flusher {
+func newFlusher(soon, later time.Duration, late prometheus.Observer) *flusher {
 	return &flusher{
+		late:       late,
 		soonDelay:  soon,
 		laterDelay: later,
 		base:       time.Now(),
@@ -182,6 +186,9 @@ func (f *flusher) run() {
 		f.mu.Unlock()
 		for i := range f.work {
 			d := &f.work[i]
+			if !stopped {
+				f.late.Observe(float64(max(f.clock()-d.at, 0)) / 1e9)
+			}
 			switch {
 			case stopped && d.later:
 				go d.c.flushLater(d.seq)

@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // A due queue gives its entries back in order, those due first, and keeps
@@ -58,7 +60,7 @@ func TestStoppedFlusherWritesAtOnce(t *testing.T) {
 // flusher, without the write itself: what the flusher's timekeeping costs
 // per write.
 func BenchmarkFlusherSchedule(b *testing.B) {
-	f := newFlusher(-1, never)
+	f := newFlusher(-1, never, prometheus.NewHistogram(prometheus.HistogramOpts{Name: "late"}))
 	b.ReportAllocs()
 	for b.Loop() {
 		f.mu.Lock()

@@ -23,6 +23,7 @@ type Metrics struct {
 	rateKicks   *prometheus.CounterVec
 	writeBatchs *prometheus.CounterVec
 	laterWrites *prometheus.CounterVec
+	writeLate   *prometheus.HistogramVec
 }
 
 // NewMetrics creates the runtime's collectors and registers them with reg.
@@ -59,9 +60,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Socket writes (each carries one or more packets)."}, l),
 		laterWrites: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "coserver_later_flushes_total",
 			Help: "Writes started because packets sent for later had waited the whole later delay (part of coserver_write_syscalls_total)."}, l),
+		writeLate: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "coserver_write_late_seconds",
+			Help: "How long after it was due (the flush delay after a first packet, the later delay after a first packet for later) a connection's write began: " +
+				"more than a few milliseconds says the server's processors are saturated.",
+			Buckets: []float64{1e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 1}}, l),
 	}
 	reg.MustRegister(m.open, m.accepted, m.closed, m.rejected, m.packetsIn, m.bytesIn, m.packetsOut,
-		m.bytesOut, m.latency, m.unknown, m.overflows, m.rateKicks, m.writeBatchs, m.laterWrites)
+		m.bytesOut, m.latency, m.unknown, m.overflows, m.rateKicks, m.writeBatchs, m.laterWrites, m.writeLate)
 	return m
 }
 
@@ -78,6 +83,7 @@ type listenerMetrics struct {
 	accepted, unknown, overflows    prometheus.Counter
 	rateKicks, packetsOut, bytesOut prometheus.Counter
 	writes, laterWrites             prometheus.Counter
+	writeLate                       prometheus.Observer
 	closed                          *prometheus.CounterVec
 	rejected                        *prometheus.CounterVec
 	byType                          map[wire.Type]*typeMetrics
@@ -102,6 +108,7 @@ func (m *Metrics) forListener(name string, types []wire.Type) *listenerMetrics {
 		bytesOut:    m.bytesOut.WithLabelValues(name),
 		writes:      m.writeBatchs.WithLabelValues(name),
 		laterWrites: m.laterWrites.WithLabelValues(name),
+		writeLate:   m.writeLate.WithLabelValues(name),
 		closed:      m.closed.MustCurryWith(prometheus.Labels{"listener": name}),
 		rejected:    m.rejected.MustCurryWith(prometheus.Labels{"listener": name}),
 		byType:      make(map[wire.Type]*typeMetrics, len(types)),

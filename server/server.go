@@ -156,9 +156,10 @@ func New(cfg Config, svc Service, m *Metrics, types []wire.Type) *Server {
 	for _, t := range types {
 		known[t] = struct{}{}
 	}
+	lm := m.forListener(cfg.Name, types)
 	flushers := make([]*flusher, runtime.GOMAXPROCS(0))
 	for i := range flushers {
-		flushers[i] = newFlusher(cfg.FlushDelay, cfg.LaterDelay)
+		flushers[i] = newFlusher(cfg.FlushDelay, cfg.LaterDelay, lm.writeLate)
 	}
 	return &Server{
 		flushers: flushers,
