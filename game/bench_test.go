@@ -53,8 +53,8 @@ func BenchmarkBroadcastMove(b *testing.B) {
 	m := w.maps[StartMap]
 	ps, _ := benchPlayers(b, m, 101, 10) // everyone within view of everyone
 	mover := ps[0]
-	if len(mover.screen) != 100 {
-		b.Fatalf("mover sees %d, want 100", len(mover.screen))
+	if mover.screen.len() != 100 {
+		b.Fatalf("mover sees %d, want 100", mover.screen.len())
 	}
 	now := time.Now()
 	b.ReportAllocs()
@@ -110,7 +110,7 @@ func benchWalkSquare(b *testing.B, w *World, n, side int, period time.Duration, 
 			if x < 100 || y < 100 || x >= 100+side || y >= 100+side {
 				dir = (dir + 4) % 8 // bounce back into the square
 			}
-			observers += len(p.screen)
+			observers += p.screen.len()
 			m.walk(p, dir, msg.WalkModeWalk, now.Add(time.Duration(i)*time.Second/time.Duration(movesPerSecond)))
 		}
 	}
