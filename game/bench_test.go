@@ -92,8 +92,10 @@ const benchWarmSeconds = 3
 // the square's sides; one op is one second of game time (n moves a
 // period), measured after benchWarmSeconds. It reports what the outboxes
 // receive per game second, how many players see a move (observers/move),
-// the share of one core the map's goroutine needs and, where screens swap
-// players (game/screen.go), the swaps per move.
+// the share of one core the map's goroutine needs, the process's CPU time
+// per op where it can be read (cpu-ns/op, the figure to compare on a busy
+// machine) and, where screens swap players (game/screen.go), the swaps per
+// move.
 func benchWalkSquare(b *testing.B, w *World, n, side int, period time.Duration, rng *rand.Rand) {
 	m := w.maps[StartMap]
 	ps, cs := benchPlayers(b, m, n, side)
@@ -131,12 +133,18 @@ func benchWalkSquare(b *testing.B, w *World, n, side int, period time.Duration, 
 	swaps := -testutil.ToFloat64(w.metrics.screenSwaps)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU(b)
 	m.call(func(m *Map) {
 		for b.Loop() {
 			second(m)
 		}
 	})
 	b.StopTimer()
+	if cpu = processCPU(b) - cpu; cpu > 0 {
+		// On a busy machine, the CPU time the op took: the wall time
+		// counts the waits for a core too.
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
 	for _, c := range cs {
 		sent += c.packets.Load()
 	}
