@@ -295,7 +295,7 @@ func (m *Map) enter(p *Player) {
 	m.grid.add(p)
 	m.world.online.Add(1)
 	m.expireFloor(m.clock()) // a map nobody was on did not tick
-	m.refreshScreen(p)
+	m.refreshScreen(p, nil)
 }
 
 // leave takes p off the map, removing it from every screen. Map goroutine
@@ -357,12 +357,7 @@ func (m *Map) moveTo(p *Player, x, y uint16, move wire.Packet) {
 		m.dropDialog(p, "walked_away")
 	}
 	p.conn.SendRaw(announce)
-	for _, e := range p.screen.e {
-		if o := e.o; inView(int(x), int(y), int(o.x), int(o.y)) {
-			o.conn.SendRawLater(announce)
-		}
-	}
-	m.refreshScreen(p)
+	m.refreshScreen(p, announce)
 }
 
 // pullBack snaps p's client back to the server's position (MsgAction

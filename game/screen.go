@@ -39,13 +39,16 @@ const (
 
 // refreshScreen brings p's screen up to date after p appeared or moved:
 // players out of view are removed both ways, then players newly in view are
-// spawned both ways (those on p's screen carry a mark in the grid while it
-// refreshes: the search for newcomers skips them without a look-up). It returns nothing: packets announcing the move itself
-// to those who already saw p are the caller's.
+// spawned both ways. announce, when not nil, is the packet of p's move: it
+// goes to each player on p's screen that still sees p, in the same pass
+// (one look at each observer), before anything else of this refresh.
+//
+// While the screen refreshes, the players on it carry a mark in the grid:
+// the search for newcomers skips them without looking them up.
 //
 // With a cap (Config.ScreenPlayers > 0) the relation stays symmetric and
 // bounded on both sides (refreshCapped).
-func (m *Map) refreshScreen(p *Player) {
+func (m *Map) refreshScreen(p *Player, announce []byte) {
 	limit := m.world.cfg.ScreenPlayers
 	far := ranking{size: MaxScreenSwaps, farFirst: true}
 	m.marks++
@@ -56,6 +59,9 @@ func (m *Map) refreshScreen(p *Player) {
 		if d > ViewRange {
 			m.unsee(p, i)
 			continue
+		}
+		if announce != nil {
+			o.conn.SendRawLater(announce)
 		}
 		m.grid.mark(o, mark)
 		if limit > 0 {
