@@ -324,7 +324,7 @@ func (m *Map) removal(id uint32) *msg.Action {
 // see puts p and o on each other's screen and spawns each on the other's
 // client; *mine caches p's encoded spawn across calls of one refresh.
 func (m *Map) see(p, o *Player, mine *[]byte) {
-	link(p, o)
+	link(p, o, m.world.cfg.ScreenPlayers)
 	if *mine == nil {
 		p.spawnInto(&m.spawn)
 		*mine = m.encodeTo(&m.mineBuf, &m.spawn)

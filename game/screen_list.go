@@ -5,7 +5,9 @@ package game
 // observers as a slice, whose entries each keep where the pair's other
 // half is on the other player's list. A pair so comes off both lists in
 // O(1) (the last entry of each list takes the freed place), and once the
-// lists have reached their working size nothing allocates. The order of
+// lists have reached their working size nothing allocates (under a screen
+// cap, a list takes room for the cap with its first player and never
+// grows). The order of
 // the list means nothing. Looking a given player up (find) goes through
 // the shorter of the two lists: the paths taken at every step (a move, a
 // refresh, a logout) go by index and look nobody up. A player's list
@@ -50,11 +52,22 @@ func (s *screenList) cut(i int) {
 	s.e = s.e[:last]
 }
 
-// link puts p and o on each other's screen. Neither may be on the other's.
-func link(p, o *Player) {
+// add appends e; a list without room yet takes room for size players
+// (when size is more than one) instead of growing step by step.
+func (s *screenList) add(e screenEntry, size int) {
+	if s.e == nil && size > 1 {
+		s.e = make([]screenEntry, 0, size)
+	}
+	s.e = append(s.e, e)
+}
+
+// link puts p and o on each other's screen; size is the room a screen
+// takes with its first player (the screen cap, 0 for none). Neither may be
+// on the other's screen.
+func link(p, o *Player, size int) {
 	i, j := len(p.screen.e), len(o.screen.e)
-	p.screen.e = append(p.screen.e, screenEntry{o: o, back: int32(j)})
-	o.screen.e = append(o.screen.e, screenEntry{o: p, back: int32(i)})
+	p.screen.add(screenEntry{o: o, back: int32(j)}, size)
+	o.screen.add(screenEntry{o: p, back: int32(i)}, size)
 }
 
 // unlink takes the i-th player on p's screen and p off each other's

@@ -68,7 +68,7 @@ func TestScreenListModel(t *testing.T) {
 			if k := find(p, o); k >= 0 {
 				t.Fatalf("step %d: %d found at %d on %d's screen, not linked", step, o.id, k, p.id)
 			}
-			link(p, o)
+			link(p, o, 0)
 			pairs[key] = true
 		}
 		for a, p := range ps {
@@ -107,7 +107,7 @@ func TestScreenListNoAllocation(t *testing.T) {
 	}
 	churn := func() {
 		for _, o := range ps[1:] {
-			link(ps[0], o)
+			link(ps[0], o, 0)
 		}
 		for ps[0].screen.len() > 0 {
 			unlink(ps[0], ps[0].screen.len()/2)
