@@ -49,7 +49,8 @@ type Conn struct {
 	cipher Cipher
 	framer *wire.Framer
 	out    outbox
-	sock   sock // reads and writes of nc: its reader, and one writer at a time (outbox)
+	fl     *flusher // times and makes the outbox's writes
+	sock   sock     // reads and writes of nc: its reader, and one writer at a time (outbox)
 
 	// Log is the connection's logger (connection id, remote address); the
 	// application may replace it with one carrying the account. Set it only
@@ -130,7 +131,7 @@ func (c *Conn) SendRawLater(b []byte) bool { return c.queued(c.out.appendRaw(b, 
 func (c *Conn) queued(res appendResult) bool {
 	switch res {
 	case startWriter:
-		go c.writeLoop(true)
+		c.fl.writeSoon(c)
 	case overflow:
 		c.srv.lm.overflows.Inc()
 		c.close(ReasonSlowConsumer)
@@ -156,7 +157,7 @@ func (c *Conn) Kick(r Reason) {
 func (c *Conn) drain() {
 	c.out.stop()
 	if c.out.hurry() {
-		go c.writeLoop(false)
+		go c.writeLoop(nil)
 	}
 	t := time.NewTimer(c.srv.cfg.WriteTimeout)
 	defer t.Stop()
@@ -176,52 +177,100 @@ func (c *Conn) close(r Reason) {
 	})
 }
 
-// flushLater runs when the outbox's timer fires: the packets queued for
-// later have waited the whole delay.
-func (c *Conn) flushLater() {
-	if c.out.fire() {
+// flushLater writes the packets queued for later on a writer goroutine of
+// their own, unless a writer has taken them since the arm seq (a stopped
+// flusher's way).
+func (c *Conn) flushLater(seq uint32) {
+	if c.out.fire(seq) {
 		c.srv.lm.laterWrites.Inc()
-		c.writeLoop(false)
+		c.writeLoop(nil)
 	}
 }
 
-// writeLoop drains the outbox: each batch of queued chunks is encrypted in
-// place, in order, and written with one syscall. It exits when the outbox
-// is empty. With gather set it first waits FlushDelay, so that the packets
-// of this moment share the write.
-func (c *Conn) writeLoop(gather bool) {
-	if d := c.srv.cfg.FlushDelay; gather && d > 0 {
-		time.Sleep(d)
-	}
+// flush writes the outbox on the calling goroutine, the flusher's, whose
+// claim of the writer it takes over: batch after batch while the socket
+// takes each whole at once. A batch the socket would have to wait for is
+// finished by a writer goroutine, which then carries on as writeLoop.
+func (c *Conn) flush() {
 	var written []chunk
 	for {
 		batch := c.out.take(written)
 		if batch == nil {
 			return
 		}
-		iov := c.sock.bufs[:0]
-		tb := c.tap.Load()
-		for i := range batch {
-			b := batch[i].bytes()
-			if tb != nil {
-				tapOut(tb.t, c, b)
-			}
-			c.cipher.Encrypt(b)
-			iov = append(iov, b)
+		n, done, err := c.sock.tryWrite(c.seal(batch))
+		if !done {
+			go c.finishWrite(batch)
+			return
 		}
-		c.sock.bufs = iov
-		c.sock.armWrite(time.Now(), c.srv.cfg.WriteTimeout)
-		n, err := c.sock.writeBufs(iov)
-		clear(iov)
-		c.srv.lm.writes.Inc()
-		c.srv.lm.bytesOut.Add(float64(n))
-		if err != nil {
-			c.close(ReasonWriteError)
-			c.out.abandon(batch)
+		if !c.wrote(n, err, batch) {
 			return
 		}
 		written = batch
 	}
+}
+
+// finishWrite finishes the batch flush began, waiting for the socket as long
+// as the write timeout allows, then goes on as writeLoop.
+func (c *Conn) finishWrite(batch []chunk) {
+	c.sock.armWrite(time.Now(), c.srv.cfg.WriteTimeout)
+	if n, err := c.sock.finishWrite(); !c.wrote(n, err, batch) {
+		return
+	}
+	c.writeLoop(batch)
+}
+
+// writeLoop drains the outbox on its own goroutine, holding the writer's
+// claim: each batch of queued chunks is sealed and written with one system
+// call, waiting for the socket as long as the write timeout allows. It
+// exits when the outbox is empty. written is a batch already written (its
+// chunks go back to the pool), or nil.
+func (c *Conn) writeLoop(written []chunk) {
+	for {
+		batch := c.out.take(written)
+		if batch == nil {
+			return
+		}
+		iov := c.seal(batch)
+		c.sock.armWrite(time.Now(), c.srv.cfg.WriteTimeout)
+		n, err := c.sock.writeBufs(iov)
+		if !c.wrote(n, err, batch) {
+			return
+		}
+		written = batch
+	}
+}
+
+// seal encrypts a batch in place, in order (tracing it first when the
+// connection is tapped), and returns its buffers for one gathered write.
+func (c *Conn) seal(batch []chunk) [][]byte {
+	iov := c.sock.bufs[:0]
+	tb := c.tap.Load()
+	for i := range batch {
+		b := batch[i].bytes()
+		if tb != nil {
+			tapOut(tb.t, c, b)
+		}
+		c.cipher.Encrypt(b)
+		iov = append(iov, b)
+	}
+	c.sock.bufs = iov
+	return iov
+}
+
+// wrote accounts for the write of batch (n bytes, err) and reports whether
+// the writer goes on: after an error the connection is closed and what it
+// had queued dropped.
+func (c *Conn) wrote(n int64, err error, batch []chunk) bool {
+	clear(c.sock.bufs)
+	c.srv.lm.writes.Inc()
+	c.srv.lm.bytesOut.Add(float64(n))
+	if err != nil {
+		c.close(ReasonWriteError)
+		c.out.abandon(batch)
+		return false
+	}
+	return true
 }
 
 // Read implements io.Reader for the framer, arming the read deadline first:

@@ -51,7 +51,7 @@ func (h *harness) laterFlushes() float64 {
 // once; a packet sent at once disarms it and its writer takes everything in
 // one batch; a timer that fires after that finds nothing to do.
 func TestOutboxLaterBookkeeping(t *testing.T) {
-	o := outbox{pool: new(chunkPool), limit: 1 << 20, later: never, flushLater: func() {}}
+	o := outbox{pool: new(chunkPool), limit: 1 << 20, later: never, arm: func(uint32) {}}
 	defer o.stop()
 	p := []byte{4, 0, 1, 0}
 	if r := o.appendRaw(p, true); r != armedLater {
@@ -73,13 +73,13 @@ func TestOutboxLaterBookkeeping(t *testing.T) {
 	if o.take(batch) != nil || o.writing {
 		t.Fatal("writer did not stop on an empty outbox")
 	}
-	if o.fire() {
+	if o.fire(o.armSeq) {
 		t.Fatal("a stale timer started a writer with nothing queued")
 	}
 	if r := o.appendRaw(p, true); r != armedLater {
 		t.Fatalf("later packet on an idle outbox: %v, want armedLater", r)
 	}
-	if !o.fire() || o.armed || !o.writing {
+	if !o.fire(o.armSeq) || o.armed || !o.writing {
 		t.Fatal("the timer did not claim the writer for the later packet")
 	}
 	if o.hurry() {
@@ -159,7 +159,7 @@ func TestNegativeLaterDelayWritesAtOnce(t *testing.T) {
 // BenchmarkAppendLater is one packet queued for later on an outbox whose
 // timer is armed: the map goroutine's cost per observer of a move.
 func BenchmarkAppendLater(b *testing.B) {
-	o := outbox{pool: new(chunkPool), limit: 1 << 30, later: never, flushLater: func() {}}
+	o := outbox{pool: new(chunkPool), limit: 1 << 30, later: never, arm: func(uint32) {}}
 	defer o.stop()
 	p := make([]byte, 16)
 	b.ReportAllocs()

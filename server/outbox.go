@@ -42,11 +42,11 @@ func (c *chunk) bytes() []byte { return c.buf[:c.n] }
 // write, and an idle outbox holds no chunk.
 //
 // A packet queued for later (appendRaw with later set: news of other
-// entities) starts no writer: it arms the outbox's timer instead, and
-// waits in the queue, in order, until the next write of the connection
-// takes it along, or the timer (the later delay) starts a writer. So a
-// client in a crowd costs a write per own action and per delay, not one
-// per packet it is sent.
+// entities) claims no writer: it arms the outbox instead (the server's
+// flusher then calls fire after the later delay), and waits in the queue,
+// in order, until the next write of the connection takes it along, or the
+// delay is up. So a client in a crowd costs a write per own action and per
+// delay, not one per packet it is sent.
 type outbox struct {
 	mu      sync.Mutex
 	pool    *chunkPool
@@ -55,26 +55,28 @@ type outbox struct {
 	size    int     // bytes queued
 	codec   wire.Codec
 	limit   int
-	writing bool // a writer goroutine is running
+	writing bool // a writer is claimed: due in the flusher, or writing
 	closed  bool // nothing more is accepted
 	idle    chan struct{}
 
 	// later is how long a packet queued for later may wait; <= 0 queues
 	// such packets like any other.
 	later time.Duration
-	// flushLater runs (on its own goroutine) when the timer fires.
-	flushLater func()
-	timer      *time.Timer // made at the first arm; nil until then
-	armed      bool        // the timer is set for packets queued for later
+	// arm is called, under mu, when a packet queued for later arms the
+	// outbox: whoever keeps time must call fire(seq) once the later delay
+	// is up.
+	arm    func(seq uint32)
+	armed  bool   // packets queued for later wait for fire(armSeq)
+	armSeq uint32 // counts the arms, so that a stale fire does nothing
 }
 
 // appendResult says what an append did.
 type appendResult uint8
 
 const (
-	appended     appendResult = iota // queued; a writer is running, or the timer armed, for it
-	startWriter                      // queued; the caller must start a writer goroutine
-	armedLater                       // queued for later; the timer was armed for it
+	appended     appendResult = iota // queued; a writer is claimed, or the outbox armed, for it
+	startWriter                      // queued; the caller holds the writer's claim and must have it write
+	armedLater                       // queued for later; the outbox was armed for it
 	dropped                          // the outbox is closed; nothing queued
 	overflow                         // the outbox is full: the connection must be kicked
 	encodeFailed                     // the packet did not encode; nothing queued
@@ -126,7 +128,7 @@ func (o *outbox) appendRaw(b []byte, later bool) appendResult {
 }
 
 // queued finishes an append of n bytes made under the lock: enforce the
-// byte limit and say whether a writer must start, or arm the timer for a
+// byte limit and say whether a writer must start, or arm the outbox for a
 // packet queued for later.
 func (o *outbox) queued(n int, later bool) appendResult {
 	o.size += n
@@ -143,11 +145,8 @@ func (o *outbox) queued(n int, later bool) appendResult {
 			return appended
 		}
 		o.armed = true
-		if o.timer == nil {
-			o.timer = time.AfterFunc(o.later, o.flushLater)
-		} else {
-			o.timer.Reset(o.later)
-		}
+		o.armSeq++
+		o.arm(o.armSeq)
 		return armedLater
 	}
 	o.disarm() // the writer takes the packets queued for later along
@@ -155,21 +154,17 @@ func (o *outbox) queued(n int, later bool) appendResult {
 	return startWriter
 }
 
-// disarm stops the timer. Caller holds mu.
-func (o *outbox) disarm() {
-	if o.armed {
-		o.armed = false
-		o.timer.Stop()
-	}
-}
+// disarm forgets the arm: a fire for it will do nothing. Caller holds mu.
+func (o *outbox) disarm() { o.armed = false }
 
-// fire is the timer's turn: it reports whether the caller must run a
-// writer for the packets queued for later (none has taken them since).
-func (o *outbox) fire() bool {
+// fire is the later delay's end for the arm seq: it reports whether the
+// caller has claimed the writer for the packets queued for later (none
+// has taken them since).
+func (o *outbox) fire(seq uint32) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if !o.armed {
-		return false // a writer started in the meantime (Stop lost the race)
+	if !o.armed || o.armSeq != seq {
+		return false // a writer took them in the meantime
 	}
 	o.armed = false
 	return o.claim()
@@ -254,8 +249,8 @@ func (o *outbox) abandon(batch []chunk) {
 	}
 }
 
-// stop closes the outbox to new packets and stops the timer: what is
-// queued is written by a running writer, or after hurry, or not at all.
+// stop closes the outbox to new packets and disarms it: what is queued is
+// written by a claimed writer, or after hurry, or not at all.
 func (o *outbox) stop() {
 	o.mu.Lock()
 	o.closed = true

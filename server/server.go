@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -124,6 +125,8 @@ type Server struct {
 	buffers wire.BufferPool
 	// chunks are the outboxes' queue memory, shared by every connection.
 	chunks chunkPool
+	// flushers time and make the connections' writes, one per processor.
+	flushers []*flusher
 
 	mu      sync.Mutex
 	ln      net.Listener
@@ -153,17 +156,22 @@ func New(cfg Config, svc Service, m *Metrics, types []wire.Type) *Server {
 	for _, t := range types {
 		known[t] = struct{}{}
 	}
+	flushers := make([]*flusher, runtime.GOMAXPROCS(0))
+	for i := range flushers {
+		flushers[i] = newFlusher(cfg.FlushDelay, cfg.LaterDelay)
+	}
 	return &Server{
-		cfg:     cfg,
-		svc:     svc,
-		lm:      m.forListener(cfg.Name, types),
-		log:     log,
-		sampled: newLogSampler(log, time.Now),
-		foreign: foreign,
-		known:   known,
-		conns:   make(map[*Conn]struct{}),
-		perIP:   make(map[netip.Addr]int),
-		parkedS: make(map[*Conn]Session),
+		flushers: flushers,
+		cfg:      cfg,
+		svc:      svc,
+		lm:       m.forListener(cfg.Name, types),
+		log:      log,
+		sampled:  newLogSampler(log, time.Now),
+		foreign:  foreign,
+		known:    known,
+		conns:    make(map[*Conn]struct{}),
+		perIP:    make(map[netip.Addr]int),
+		parkedS:  make(map[*Conn]Session),
 	}
 }
 
@@ -260,7 +268,8 @@ func (s *Server) accept(ctx context.Context, nc net.Conn) {
 	c.out.limit = s.cfg.OutboxLimit
 	c.out.pool = &s.chunks
 	c.out.later = s.cfg.LaterDelay
-	c.out.flushLater = c.flushLater
+	c.fl = s.flushers[c.id%uint64(len(s.flushers))]
+	c.out.arm = func(seq uint32) { c.fl.fireLater(c, seq) }
 	c.framer = wire.NewPooledFramer(c, c.cipher, &s.buffers)
 	c.Log = s.log.With("conn", c.id, "remote", ip)
 	s.conns[c] = struct{}{}
@@ -359,7 +368,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for c, sess := range parked {
 		flushes.Go(func() {
 			if c.out.hurry() {
-				go c.writeLoop(false)
+				go c.writeLoop(nil)
 			}
 			select {
 			case <-c.out.waitIdle():
@@ -370,6 +379,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		})
 	}
 	flushes.Wait()
+	for _, f := range s.flushers {
+		f.stop()
+	}
 	s.sampled.flush()
 	err := errors.Join(errs...)
 	if err != nil || ctx.Err() != nil {

@@ -26,6 +26,7 @@ type sock struct {
 	readDeadline  time.Time       // the read deadline armed last (reader only)
 	bufs          net.Buffers     // the writer's batch, reused
 	rest          net.Buffers     // what net.Buffers.WriteTo has left to write
+	pend          net.Buffers     // what tryWrite left to finishWrite (without raw system calls)
 	vec           rawVec          // the raw writev's state (writer only)
 	rd            rawRead         // the raw read's state (reader only)
 }
@@ -74,6 +75,31 @@ func (s *sock) read(p []byte) (int, error) {
 		return s.rd.read(s.raw, p)
 	}
 	return s.nc.Read(p)
+}
+
+// tryWrite writes as much of bufs, in order, as the socket takes without
+// waiting, and returns the bytes written. Unless it reports done, the
+// socket would have made it wait: finishWrite then writes the rest (of
+// bufs, which must stay as they are until then). Outside Linux it writes
+// nothing and leaves it all to finishWrite.
+func (s *sock) tryWrite(bufs net.Buffers) (n int64, done bool, err error) {
+	if s.raw != nil && rawIO {
+		return s.vec.tryWrite(s.raw, bufs)
+	}
+	s.pend = bufs
+	return 0, false, nil
+}
+
+// finishWrite writes what tryWrite left, waiting for the socket as its
+// write deadline allows, and returns the bytes of the whole write
+// (tryWrite's included).
+func (s *sock) finishWrite() (int64, error) {
+	if s.raw != nil && rawIO {
+		return s.vec.finish(s.raw)
+	}
+	bufs := s.pend
+	s.pend = nil
+	return s.writeBufs(bufs)
 }
 
 // writeBufs writes bufs in order, whole, with as few system calls as the

@@ -33,33 +33,74 @@ type rawVec struct {
 	n    int64           // bytes written by the current write
 	err  error
 	call func(fd uintptr) bool // step, made once (a method value allocates)
+	try  func(fd uintptr)      // step for RawConn.Control, made once
 }
 
-func (v *rawVec) init() { v.call = v.step }
+func (v *rawVec) init() {
+	v.call = v.step
+	v.try = func(fd uintptr) { v.step(fd) }
+}
 
 // write writes bufs whole, or fails.
 func (v *rawVec) write(raw syscall.RawConn, bufs net.Buffers) (int64, error) {
-	defer clear(v.buf) // keep no pointers into the outbox's chunks
-	v.buf = v.buf[:0]
+	if err := v.prepare(bufs); err != nil || len(v.iov) == 0 {
+		v.release()
+		return 0, err
+	}
+	return v.finish(raw)
+}
+
+// tryWrite writes as much of bufs as the socket takes without waiting. It
+// reports done unless the socket would have made it wait: finish then
+// writes the rest.
+func (v *rawVec) tryWrite(raw syscall.RawConn, bufs net.Buffers) (int64, bool, error) {
+	err := v.prepare(bufs)
+	if err == nil && len(v.iov) > 0 {
+		err = raw.Control(v.try)
+		if err == nil && v.err == nil && len(v.iov) > 0 {
+			return v.n, false, nil
+		}
+	}
+	v.release()
+	if err != nil {
+		return v.n, true, err
+	}
+	return v.n, true, v.err
+}
+
+// finish writes what is left of the current write, waiting for the socket
+// (as its write deadline allows).
+func (v *rawVec) finish(raw syscall.RawConn) (int64, error) {
+	defer v.release()
+	if err := raw.Write(v.call); err != nil {
+		return v.n, err
+	}
+	return v.n, v.err
+}
+
+// prepare makes bufs the current write.
+func (v *rawVec) prepare(bufs net.Buffers) error {
+	v.buf, v.n, v.err = v.buf[:0], 0, nil
 	for _, b := range bufs {
 		if len(b) == 0 {
 			continue
 		}
 		if len(v.buf) == maxIovecs {
-			return 0, errors.New("writev: too many buffers")
+			return errors.New("writev: too many buffers")
 		}
 		iv := syscall.Iovec{Base: &b[0]}
 		iv.SetLen(len(b))
 		v.buf = append(v.buf, iv)
 	}
-	v.iov, v.n, v.err = v.buf, 0, nil
-	if len(v.iov) == 0 {
-		return 0, nil
-	}
-	if err := raw.Write(v.call); err != nil {
-		return v.n, err
-	}
-	return v.n, v.err
+	v.iov = v.buf
+	return nil
+}
+
+// release ends the current write, keeping no pointers into the outbox's
+// chunks.
+func (v *rawVec) release() {
+	clear(v.buf)
+	v.iov = nil
 }
 
 // step is one turn of RawConn.Write: write what is left; false asks the

@@ -17,6 +17,10 @@ func (v *rawVec) init() {}
 
 func (v *rawVec) write(syscall.RawConn, net.Buffers) (int64, error) { panic("unreachable") }
 
+func (v *rawVec) tryWrite(syscall.RawConn, net.Buffers) (int64, bool, error) { panic("unreachable") }
+
+func (v *rawVec) finish(syscall.RawConn) (int64, error) { panic("unreachable") }
+
 // rawRead is unused outside Linux: reads go through net.Conn.
 type rawRead struct{}
 

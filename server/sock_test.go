@@ -77,6 +77,51 @@ func TestSockWritesLargeBatchesWhole(t *testing.T) {
 	}
 }
 
+// A gathered write tried without waiting writes what the socket takes and
+// leaves the rest, in place, to finishWrite, which waits for room: the
+// reader gets everything once, in order.
+func TestSockTryWriteLeavesTheRestToFinish(t *testing.T) {
+	a, b := tcpPair(t)
+	_ = a.(*net.TCPConn).SetWriteBuffer(64 << 10) // small buffers: the socket fills up soon
+	_ = b.(*net.TCPConn).SetReadBuffer(64 << 10)
+	var s sock
+	s.init(a)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var want []byte
+	for range 150 {
+		chunk := make([]byte, 1+rng.IntN(40_000))
+		for i := range chunk {
+			chunk[i] = byte(rng.Uint32())
+		}
+		s.bufs = append(s.bufs, chunk)
+		want = append(want, chunk...)
+	}
+	n, done, err := s.tryWrite(s.bufs) // nobody reads yet: the socket fills up
+	if err != nil || done || n >= int64(len(want)) {
+		t.Fatalf("tryWrite of %d bytes to a peer that does not read: %d written, done %v, %v; want a part",
+			len(want), n, done, err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		all := make([]byte, len(want))
+		k, _ := io.ReadFull(b, all)
+		got <- all[:k]
+	}()
+	s.armWrite(time.Now(), 10*time.Second)
+	if n, err := s.finishWrite(); err != nil || n != int64(len(want)) {
+		t.Fatalf("finishWrite: %d bytes in all, %v; want %d", n, err, len(want))
+	}
+	if all := <-got; !bytes.Equal(all, want) {
+		t.Fatalf("the reader got %d bytes, not the %d written in order", len(all), len(want))
+	}
+	// A small write goes through at once.
+	if n, done, err := s.tryWrite(net.Buffers{[]byte("ok")}); !rawIO {
+		t.Log("no raw system calls here: tryWrite leaves everything to finishWrite")
+	} else if err != nil || !done || n != 2 {
+		t.Fatalf("tryWrite of 2 bytes to an empty socket: %d, done %v, %v", n, done, err)
+	}
+}
+
 // The end of the stream reads as io.EOF; a read deadline that passes is a
 // timeout error, as net.Conn reports them.
 func TestSockReadEOFAndDeadline(t *testing.T) {
@@ -109,6 +154,17 @@ func TestSockAllocatesNothing(t *testing.T) {
 	if allocs != 0 {
 		t.Fatalf("%v allocations per write and read, want 0", allocs)
 	}
+	allocs = testing.AllocsPerRun(100, func() {
+		if _, done, err := w.tryWrite(out); err != nil || !done && rawIO {
+			t.Fatalf("tryWrite: done %v, %v", done, err)
+		} else if !done {
+			_, _ = w.finishWrite()
+		}
+		readAll(t, &r, in, 12)
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per tried write and read, want 0", allocs)
+	}
 }
 
 // BenchmarkSockWriteRead is one gathered write of a few packets and the
@@ -138,6 +194,11 @@ func writeRead(tb testing.TB, w, r *sock, out net.Buffers, in []byte) {
 	if _, err := w.writeBufs(w.bufs); err != nil {
 		tb.Fatal(err)
 	}
+	readAll(tb, r, in, total)
+}
+
+// readAll reads total bytes on r into in.
+func readAll(tb testing.TB, r *sock, in []byte, total int) {
 	for got := 0; got < total; {
 		n, err := r.read(in)
 		if err != nil {

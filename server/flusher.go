@@ -1,0 +1,215 @@
+package server
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// flusher keeps the time of a server's writes and makes them: a
+// connection with a first packet to send is due FlushDelay later (so that
+// the packets of that moment share the write), one with packets queued for
+// later is due LaterDelay after the first of them, and when they are due
+// the flusher's one goroutine writes them, one after the other, as far as
+// each socket takes its batch at once (a socket that would block gets a
+// writer goroutine of its own, which waits for it).
+//
+// It replaces a goroutine started, and a timer set, per write: with
+// thousands of clients each written several times a second, those were a
+// tenth of the server's CPU (the scheduler and the runtime's timer heap).
+// A server has one flusher per processor (GOMAXPROCS when it was made),
+// each for the connections whose id falls to it.
+type flusher struct {
+	soonDelay  time.Duration // FlushDelay; <= 0 is at once
+	laterDelay time.Duration // LaterDelay
+	base       time.Time     // the zero of the due times
+
+	once sync.Once // starts the goroutine at the first schedule
+	mu   sync.Mutex
+	soon dueQueue // claimed writers, due soonDelay after the claim
+	// later holds armed outboxes, due laterDelay after the arm. Both queues
+	// are in due order: each has a single delay.
+	later dueQueue
+	// waiting is the due time the goroutine sleeps until (math.MaxInt64
+	// when nothing is queued), or 0 while it runs: a schedule due earlier
+	// wakes it.
+	waiting int64
+	stopped bool
+	wake    chan struct{} // buffered, 1
+	done    chan struct{} // closed when the goroutine has returned
+
+	work []due // what the goroutine writes this turn (its own)
+}
+
+// due is one connection due at a time: with seq, an arm of its outbox
+// (fire), else a claimed writer.
+type due struct {
+	c     *Conn
+	at    int64 // nanoseconds since the flusher's base
+	seq   uint32
+	later bool
+}
+
+// dueQueue is a queue of dues in due order; its memory is reused.
+type dueQueue struct {
+	q    []due
+	head int
+}
+
+// dueCompact is how many taken entries a queue lets pile up before it
+// moves the rest to the front (when they are at least as many).
+const dueCompact = 1024
+
+func (d *dueQueue) push(e due) { d.q = append(d.q, e) }
+
+// next returns the first due time, or false when the queue is empty.
+func (d *dueQueue) next() (int64, bool) {
+	if d.head == len(d.q) {
+		return 0, false
+	}
+	return d.q[d.head].at, true
+}
+
+// takeDue moves the entries due by now (all of them with all set) onto
+// into and returns it.
+func (d *dueQueue) takeDue(now int64, all bool, into []due) []due {
+	for d.head < len(d.q) && (all || d.q[d.head].at <= now) {
+		into = append(into, d.q[d.head])
+		d.q[d.head] = due{}
+		d.head++
+	}
+	switch {
+	case d.head == len(d.q):
+		d.q, d.head = d.q[:0], 0
+	case d.head >= dueCompact && 2*d.head >= len(d.q):
+		n := copy(d.q, d.q[d.head:])
+		clear(d.q[n:])
+		d.q, d.head = d.q[:n], 0
+	}
+	return into
+}
+
+func newFlusher(soon, later time.Duration) *flusher {
+	return &flusher{
+		soonDelay:  soon,
+		laterDelay: later,
+		base:       time.Now(),
+		waiting:    math.MaxInt64,
+		wake:       make(chan struct{}, 1),
+		done:       make(chan struct{}),
+	}
+}
+
+func (f *flusher) clock() int64 { return int64(time.Since(f.base)) }
+
+// writeSoon has c's claimed writer write FlushDelay from now.
+func (f *flusher) writeSoon(c *Conn) {
+	if !f.schedule(&f.soon, due{c: c}, f.soonDelay) {
+		go c.writeLoop(nil) // the flusher has stopped: write at once
+	}
+}
+
+// fireLater calls fire(seq) on c's outbox LaterDelay from now. Called under
+// the outbox's lock.
+func (f *flusher) fireLater(c *Conn, seq uint32) {
+	if !f.schedule(&f.later, due{c: c, seq: seq, later: true}, f.laterDelay) {
+		go c.flushLater(seq) // the flusher has stopped: write at once
+	}
+}
+
+// schedule queues e on q, due delay from now, and wakes the goroutine when
+// it sleeps past that. It reports false when the flusher has stopped.
+func (f *flusher) schedule(q *dueQueue, e due, delay time.Duration) bool {
+	f.once.Do(func() { go f.run() })
+	f.mu.Lock()
+	if f.stopped {
+		f.mu.Unlock()
+		return false
+	}
+	e.at = f.clock() + int64(max(delay, 0))
+	q.push(e)
+	wake := e.at < f.waiting
+	if wake {
+		f.waiting = 0 // one wake-up is enough
+	}
+	f.mu.Unlock()
+	if wake {
+		select {
+		case f.wake <- struct{}{}:
+		default:
+		}
+	}
+	return true
+}
+
+// run is the flusher's goroutine: it sleeps until the first due time, or
+// until woken for an earlier one, and writes what is due. Once stopped it
+// hands what is left to writer goroutines and returns.
+func (f *flusher) run() {
+	defer close(f.done)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		f.mu.Lock()
+		now := f.clock()
+		f.work = f.soon.takeDue(now, f.stopped, f.work[:0])
+		f.work = f.later.takeDue(now, f.stopped, f.work)
+		if len(f.work) == 0 {
+			if f.stopped {
+				f.mu.Unlock()
+				return
+			}
+			f.waiting = math.MaxInt64
+			for _, q := range [...]*dueQueue{&f.soon, &f.later} {
+				if at, ok := q.next(); ok {
+					f.waiting = min(f.waiting, at)
+				}
+			}
+			sleep := f.waiting
+			f.mu.Unlock()
+			if sleep != math.MaxInt64 {
+				timer.Reset(time.Duration(sleep - now))
+			}
+			select {
+			case <-f.wake:
+			case <-timer.C:
+			}
+			timer.Stop()
+			continue
+		}
+		f.waiting = 0
+		stopped := f.stopped
+		f.mu.Unlock()
+		for i := range f.work {
+			d := &f.work[i]
+			switch {
+			case stopped && d.later:
+				go d.c.flushLater(d.seq)
+			case stopped:
+				go d.c.writeLoop(nil)
+			case d.later:
+				if d.c.out.fire(d.seq) {
+					d.c.srv.lm.laterWrites.Inc()
+					d.c.flush()
+				}
+			default:
+				d.c.flush()
+			}
+		}
+		clear(f.work)
+	}
+}
+
+// stop makes the flusher hand what it holds to writer goroutines and
+// return; what is scheduled afterwards gets writer goroutines at once.
+func (f *flusher) stop() {
+	f.mu.Lock()
+	f.stopped = true
+	f.mu.Unlock()
+	f.once.Do(func() { close(f.done) }) // never started: nothing to hand over
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+	<-f.done
+}
