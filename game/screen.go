@@ -40,8 +40,9 @@ const (
 // refreshScreen brings p's screen up to date after p appeared or moved:
 // players out of view are removed both ways, then players newly in view are
 // spawned both ways. announce, when not nil, is the packet of p's move: it
-// goes to each player on p's screen that still sees p, in the same pass
-// (one look at each observer), before anything else of this refresh.
+// goes to each player on p's screen that still sees p, in the pass that
+// checks the screen (one look at each observer), so that each of them
+// gets it before anything else of this refresh.
 //
 // While the screen refreshes, the players on it carry a mark in the grid:
 // the search for newcomers skips them without looking them up.
