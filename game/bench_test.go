@@ -53,8 +53,8 @@ func BenchmarkBroadcastMove(b *testing.B) {
 	m := w.maps[StartMap]
 	ps, _ := benchPlayers(b, m, 101, 10) // everyone within view of everyone
 	mover := ps[0]
-	if len(mover.screen) != 100 {
-		b.Fatalf("mover sees %d, want 100", len(mover.screen))
+	if mover.screen.len() != 100 {
+		b.Fatalf("mover sees %d, want 100", mover.screen.len())
 	}
 	now := time.Now()
 	b.ReportAllocs()
@@ -77,7 +77,7 @@ func BenchmarkAOI(b *testing.B) {
 		side int
 	}{{"town-300x300", 300}, {"spread-900x900", 900}} {
 		b.Run(bc.name, func(b *testing.B) {
-			benchWalkSquare(b, newTestWorld(b, nil), 1000, bc.side, rand.New(rand.NewPCG(3, 4)))
+			benchWalkSquare(b, newTestWorld(b, nil), 1000, bc.side, 300*time.Millisecond, rand.New(rand.NewPCG(3, 4)))
 		})
 	}
 }
@@ -88,16 +88,20 @@ func BenchmarkAOI(b *testing.B) {
 const benchWarmSeconds = 3
 
 // benchWalkSquare places n players in a side × side square of w's start
-// map and moves each once per 300 ms in a random direction, bouncing off the
-// square's sides; one op is one second of game time (n/0.3 moves), measured
-// after benchWarmSeconds. It reports what the outboxes receive per game
-// second, the share of one core the map's goroutine needs and, where
-// screens swap players (game/screen.go), the swaps per move.
-func benchWalkSquare(b *testing.B, w *World, n, side int, rng *rand.Rand) {
+// map and moves each once per period in a random direction, bouncing off
+// the square's sides; one op is one second of game time (n moves a
+// period), measured after benchWarmSeconds. It reports what the outboxes
+// receive per game second, how many players see a move (observers/move),
+// the share of one core the map's goroutine needs, the process's CPU time
+// per op where it can be read (cpu-ns/op, the figure to compare on a busy
+// machine) and, where screens swap players (game/screen.go), the swaps per
+// move.
+func benchWalkSquare(b *testing.B, w *World, n, side int, period time.Duration, rng *rand.Rand) {
 	m := w.maps[StartMap]
 	ps, cs := benchPlayers(b, m, n, side)
-	movesPerSecond := n * 1000 / 300
+	movesPerSecond := int(int64(n) * int64(time.Second) / int64(period))
 	now := time.Now()
+	observers := 0 // players on the movers' screens, summed over the moves
 	second := func(m *Map) {
 		now = now.Add(time.Second)
 		for i := range movesPerSecond {
@@ -108,7 +112,8 @@ func benchWalkSquare(b *testing.B, w *World, n, side int, rng *rand.Rand) {
 			if x < 100 || y < 100 || x >= 100+side || y >= 100+side {
 				dir = (dir + 4) % 8 // bounce back into the square
 			}
-			m.walk(p, dir, msg.WalkModeWalk, now.Add(time.Duration(i)*time.Microsecond*300))
+			observers += p.screen.len()
+			m.walk(p, dir, msg.WalkModeWalk, now.Add(time.Duration(i)*time.Second/time.Duration(movesPerSecond)))
 		}
 	}
 	m.call(func(m *Map) {
@@ -119,6 +124,7 @@ func benchWalkSquare(b *testing.B, w *World, n, side int, rng *rand.Rand) {
 		for range benchWarmSeconds {
 			second(m)
 		}
+		observers = 0
 	})
 	var sent int64
 	for _, c := range cs {
@@ -127,16 +133,23 @@ func benchWalkSquare(b *testing.B, w *World, n, side int, rng *rand.Rand) {
 	swaps := -testutil.ToFloat64(w.metrics.screenSwaps)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU(b)
 	m.call(func(m *Map) {
 		for b.Loop() {
 			second(m)
 		}
 	})
 	b.StopTimer()
+	if cpu = processCPU(b) - cpu; cpu > 0 {
+		// On a busy machine, the CPU time the op took: the wall time
+		// counts the waits for a core too.
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
 	for _, c := range cs {
 		sent += c.packets.Load()
 	}
 	b.ReportMetric(float64(sent)/float64(b.N), "packets/gamesec")
+	b.ReportMetric(float64(observers)/float64(b.N)/float64(movesPerSecond), "observers/move")
 	if swaps += testutil.ToFloat64(w.metrics.screenSwaps); swaps > 0 {
 		b.ReportMetric(swaps/float64(b.N)/float64(movesPerSecond), "swaps/move")
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // BenchmarkCrowd is n players in a 10 × 10 square (one screen), each
@@ -21,7 +22,21 @@ func BenchmarkCrowd(b *testing.B) {
 			name += fmt.Sprintf("/side=%d", side)
 		}
 		b.Run(name, func(b *testing.B) {
-			benchWalkSquare(b, newCappedWorld(b, limit), n, side, rand.New(rand.NewPCG(5, 6)))
+			benchWalkSquare(b, newCappedWorld(b, limit), n, side, 300*time.Millisecond, rand.New(rand.NewPCG(5, 6)))
 		})
 	}
+}
+
+// BenchmarkCrowdSpread is issue 17's spread world on one map: 5,000
+// players over 320 × 320 tiles, each walking 2 steps a second, with the
+// default screen cap. At that density a move has about 60 observers (the
+// benchmark reports observers/move), most screens are below the cap, and
+// each step changes a few of the mover's screen: what the map goroutine
+// of a server with 5,000 players spread over a map mostly does. One op is
+// one second of game time (10,000 moves).
+func BenchmarkCrowdSpread(b *testing.B) {
+	const n, side = 5000, 320
+	b.Run(fmt.Sprintf("n=%d/side=%d", n, side), func(b *testing.B) {
+		benchWalkSquare(b, newCappedWorld(b, DefaultScreenPlayers), n, side, 500*time.Millisecond, rand.New(rand.NewPCG(7, 8)))
+	})
 }

@@ -78,17 +78,21 @@ func (c *crowd) check(t *testing.T, limit int) {
 	}
 	c.m.call(func(*Map) {
 		for i, p := range c.ps {
-			if limit > 0 && len(p.screen) > limit {
-				t.Errorf("player %d sees %d players, cap %d", p.id, len(p.screen), limit)
+			if limit > 0 && p.screen.len() > limit {
+				t.Errorf("player %d sees %d players, cap %d", p.id, p.screen.len(), limit)
 			}
-			if len(p.screen) != len(c.shown[i]) {
-				t.Errorf("player %d: server screen %d, client shows %d", p.id, len(p.screen), len(c.shown[i]))
+			if p.screen.len() != len(c.shown[i]) {
+				t.Errorf("player %d: server screen %d, client shows %d", p.id, p.screen.len(), len(c.shown[i]))
 			}
-			for id, o := range p.screen {
+			if err := p.screen.check(p); err != nil {
+				t.Errorf("player %d: %v", p.id, err)
+			}
+			for _, e := range p.screen.e {
+				o, id := e.o, e.o.id
 				if !c.shown[i][id] {
 					t.Errorf("player %d: %d on the screen, not shown", p.id, id)
 				}
-				if o.screen[p.id] != p {
+				if find(o, p) < 0 {
 					t.Errorf("player %d sees %d, not the other way round", p.id, id)
 				}
 				if !inView(int(p.x), int(p.y), int(o.x), int(o.y)) {
@@ -116,8 +120,8 @@ func TestScreenCapCrowdOnOneTile(t *testing.T) {
 	}
 	c.m.call(func(*Map) {
 		for _, p := range c.ps[:limit+1] {
-			if len(p.screen) != limit {
-				t.Errorf("player %d sees %d, want the cap %d", p.id, len(p.screen), limit)
+			if p.screen.len() != limit {
+				t.Errorf("player %d sees %d, want the cap %d", p.id, p.screen.len(), limit)
 			}
 		}
 	})
@@ -201,10 +205,10 @@ func TestScreenCapRandomWalk(t *testing.T) {
 			c.m.call(func(m *Map) {
 				m.moveTo(p, x, y, &msg.Walk{ID: p.id})
 				m.grid.near(int(x), int(y), func(o *Player) {
-					if o == p || p.screen[o.id] != nil {
+					if o == p || find(p, o) >= 0 {
 						return
 					}
-					if limit == 0 || (len(p.screen) < limit && len(o.screen) < limit) {
+					if limit == 0 || (p.screen.len() < limit && o.screen.len() < limit) {
 						t.Errorf("cap %d: %d in view of %d, not shown, both with room", limit, o.id, p.id)
 					}
 				})
@@ -268,8 +272,8 @@ func TestScreenSwapNearest(t *testing.T) {
 		c.check(t, 2)
 		p, a := c.ps[0], c.ps[1]
 		c.m.call(func(*Map) {
-			if len(p.screen) != 2 {
-				t.Errorf("p sees %d players, want its screen full (2)", len(p.screen))
+			if p.screen.len() != 2 {
+				t.Errorf("p sees %d players, want its screen full (2)", p.screen.len())
 			}
 		})
 		if walk {
@@ -287,10 +291,10 @@ func TestScreenSwapNearest(t *testing.T) {
 		}
 		n := c.ps[3]
 		c.m.call(func(*Map) {
-			if p.screen[n.id] == nil {
+			if find(p, n) < 0 {
 				t.Errorf("walk %v: the player next to p is not on its screen", walk)
 			}
-			if p.screen[a.id] != nil || a.screen[p.id] != nil {
+			if find(p, a) >= 0 || find(a, p) >= 0 {
 				t.Errorf("walk %v: p and its farthest still see each other", walk)
 			}
 		})
@@ -325,7 +329,7 @@ func TestScreenSwapNoFlicker(t *testing.T) {
 		c.m.call(func(m *Map) { m.moveTo(mover, x, 100, &msg.Walk{ID: mover.id}) })
 		c.check(t, 1)
 		var same bool
-		c.m.call(func(*Map) { same = p.screen[a.id] != nil && len(p.screen) == 1 && len(b.screen) == 0 })
+		c.m.call(func(*Map) { same = find(p, a) >= 0 && p.screen.len() == 1 && b.screen.len() == 0 })
 		if !same {
 			t.Fatalf("move %d: p's screen changed", i)
 		}
@@ -354,8 +358,8 @@ func TestScreenSwapInterval(t *testing.T) {
 	swaps := func() float64 { return testutil.ToFloat64(w.metrics.screenSwaps) }
 	step(100, 101) // b (5 tiles) takes a's place (10): the first swap
 	c.m.call(func(*Map) {
-		if p.screen[b.id] == nil || p.screen[a.id] != nil {
-			t.Fatalf("p shows %v, want b in a's place", p.screen)
+		if find(p, b) < 0 || find(p, a) >= 0 {
+			t.Fatalf("p shows %v, want b in a's place", p.screen.ids())
 		}
 	})
 	if swaps() != 1 {
@@ -371,8 +375,8 @@ func TestScreenSwapInterval(t *testing.T) {
 	clock.Add(int64(ScreenSwapInterval))
 	step(101, 102) // the interval has passed: n takes b's place
 	c.m.call(func(*Map) {
-		if p.screen[n.id] == nil {
-			t.Errorf("after the interval p shows %v, want n", p.screen)
+		if find(p, n) < 0 {
+			t.Errorf("after the interval p shows %v, want n", p.screen.ids())
 		}
 	})
 	if swaps() != 2 {

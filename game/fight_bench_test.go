@@ -21,7 +21,7 @@ func BenchmarkMonsterAITick(b *testing.B) {
 			p.x, p.y = 210, 210
 			m.grid.moved(p)
 			p.ch.HP = 60000
-			m.refreshScreen(p)
+			m.refreshScreen(p, nil)
 		}
 	})
 	var awake int
@@ -86,7 +86,7 @@ func BenchmarkAttack(b *testing.B) {
 		for _, p := range ps {
 			p.x, p.y = 201, 200
 			m.grid.moved(p)
-			m.refreshScreen(p)
+			m.refreshScreen(p, nil)
 		}
 		ps[0].ch.Strength, ps[0].ch.Agility = 50, 100
 	})

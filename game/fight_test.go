@@ -421,7 +421,7 @@ func TestPKPointsNamesAndGuards(t *testing.T) {
 	}
 	// Red at 30: the guard attacks the red name, not the innocent.
 	m.call(func(*Map) { killer.ch.PKPoints = RedNamePK; killer.x, killer.y = 329, 300; m.grid.moved(killer) })
-	m.call(func(m *Map) { m.refreshScreen(killer) })
+	m.call(func(m *Map) { m.refreshScreen(killer, nil) })
 	hp := killer.ch.HP
 	tick(m, base)
 	if killer.ch.HP >= hp {

@@ -277,8 +277,8 @@ func (m *Map) broadcast(p *Player, b []byte, self bool) {
 	if self {
 		p.conn.SendRaw(b)
 	}
-	for _, o := range p.screen {
-		o.conn.SendRawLater(b)
+	for _, e := range p.screen.e {
+		e.o.conn.SendRawLater(b)
 	}
 }
 
@@ -295,7 +295,7 @@ func (m *Map) enter(p *Player) {
 	m.grid.add(p)
 	m.world.online.Add(1)
 	m.expireFloor(m.clock()) // a map nobody was on did not tick
-	m.refreshScreen(p)
+	m.refreshScreen(p, nil)
 }
 
 // leave takes p off the map, removing it from every screen. Map goroutine
@@ -305,10 +305,8 @@ func (m *Map) leave(p *Player) {
 		return
 	}
 	rm := m.encode(m.removal(p.id))
-	for id, o := range p.screen {
-		delete(o.screen, p.id)
-		delete(p.screen, id)
-		o.conn.SendRawLater(rm)
+	for i := p.screen.len() - 1; i >= 0; i-- {
+		unlink(p, i).conn.SendRawLater(rm)
 	}
 	m.dropDialog(p, "left")
 	clear(p.seen) // the client clears its screen on a map change
@@ -326,8 +324,7 @@ func (m *Map) removal(id uint32) *msg.Action {
 // see puts p and o on each other's screen and spawns each on the other's
 // client; *mine caches p's encoded spawn across calls of one refresh.
 func (m *Map) see(p, o *Player, mine *[]byte) {
-	p.screen[o.id] = o
-	o.screen[p.id] = p
+	link(p, o, m.world.cfg.ScreenPlayers)
 	if *mine == nil {
 		p.spawnInto(&m.spawn)
 		*mine = m.encodeTo(&m.mineBuf, &m.spawn)
@@ -337,13 +334,13 @@ func (m *Map) see(p, o *Player, mine *[]byte) {
 	p.conn.SendRawLater(m.encode(&m.spawn))
 }
 
-// unsee takes p and o (whose id is id) off each other's screen and
-// removes each from the other's client.
-func (m *Map) unsee(p, o *Player, id uint32) {
-	delete(p.screen, id)
-	delete(o.screen, p.id)
+// unsee takes the i-th player on p's screen and p off each other's screen
+// (the last player on p's screen takes place i) and removes each from the
+// other's client.
+func (m *Map) unsee(p *Player, i int) {
+	o := unlink(p, i)
 	o.conn.SendRawLater(m.encode(m.removal(p.id)))
-	p.conn.SendRawLater(m.encode(m.removal(id)))
+	p.conn.SendRawLater(m.encode(m.removal(o.id)))
 }
 
 // moveTo sets p's position and announces the move: the packet goes to p
@@ -360,12 +357,7 @@ func (m *Map) moveTo(p *Player, x, y uint16, move wire.Packet) {
 		m.dropDialog(p, "walked_away")
 	}
 	p.conn.SendRaw(announce)
-	for _, o := range p.screen {
-		if inView(int(x), int(y), int(o.x), int(o.y)) {
-			o.conn.SendRawLater(announce)
-		}
-	}
-	m.refreshScreen(p)
+	m.refreshScreen(p, announce)
 }
 
 // pullBack snaps p's client back to the server's position (MsgAction
@@ -399,8 +391,8 @@ func (m *Map) showScreen(p *Player) {
 	if m.players[p.id] != p {
 		return
 	}
-	for _, o := range p.screen {
-		o.spawnInto(&m.spawn)
+	for _, e := range p.screen.e {
+		e.o.spawnInto(&m.spawn)
 		p.conn.SendRaw(m.encode(&m.spawn))
 	}
 	for _, t := range p.seen {
@@ -413,7 +405,7 @@ func (m *Map) query(p *Player, id uint32) {
 	if m.players[p.id] != p {
 		return
 	}
-	if o := p.screen[id]; o != nil {
+	if o := p.screen.byID(id); o != nil {
 		o.spawnInto(&m.spawn)
 		p.conn.SendRaw(m.encode(&m.spawn))
 	} else if t := p.seen[id]; t != nil {

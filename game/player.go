@@ -46,16 +46,16 @@ type Player struct {
 	ch        store.Character // saved state; MapID/X/Y mirror place on save
 	dir       uint8
 	pose      uint8
-	screen    map[uint32]*Player // players this one sees (and who see it)
-	seen      map[uint32]thing   // NPCs and other things on this player's screen
-	moves     ratelimit.Bucket   // steps: MaxStepsPerSecond, MaxStepBurst
-	jumps     ratelimit.Bucket   // jumps: one per MinJumpInterval, JumpBurst
-	gone      bool               // logged out: a hand-off in flight must not place it again
-	talk      *talking           // the NPC dialog in progress, nil when none
-	varsDirty bool               // a script changed ch.Vars since login: saves write them
-	inv       inventory          // items carried
-	fight     fighter            // combat state (game/fight.go)
-	stats     Stats              // combat values from attributes and equipment (stats.go)
+	screen    screenList       // players this one sees (and who see it)
+	seen      map[uint32]thing // NPCs and other things on this player's screen
+	moves     ratelimit.Bucket // steps: MaxStepsPerSecond, MaxStepBurst
+	jumps     ratelimit.Bucket // jumps: one per MinJumpInterval, JumpBurst
+	gone      bool             // logged out: a hand-off in flight must not place it again
+	talk      *talking         // the NPC dialog in progress, nil when none
+	varsDirty bool             // a script changed ch.Vars since login: saves write them
+	inv       inventory        // items carried
+	fight     fighter          // combat state (game/fight.go)
+	stats     Stats            // combat values from attributes and equipment (stats.go)
 
 	// The screen cap's (game/screen.go).
 	far [MaxScreenSwaps]*Player // the farthest on its screen at its last refresh, farthest first: a hint for others' swaps
@@ -68,19 +68,18 @@ func newPlayer(ch store.Character, gm bool, conn Sender, items []store.Item) *Pl
 	f.loadSkills(ch.Skills)
 	ch.Skills = nil // kept in fight from here on
 	return &Player{
-		fight:  f,
-		inv:    newInventory(items),
-		id:     ch.ID,
-		name:   ch.Name,
-		look:   mesh(&ch),
-		gm:     gm,
-		conn:   conn,
-		ch:     ch,
-		place:  place{x: ch.X, y: ch.Y, cell: -1},
-		screen: make(map[uint32]*Player),
-		seen:   make(map[uint32]thing),
-		moves:  ratelimit.New(MaxStepsPerSecond, MaxStepBurst),
-		jumps:  ratelimit.New(float64(time.Second)/float64(MinJumpInterval), JumpBurst),
+		fight: f,
+		inv:   newInventory(items),
+		id:    ch.ID,
+		name:  ch.Name,
+		look:  mesh(&ch),
+		gm:    gm,
+		conn:  conn,
+		ch:    ch,
+		place: place{x: ch.X, y: ch.Y, cell: -1},
+		seen:  make(map[uint32]thing),
+		moves: ratelimit.New(MaxStepsPerSecond, MaxStepBurst),
+		jumps: ratelimit.New(float64(time.Second)/float64(MinJumpInterval), JumpBurst),
 	}
 }
 

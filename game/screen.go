@@ -39,25 +39,34 @@ const (
 
 // refreshScreen brings p's screen up to date after p appeared or moved:
 // players out of view are removed both ways, then players newly in view are
-// spawned both ways. It returns nothing: packets announcing the move itself
-// to those who already saw p are the caller's.
+// spawned both ways. announce, when not nil, is the packet of p's move: it
+// goes to each player on p's screen that still sees p, in the pass that
+// checks the screen (one look at each observer), so that each of them
+// gets it before anything else of this refresh.
+//
+// While the screen refreshes, the players on it carry a mark in the grid:
+// the search for newcomers skips them without looking them up.
 //
 // With a cap (Config.ScreenPlayers > 0) the relation stays symmetric and
 // bounded on both sides (refreshCapped).
-func (m *Map) refreshScreen(p *Player) {
+func (m *Map) refreshScreen(p *Player, announce []byte) {
 	limit := m.world.cfg.ScreenPlayers
 	far := ranking{size: MaxScreenSwaps, farFirst: true}
 	m.marks++
 	mark := m.marks
-	for id, o := range p.screen {
+	for i := p.screen.len() - 1; i >= 0; i-- { // from the end: unsee moves the last into i
+		o := p.screen.at(i)
 		d := distance(p.x, p.y, o.x, o.y)
 		if d > ViewRange {
-			m.unsee(p, o, id)
+			m.unsee(p, i)
 			continue
 		}
+		if announce != nil {
+			o.conn.SendRawLater(announce)
+		}
+		m.grid.mark(o, mark)
 		if limit > 0 {
 			far.offer(o, d)
-			m.grid.mark(o, mark)
 		}
 	}
 	var mine []byte // p's spawn, encoded once, lazily
@@ -70,8 +79,8 @@ func (m *Map) refreshScreen(p *Player) {
 			}
 		}
 	} else {
-		m.grid.near(int(p.x), int(p.y), func(o *Player) {
-			if _, seen := p.screen[o.id]; !seen && o != p {
+		m.grid.around(int(p.x), int(p.y), ViewRange, mark, func(o *Player, _ int) {
+			if o != p { // the unmarked are off p's screen
 				m.see(p, o, &mine)
 			}
 		})
@@ -92,7 +101,7 @@ func (m *Map) refreshScreen(p *Player) {
 // ScreenSwapMargin, nothing can change and the grid is not searched;
 // otherwise only the square nearer than the farthest by the margin is.
 func (m *Map) refreshCapped(p *Player, limit int, far *ranking, mark uint64, mine *[]byte) {
-	room := limit - len(p.screen)
+	room := limit - p.screen.len()
 	full := room <= 0
 	near := ranking{size: screenSwapCandidates}
 	now := m.clock()
@@ -142,7 +151,7 @@ func (m *Map) gather(p *Player, reach, limit int, full bool, mark uint64, near *
 			return
 		}
 		off++
-		room := !full && len(o.screen) < limit // o can simply be added
+		room := !full && o.screen.len() < limit // o can simply be added
 		if !room && !near.admits(d, o) {
 			return // farther than the candidates for a swap already found
 		}
@@ -173,12 +182,12 @@ func (m *Map) swapIn(p *Player, limit int, far, near *ranking, mine *[]byte) int
 		if swaps == MaxScreenSwaps {
 			break
 		}
-		if p.screen[o.id] != nil {
+		if find(p, o) >= 0 {
 			continue // came with a swap of an earlier candidate
 		}
 		var f *Player // p's player to drop
-		if len(p.screen) >= limit {
-			for next < far.n && p.screen[far.e[next].o.id] != far.e[next].o {
+		if p.screen.len() >= limit {
+			for next < far.n && find(p, far.e[next].o) < 0 {
 				next++ // dropped by another's swap in this refresh
 			}
 			if next == far.n || d+ScreenSwapMargin > far.e[next].d {
@@ -187,7 +196,7 @@ func (m *Map) swapIn(p *Player, limit int, far, near *ranking, mine *[]byte) int
 			f = far.e[next].o
 		}
 		var g *Player // o's player to drop
-		if len(o.screen) >= limit {
+		if o.screen.len() >= limit {
 			if f == nil {
 				continue // o takes p at its own refresh, p being one with room
 			}
@@ -204,11 +213,11 @@ func (m *Map) swapIn(p *Player, limit int, far, near *ranking, mine *[]byte) int
 			}
 		}
 		if f != nil {
-			m.unsee(p, f, f.id)
+			m.unsee(p, find(p, f))
 			next++
 		}
 		if g != nil {
-			m.unsee(o, g, g.id)
+			m.unsee(o, find(o, g))
 		}
 		m.see(p, o, mine)
 		if f != nil || g != nil {
@@ -226,7 +235,7 @@ func (m *Map) swapIn(p *Player, limit int, far, near *ranking, mine *[]byte) int
 // farthest that is still on p's screen, nil when none is.
 func (p *Player) farthest() *Player {
 	for _, g := range p.far {
-		if g != nil && p.screen[g.id] == g {
+		if g != nil && find(p, g) >= 0 {
 			return g
 		}
 	}
@@ -238,7 +247,8 @@ func (p *Player) farthest() *Player {
 func farthestOn(o *Player) *Player {
 	var g *Player
 	gd := -1
-	for _, q := range o.screen {
+	for _, e := range o.screen.e {
+		q := e.o
 		if d := distance(o.x, o.y, q.x, q.y); d > gd || d == gd && q.id > g.id {
 			g, gd = q, d
 		}

@@ -194,7 +194,7 @@ func TestLeaveRemovesFromEveryScreen(t *testing.T) {
 	}
 	m.call(func(m *Map) {
 		for _, p := range m.players {
-			if p.screen[a.id] != nil {
+			if find(p, a) >= 0 {
 				t.Errorf("player %d still has the leaver on its screen", p.id)
 			}
 		}
