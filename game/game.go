@@ -46,6 +46,12 @@ type Tokens interface {
 // Defaults for Config.
 const (
 	DefaultSaveInterval = time.Minute      // periodic save of every online character
+	// SaveSlices is how many parts the periodic save is cut into: every
+	// SaveInterval/SaveSlices it saves the characters whose id falls to the
+	// next part, so each is saved once per SaveInterval and no save of the
+	// whole world stalls it at once (5,000 characters are half a second of
+	// SQLite's CPU: a spike of 150 ms in the players' p99 each minute).
+	SaveSlices = 10
 	DefaultMaxPlayers   = 5000             // players logged in at once
 	storeTimeout        = 10 * time.Second // a handler's store call
 	replaceTimeout      = 10 * time.Second // how long a second login waits for the first to save and leave
@@ -205,12 +211,12 @@ func (s *Server) Run(ctx context.Context) {
 	if s.uids != nil {
 		wg.Go(func() { s.keepUIDsReserved(ctx) })
 	}
-	t := time.NewTicker(s.cfg.SaveInterval)
+	t := time.NewTicker(max(s.cfg.SaveInterval/SaveSlices, 1))
 	defer t.Stop()
-	for {
+	for slice := 0; ; slice = (slice + 1) % SaveSlices {
 		select {
 		case <-t.C:
-			if err := s.SaveAll(ctx, "periodic"); err != nil {
+			if _, err := s.save(ctx, "periodic", slice, SaveSlices); err != nil {
 				s.log.Error("periodic save failed", "err", err)
 			}
 		case <-ctx.Done():
@@ -233,9 +239,15 @@ func (s *Server) SaveAll(ctx context.Context, trigger string) error {
 
 // SaveAllCount is SaveAll that also returns how many characters it saved.
 func (s *Server) SaveAllCount(ctx context.Context, trigger string) (int, error) {
+	return s.save(ctx, trigger, 0, 1)
+}
+
+// save saves, in one transaction, the characters whose id is slice modulo
+// slices (slices 1: all of them), with the item changes queued so far.
+func (s *Server) save(ctx context.Context, trigger string, slice, slices int) (int, error) {
 	ticket := s.saver.begin()
 	defer s.saver.end(ticket)
-	all := s.world.snapshots(s.saver)
+	all := s.world.snapshots(s.saver, slice, slices)
 	n, err := s.saver.save(ctx, all) // with no snapshots, still the queued item changes
 	if err != nil {
 		s.m.saves.WithLabelValues(trigger, "error").Inc()

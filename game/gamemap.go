@@ -374,11 +374,13 @@ func (m *Map) clamp(x, y uint16) (uint16, uint16) {
 	return uint16(min(int(x), max(w-1, 0))), uint16(min(int(y), max(h-1, 0)))
 }
 
-// snapshots returns the saved state of every player on the map, numbered by
-// sv. Map goroutine only.
-func (m *Map) snapshots(sv *saver, out []snap) []snap {
+// snapshots appends to out the saved state of every player on the map whose
+// id is slice modulo slices, numbered by sv. Map goroutine only.
+func (m *Map) snapshots(sv *saver, out []snap, slice, slices int) []snap {
 	for _, p := range m.players {
-		out = append(out, sv.take(p))
+		if int(p.id%uint32(slices)) == slice {
+			out = append(out, sv.take(p))
+		}
 	}
 	return out
 }

@@ -293,3 +293,37 @@ func TestRunStopsWithTinySaveInterval(t *testing.T) {
 		})
 	}
 }
+
+// The periodic save's parts (SaveSlices) together save every character
+// once: each part the characters whose id falls to it, and no other.
+func TestPeriodicSaveSlices(t *testing.T) {
+	st := newFakeStore()
+	s, _ := newTestServer(t, st, Config{})
+	const n = 3*SaveSlices + 4
+	for id := uint32(1); id <= n; id++ {
+		placedSession(t, s, id, 300+uint16(id), 300)
+	}
+	saved := 0
+	for slice := range SaveSlices {
+		k, err := s.save(context.Background(), "periodic", slice, SaveSlices)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for id := 1; id <= n; id++ {
+			if id%SaveSlices == slice {
+				want++
+				if _, ok := st.get(uint32(id)); !ok {
+					t.Fatalf("part %d did not save character %d", slice, id)
+				}
+			}
+		}
+		if k != want {
+			t.Fatalf("part %d saved %d characters, want %d", slice, k, want)
+		}
+		saved += k
+	}
+	if saved != n {
+		t.Fatalf("the parts saved %d characters in all, want %d", saved, n)
+	}
+}

@@ -144,13 +144,14 @@ func (w *World) each(f func(*session)) {
 	}
 }
 
-// snapshots collects the saved state of every player on every map, each map
-// answering on its own goroutine (or, stopped, on the caller's).
-func (w *World) snapshots(sv *saver) []snap {
+// snapshots collects the saved state of every player on every map whose id
+// is slice modulo slices (slices 1: everyone), each map answering on its
+// own goroutine (or, stopped, on the caller's).
+func (w *World) snapshots(sv *saver, slice, slices int) []snap {
 	var all []snap
 	for _, m := range w.maps {
 		var part []snap
-		m.call(func(m *Map) { part = m.snapshots(sv, nil) })
+		m.call(func(m *Map) { part = m.snapshots(sv, nil, slice, slices) })
 		all = append(all, part...)
 	}
 	return all
