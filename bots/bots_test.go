@@ -104,6 +104,8 @@ func TestConfigValidation(t *testing.T) {
 		"long password":   func(c *Config) { c.Password = strings.Repeat("x", 16) },
 		"negative roam":   func(c *Config) { c.Roam = -1 },
 		"negative spread": func(c *Config) { c.Spread = -5 },
+		"negative settle": func(c *Config) { c.Settle = -time.Second },
+		"endless settle":  func(c *Config) { c.Settle = MaxSettle + 1 },
 	} {
 		c := DefaultConfig()
 		mutate(&c)

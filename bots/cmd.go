@@ -61,6 +61,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&cfg.Rate, "rate", cfg.Rate, "logins started per second, reconnects included")
 	fs.DurationVar(&cfg.Interval, "interval", cfg.Interval, "time between two actions of a bot")
 	fs.DurationVar(&cfg.Duration, "duration", 0, "length of the run; 0 runs until interrupted")
+	fs.DurationVar(&cfg.Settle, "settle", 0, "how long after the last login the steady figures begin (the login ramp's backlog drains first)")
 	fs.StringVar(&cfg.Prefix, "prefix", cfg.Prefix, "account and character name prefix (letters and digits)")
 	fs.StringVar(&cfg.Password, "password", cfg.Password, "password of every bot account (at most 15 bytes)")
 	fs.StringVar(&cfg.Server, "server", cfg.Server, "realm name sent at login")

@@ -55,6 +55,8 @@ const (
 	// under 4096 tiles wide.
 	MaxSpread = 4096
 	MaxRoam   = 1024
+	// MaxSettle bounds Settle.
+	MaxSettle = time.Hour
 )
 
 // Reconnect backoff: after a lost connection or a failed login a bot waits
@@ -88,6 +90,11 @@ type Config struct {
 	Interval time.Duration
 	// Duration is how long the run lasts; 0 means until ctx ends.
 	Duration time.Duration
+	// Settle is how long after every bot has logged in the steady figures
+	// (SteadyMoveRTT, SteadySeenRTT) begin: the backlog of the login ramp,
+	// when the ramp overloads the server, drains first. 0 starts them at
+	// the last login.
+	Settle time.Duration
 	// Prefix starts every account and character name: letters and digits.
 	Prefix string
 	// Password is every bot account's password (1–15 bytes).
@@ -195,6 +202,9 @@ func (c Config) validate() error {
 	}
 	if !(c.Rate > 0) {
 		bad("Rate must be positive, got %v", c.Rate)
+	}
+	if c.Settle < 0 || c.Settle > MaxSettle {
+		bad("Settle must be between 0 and %v, got %v", MaxSettle, c.Settle)
 	}
 	if c.Interval < MinInterval {
 		bad("Interval must be at least %v, got %v", MinInterval, c.Interval)

@@ -40,8 +40,8 @@ type Report struct {
 	// MoveRTT is the walk round trip: from sending MsgWalk to reading the
 	// server's echo of it.
 	MoveRTT Latency `json:"move_rtt"`
-	// SteadyMoveRTT is MoveRTT counted only once every bot has logged in:
-	// the swarm at full size, the login ramp left out.
+	// SteadyMoveRTT is MoveRTT counted only from Config.Settle after every
+	// bot has logged in: the swarm at full size, the login ramp left out.
 	SteadyMoveRTT Latency `json:"steady_move_rtt"`
 	// MoveRTTHistogram is MoveRTT's distribution in power-of-two buckets.
 	MoveRTTHistogram []Bucket `json:"move_rtt_histogram"`
@@ -50,7 +50,7 @@ type Report struct {
 	// bot that sees it. Only sightings certain to show that walk count
 	// (jumps are left out); see SeenUnpaired.
 	SeenRTT Latency `json:"seen_rtt"`
-	// SteadySeenRTT is SeenRTT counted only once every bot has logged in.
+	// SteadySeenRTT is SeenRTT counted as SteadyMoveRTT is.
 	SteadySeenRTT Latency `json:"steady_seen_rtt"`
 	// SeenRTTHistogram is SeenRTT's distribution in power-of-two buckets.
 	SeenRTTHistogram []Bucket `json:"seen_rtt_histogram"`

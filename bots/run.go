@@ -110,15 +110,18 @@ type moveStats struct{ sent, acked, refused atomic.Int64 }
 // stats are the run's counters, updated from every goroutine.
 type stats struct {
 	loggedIn, loginFailures, disconnects, reconnects, active atomic.Int64
-	walks, jumps                                             moveStats
-	chats                                                    atomic.Int64
-	rtt, steadyRTT, loginTime                                Histogram
-	seen, steadySeen                                         Histogram // how late others see a walk (seen.go)
-	seenUnpaired                                             atomic.Int64
-	npc                                                      npcStats
-	items                                                    itemStats
-	hunt                                                     huntStats
-	lastFirstLogin                                           atomic.Int64 // ns after the start
+	// steadyFrom is when the steady phase begins, in nanoseconds since
+	// the run's start (+1), once every bot has logged in; 0 until then.
+	steadyFrom                atomic.Int64
+	walks, jumps              moveStats
+	chats                     atomic.Int64
+	rtt, steadyRTT, loginTime Histogram
+	seen, steadySeen          Histogram // how late others see a walk (seen.go)
+	seenUnpaired              atomic.Int64
+	npc                       npcStats
+	items                     itemStats
+	hunt                      huntStats
+	lastFirstLogin            atomic.Int64 // ns after the start
 
 	errMu sync.Mutex
 	errs  map[string]int64
@@ -309,8 +312,10 @@ func (r *runner) loginBot(b *bot) {
 	if b.everIn {
 		r.st.reconnects.Add(1)
 	} else {
-		r.st.loggedIn.Add(1)
 		at := int64(now.Sub(r.start))
+		if r.st.loggedIn.Add(1) == int64(len(r.bots)) {
+			r.st.steadyFrom.Store(at + int64(r.cfg.Settle) + 1) // + 1: never 0
+		}
 		for last := r.st.lastFirstLogin.Load(); at > last && !r.st.lastFirstLogin.CompareAndSwap(last, at); {
 			last = r.st.lastFirstLogin.Load()
 		}
@@ -453,7 +458,7 @@ func (r *runner) onAck(b *bot, a client.Ack) {
 		if a.Accepted {
 			r.st.walks.acked.Add(1)
 			r.st.rtt.Record(a.RTT)
-			if r.st.loggedIn.Load() == int64(len(r.bots)) {
+			if r.steady(r.since(a.Sent) + int64(a.RTT)) {
 				r.st.steadyRTT.Record(a.RTT)
 			}
 		} else {
@@ -491,9 +496,16 @@ func (r *runner) onSighting(b *bot, s client.Sighting) {
 	}
 	d := time.Duration(at - sent)
 	r.st.seen.Record(d)
-	if r.st.loggedIn.Load() == int64(len(r.bots)) {
+	if r.steady(at) {
 		r.st.steadySeen.Record(d)
 	}
+}
+
+// steady reports whether at (nanoseconds since the run's start) is in the
+// steady phase: Settle after every bot had logged in, or later.
+func (r *runner) steady(at int64) bool {
+	from := r.st.steadyFrom.Load()
+	return from != 0 && at >= from
 }
 
 // since returns t in nanoseconds since the run's start.

@@ -11,6 +11,7 @@
 #   BEHAVIOUR=items SPREAD=0 SIZES="100 300" bench/swarm/run.sh   # bots buy from the Pedlar, drop, pick up
 #   BEHAVIOUR=hunt SIZES=500 bench/swarm/run.sh   # bots hunt monsters (attack RTT in the JSON)
 #   SHAPE=crowd SIZES=1000 bench/swarm/run.sh   # every bot stays on the start tile: one screen (SPREAD=0)
+#   SETTLE=0 bench/swarm/run.sh   # the steady phase from the last login (default: 5 s after it)
 #   SHAPE=crowd SERVER_FLAGS="-hash-queue 10000 -screen-players 0" bench/swarm/run.sh   # the crowd without the screen cap
 #   ACCOUNT_ADDR=127.0.0.1:39958 GAME_ADDR=127.0.0.1:35816 ADMIN_ADDR=127.0.0.1:39100 bench/swarm/run.sh
 #
@@ -40,6 +41,7 @@ OUT=${OUT:-bench/out}
 ACCOUNT=${ACCOUNT_ADDR:-127.0.0.1:29958} # the server's listen addresses (loopback only)
 GAME=${GAME_ADDR:-127.0.0.1:25816}
 ADMIN=${ADMIN_ADDR:-127.0.0.1:29100}
+SETTLE=${SETTLE:-5} # seconds after the last login before the steady phase (the ramp's backlog drains first)
 FLOOR=${FLOOR:-1}
 FLOOR_ADDR=${FLOOR_ADDR:-127.0.0.1:29200}
 FLOOR_DURATION=${FLOOR_DURATION:-20s}
@@ -80,12 +82,14 @@ for n in $SIZES; do
 	base_rss=$(rss_kib "$srv")
 	t0=$(cpu_ticks "$srv")
 	io0=$(game_io)
-	# The steady phase starts when every bot is in the world: note the
-	# server's CPU ticks, the time and its socket counters then.
+	# The steady phase starts SETTLE seconds after every bot is in the
+	# world (as the bots' -settle): note the server's CPU ticks, the time
+	# and its socket counters then.
 	(
 		while :; do
 			on=$(curl -sf "http://$ADMIN/metrics" | awk '/^coserver_game_players_online / {print int($2)}')
 			if [ "${on:-0}" -ge "$n" ]; then
+				sleep "$SETTLE"
 				echo "$(cpu_ticks "$srv") $(date +%s.%N) $(game_io)" >"$dir/steady"
 				break
 			fi
@@ -94,7 +98,7 @@ for n in $SIZES; do
 	) &
 	watcher=$!
 	GOMAXPROCS=1 taskset -c "$BOTS_CPU" /usr/bin/time -f "%U %S" -o "$OUT/swarm-$n.botcpu" "$OUT/coserver" bots -account-addr "$ACCOUNT" -n "$n" \
-		-rate "$RATE" -spread "$SPREAD" -behaviour "$BEHAVIOUR" -duration "$DURATION" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress" ||
+		-rate "$RATE" -spread "$SPREAD" -behaviour "$BEHAVIOUR" -duration "$DURATION" -settle "${SETTLE}s" -json >"$OUT/swarm-$n.json" 2>"$OUT/swarm-$n.progress" ||
 		echo "$n bots: the run failed: $(tail -n 1 "$OUT/swarm-$n.progress")" >&2
 	t1=$(cpu_ticks "$srv")
 	tend=$(date +%s.%N)
@@ -128,8 +132,9 @@ for n in $SIZES; do
 		wait "$fsrv" 2>/dev/null || true
 		floor_json="$OUT/floor-$n.json:$f0:$f1:$fw:$fb:$fr"
 	fi
-	python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" "$OUT/swarm-$n.botcpu" "$floor_json" "$steady" "$tend $io1" <<'PY'
-import json, sys
+	SETTLE=$SETTLE python3 - "$OUT/swarm-$n.json" "$n" "$t0" "$t1" "$hz" "$base_rss" "$end_rss" "$hwm" "$OUT/swarm-$n.botcpu" "$floor_json" "$steady" "$tend $io1" <<'PY'
+import json, os, sys
+SETTLE = os.environ["SETTLE"]
 path, n, t0, t1, hz, base, end, hwm, botcpu, floor, steady_at, last = sys.argv[1:]
 r = json.load(open(path))
 n, hz = int(n), int(hz)
@@ -155,7 +160,7 @@ if steady_at:
     if span > 1:
         s_cpu = (int(t1) - int(s_ticks)) / hz / span
         writes = (int(e_w) - int(s_w)) / span / n
-        print(f'        steady phase ({span:.0f} s, all {n} in the world): server CPU {100 * s_cpu:.1f} %, '
+        print(f'        steady phase ({span:.0f} s, from {SETTLE} s after all {n} were in the world): server CPU {100 * s_cpu:.1f} %, '
               f'{1e6 * s_cpu / n:.1f} us/bot/s, {writes:.2f} writes per bot-s')
 else:
     print('        no steady phase: not every bot was in the world at once')
