@@ -47,9 +47,9 @@ func (h *harness) laterFlushes() float64 {
 	return testutil.ToFloat64(h.m.laterWrites.WithLabelValues("test"))
 }
 
-// The outbox's bookkeeping, step by step: packets for later arm the timer
+// The outbox's bookkeeping, step by step: packets for later arm the outbox
 // once; a packet sent at once disarms it and its writer takes everything in
-// one batch; a timer that fires after that finds nothing to do.
+// one batch; the arm's fire after that finds nothing to do.
 func TestOutboxLaterBookkeeping(t *testing.T) {
 	o := outbox{pool: new(chunkPool), limit: 1 << 20, later: never, arm: func(uint32) {}}
 	defer o.stop()
@@ -61,7 +61,7 @@ func TestOutboxLaterBookkeeping(t *testing.T) {
 		t.Fatalf("second later packet: %v (armed %v), want appended to the armed outbox", r, o.armed)
 	}
 	if r := o.appendRaw(p, false); r != startWriter || o.armed {
-		t.Fatalf("packet sent at once: %v (armed %v), want a writer and the timer disarmed", r, o.armed)
+		t.Fatalf("packet sent at once: %v (armed %v), want a writer and the outbox disarmed", r, o.armed)
 	}
 	if r := o.appendRaw(p, true); r != appended {
 		t.Fatalf("later packet while writing: %v, want appended", r)
@@ -74,13 +74,13 @@ func TestOutboxLaterBookkeeping(t *testing.T) {
 		t.Fatal("writer did not stop on an empty outbox")
 	}
 	if o.fire(o.armSeq) {
-		t.Fatal("a stale timer started a writer with nothing queued")
+		t.Fatal("a stale fire claimed a writer with nothing queued")
 	}
 	if r := o.appendRaw(p, true); r != armedLater {
 		t.Fatalf("later packet on an idle outbox: %v, want armedLater", r)
 	}
 	if !o.fire(o.armSeq) || o.armed || !o.writing {
-		t.Fatal("the timer did not claim the writer for the later packet")
+		t.Fatal("the fire did not claim the writer for the later packet")
 	}
 	if o.hurry() {
 		t.Fatal("hurry started a second writer")
@@ -156,8 +156,7 @@ func TestNegativeLaterDelayWritesAtOnce(t *testing.T) {
 	}
 }
 
-// BenchmarkAppendLater is one packet queued for later on an outbox whose
-// timer is armed: the map goroutine's cost per observer of a move.
+// BenchmarkAppendLater is one packet queued for later on an armed outbox: the map goroutine's cost per observer of a move.
 func BenchmarkAppendLater(b *testing.B) {
 	o := outbox{pool: new(chunkPool), limit: 1 << 30, later: never, arm: func(uint32) {}}
 	defer o.stop()

@@ -59,10 +59,11 @@ type Config struct {
 	// OutboxLimit is the most bytes queued for one client; past it the
 	// client is disconnected as a slow consumer.
 	OutboxLimit int
-	// FlushDelay is how long a writer woken by a first packet waits for
-	// more before its syscall: in a crowd every move sends each observer a
-	// packet, and one write per packet costs more than the game itself.
-	// Negative writes at once.
+	// FlushDelay is how long after a first packet a connection is written
+	// (by its flusher), so that the packets of that moment share the
+	// system call: in a crowd every move sends each observer a packet, and
+	// one write per packet costs more than the game itself. Negative
+	// writes at once.
 	FlushDelay time.Duration
 	// LaterDelay is the longest a packet sent with Conn.SendRawLater (news
 	// of others: their moves, spawns, chat) waits for a write of its own;
