@@ -2,9 +2,13 @@ package server
 
 import (
 	"bytes"
+	"encoding/binary"
+	"io"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/coserver/coserver/wire"
 )
 
 // A due queue gives its entries back in order, those due first, and keeps
@@ -67,5 +71,32 @@ func BenchmarkFlusherSchedule(b *testing.B) {
 		f.soon.push(due{at: f.clock()})
 		f.work = f.soon.takeDue(f.clock(), false, f.work[:0])
 		f.mu.Unlock()
+	}
+}
+
+// A packet's way through the runtime and back — read, decrypt, frame,
+// handle, queue the echo, the flusher's write — allocates nothing once the
+// connection is warm.
+func TestEchoThroughTheFlusherAllocatesNothing(t *testing.T) {
+	h := start(t, Config{FlushDelay: -1, PacketRate: -1})
+	c := h.dial()
+	seq := uint32(0)
+	out := seqPacket(0)
+	in := make([]byte, len(out))
+	echo := func() {
+		binary.LittleEndian.PutUint32(out[wire.HeaderSize:], seq)
+		seq++
+		if _, err := c.Write(out); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, in); err != nil || !bytes.Equal(in, out) {
+			t.Fatalf("echo %x, %v; want %x", in, err, out)
+		}
+	}
+	for range 100 { // warm: pools, queues and buffers at their working size
+		echo()
+	}
+	if n := testing.AllocsPerRun(200, echo); n != 0 {
+		t.Fatalf("%v allocations per packet and echo, want 0", n)
 	}
 }
