@@ -46,16 +46,17 @@ type Tokens interface {
 // Defaults for Config.
 const (
 	DefaultSaveInterval = time.Minute      // periodic save of every online character
-	// SaveSlices is how many parts the periodic save is cut into: every
-	// SaveInterval/SaveSlices it saves the characters whose id falls to the
-	// next part, so each is saved once per SaveInterval and no save of the
-	// whole world stalls it at once (5,000 characters are half a second of
-	// SQLite's CPU: a spike of 150 ms in the players' p99 each minute).
-	SaveSlices = 10
 	DefaultMaxPlayers   = 5000             // players logged in at once
 	storeTimeout        = 10 * time.Second // a handler's store call
 	replaceTimeout      = 10 * time.Second // how long a second login waits for the first to save and leave
 )
+
+// SaveSlices is how many parts the periodic save is cut into: every
+// SaveInterval/SaveSlices it saves the characters whose id falls to the
+// next part, so each is saved once per SaveInterval and no save of the
+// whole world stalls it at once (5,000 characters are half a second of
+// SQLite's CPU: a spike of 150 ms in the players' p99 each minute).
+const SaveSlices = 10
 
 // DefaultWarehouseCapacity is how many items a character keeps in one
 // warehouse NPC by default (world-content.md policy: COPS 20, WCO 40).
