@@ -161,8 +161,13 @@ func TestHuntLevelUpDieRevive(t *testing.T) {
 		return ok && a.Subtype == msg.ActionLevelUp && a.ID == hunter.ID()
 	})
 
-	// Among the Briarlings, which attack on sight, until dead.
+	// Among the Briarlings, which attack on sight, until dead. They see 8
+	// tiles and wander over 30 × 30: stand by the nearest one, or none
+	// may ever come near enough (about one run in fifty).
 	jumpTo(t, hunter, briarX, briarY)
+	var briar client.Entity
+	eventually(t, "a Briarling in view", func() (ok bool) { briar, ok = hunter.NearestMonster(); return ok })
+	jumpTo(t, hunter, briar.X, briar.Y)
 	eventually(t, "killed by the monsters", func() bool { return hunter.Fight().Dead })
 	died := clk.Now() // the death was at or before this
 	eventually(t, "the revive wait", func() bool { return clk.Now().Sub(died) > game.ReviveWait })
