@@ -315,6 +315,7 @@ func (a *App) listenerConfig(name string) server.Config {
 		OutboxLimit:      l.OutboxLimit,
 		FlushDelay:       l.FlushDelay,
 		LaterDelay:       l.LaterDelay,
+		LaterDelayBusy:   l.LaterDelayBusy,
 		PacketRate:       l.PacketRate,
 		PacketBurst:      l.PacketBurst,
 		NewCipher:        func() server.Cipher { return tq.NewServer() },

@@ -193,6 +193,9 @@ type Limits struct {
 	// steps, spawns, chat, fights a player only watches) so that it shares
 	// a write with what comes next.
 	LaterDelay time.Duration
+	// LaterDelayBusy is how long that hold may stretch while the
+	// process's processors are busy (from 60 % to 90 % of them).
+	LaterDelayBusy time.Duration
 	// PacketRate is the sustained packets per second a client may send;
 	// negative disables the limit (benchmarks only).
 	PacketRate float64
@@ -241,6 +244,7 @@ func Default() Config {
 			OutboxLimit:      server.DefaultOutboxLimit,
 			FlushDelay:       server.DefaultFlushDelay,
 			LaterDelay:       server.DefaultLaterDelay,
+			LaterDelayBusy:   server.DefaultLaterDelayBusy,
 			PacketRate:       server.DefaultPacketRate,
 			PacketBurst:      server.DefaultPacketBurst,
 		},
@@ -316,6 +320,8 @@ const (
 	FlushDelayMax       = 50 * time.Millisecond
 	LaterDelayMin       = 0 // 0 = the default; negative = with the next write, as any packet
 	LaterDelayMax       = time.Second
+	LaterDelayBusyMin   = 0 // 0 = the default; negative (or not above -later-delay) = never stretch
+	LaterDelayBusyMax   = time.Second
 	PacketRateMin       = 1 // negative = no limit (benchmarks only)
 	PacketRateMax       = 10_000
 	PacketBurstMin      = 1
@@ -462,6 +468,7 @@ func (c *Config) settings() []setting {
 		{limits, "outbox-limit", &l.OutboxLimit, "data queued for one client before it is disconnected as too slow (bytes)", between(OutboxLimitMin, OutboxLimitMax)},
 		{limits, "flush-delay", &l.FlushDelay, "how long a client's writer gathers packets before one write; 0 = the default, negative writes at once (duration)", orNegative(FlushDelayMin, FlushDelayMax)},
 		{limits, "later-delay", &l.LaterDelay, "longest news of others (their steps, spawns, chat, fights a player only watches) waits to share a write with what the client is sent next: fewer writes in crowds, that much later on screen; 0 = the default, negative sends it like any packet (duration)", orNegative(LaterDelayMin, LaterDelayMax)},
+		{limits, "later-delay-busy", &l.LaterDelayBusy, "how far the later delay stretches while the server's processors are busy (from 60 % of them, in full at 90 %): others seen later rather than everything answered later; 0 = the default, negative (or not above -later-delay) never stretches (duration)", orNegative(LaterDelayBusyMin, LaterDelayBusyMax)},
 		{limits, "packet-rate", &l.PacketRate, "packets a client may send per second, sustained; negative disables the limit, for benchmarks only (packets/s)", orNegative[float64](PacketRateMin, PacketRateMax)},
 		{limits, "packet-burst", &l.PacketBurst, "packets a client may send in a burst above -packet-rate (packets)", between[float64](PacketBurstMin, PacketBurstMax)},
 

@@ -61,7 +61,7 @@ func TestDefaults(t *testing.T) {
 		"login-lockout": "5m0s", "maintenance": "false", "password-hash": "default",
 		"game-addr": ":5816", "client-dir": "", "save-interval": "1m0s", "max-players": "5000", "warehouse-capacity": "20",
 		"max-conns": "20000", "max-conns-per-ip": "32", "handshake-timeout": "15s",
-		"idle-timeout": "10m0s", "write-timeout": "10s", "outbox-limit": "262144", "flush-delay": "2ms", "later-delay": "100ms",
+		"idle-timeout": "10m0s", "write-timeout": "10s", "outbox-limit": "262144", "flush-delay": "2ms", "later-delay": "100ms", "later-delay-busy": "250ms",
 		"packet-rate": "100", "packet-burst": "200", "content-dir": "", "screen-players": "100",
 		"login-account-ceiling": "100", "login-rate-per-ip": "5", "login-burst-per-ip": "20",
 		"login-exempt-ips": "127.0.0.1,::1", "hash-queue": "64", "max-concurrent-hashes": "0",

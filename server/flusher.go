@@ -22,17 +22,24 @@ import (
 // A server has one flusher per processor (GOMAXPROCS when it was made),
 // each for the connections whose id falls to it.
 type flusher struct {
-	soonDelay  time.Duration       // FlushDelay; <= 0 is at once
-	laterDelay time.Duration       // LaterDelay
-	base       time.Time           // the zero of the due times
-	late       prometheus.Observer // how late each write began
+	soonDelay time.Duration       // FlushDelay; <= 0 is at once
+	base      time.Time           // the zero of the due times
+	late      prometheus.Observer // how late each write began
+	// load is how busy the process is, and so the later delay: LaterDelay
+	// while the processors have room, stretching toward LaterDelayBusy as
+	// they fill up (load.go). The goroutine's own.
+	load load
 
 	once sync.Once // starts the goroutine at the first schedule
 	mu   sync.Mutex
 	soon dueQueue // claimed writers, due soonDelay after the claim
 	// later holds armed outboxes, due laterDelay after the arm. Both queues
-	// are in due order: each has a single delay.
+	// are in due order: the flush delay is fixed, and the later delay
+	// shrinks by at most loadEase per sample (a due may be written that
+	// much late).
 	later dueQueue
+	// laterDelay is the later delay now.
+	laterDelay time.Duration
 	// waiting is the due time the goroutine sleeps until (math.MaxInt64
 	// when nothing is queued), or 0 while it runs: a schedule due earlier
 	// wakes it.
@@ -92,11 +99,12 @@ func (d *dueQueue) takeDue(now int64, all bool, into []due) []due {
 	return into
 }
 
-func newFlusher(soon, later time.Duration, late prometheus.Observer) *flusher {
+func newFlusher(soon time.Duration, load load, late prometheus.Observer) *flusher {
 	return &flusher{
 		late:       late,
 		soonDelay:  soon,
-		laterDelay: later,
+		load:       load,
+		laterDelay: load.base,
 		base:       time.Now(),
 		waiting:    math.MaxInt64,
 		wake:       make(chan struct{}, 1),
@@ -108,7 +116,7 @@ func (f *flusher) clock() int64 { return int64(time.Since(f.base)) }
 
 // writeSoon has c's claimed writer write FlushDelay from now.
 func (f *flusher) writeSoon(c *Conn) {
-	if !f.schedule(&f.soon, due{c: c}, f.soonDelay) {
+	if !f.schedule(due{c: c}) {
 		go c.writeLoop(nil) // the flusher has stopped: write at once
 	}
 }
@@ -116,19 +124,24 @@ func (f *flusher) writeSoon(c *Conn) {
 // fireLater calls fire(seq) on c's outbox LaterDelay from now. Called under
 // the outbox's lock.
 func (f *flusher) fireLater(c *Conn, seq uint32) {
-	if !f.schedule(&f.later, due{c: c, seq: seq, later: true}, f.laterDelay) {
+	if !f.schedule(due{c: c, seq: seq, later: true}) {
 		go c.flushLater(seq) // the flusher has stopped: write at once
 	}
 }
 
-// schedule queues e on q, due delay from now, and wakes the goroutine when
-// it sleeps past that. It reports false when the flusher has stopped.
-func (f *flusher) schedule(q *dueQueue, e due, delay time.Duration) bool {
+// schedule queues e, due the flush delay from now (the later delay for a
+// later e), and wakes the goroutine when it sleeps past that. It reports
+// false when the flusher has stopped.
+func (f *flusher) schedule(e due) bool {
 	f.once.Do(func() { go f.run() })
 	f.mu.Lock()
 	if f.stopped {
 		f.mu.Unlock()
 		return false
+	}
+	q, delay := &f.soon, f.soonDelay
+	if e.later {
+		q, delay = &f.later, f.laterDelay
 	}
 	e.at = f.clock() + int64(max(delay, 0))
 	q.push(e)
@@ -156,6 +169,9 @@ func (f *flusher) run() {
 	for {
 		f.mu.Lock()
 		now := f.clock()
+		if now-f.load.sampled >= int64(loadEvery) {
+			f.laterDelay = f.load.sample(now, f.laterDelay)
+		}
 		f.work = f.soon.takeDue(now, f.stopped, f.work[:0])
 		f.work = f.later.takeDue(now, f.stopped, f.work)
 		if len(f.work) == 0 {

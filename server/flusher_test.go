@@ -64,7 +64,7 @@ func TestStoppedFlusherWritesAtOnce(t *testing.T) {
 // flusher, without the write itself: what the flusher's timekeeping costs
 // per write.
 func BenchmarkFlusherSchedule(b *testing.B) {
-	f := newFlusher(-1, never, prometheus.NewHistogram(prometheus.HistogramOpts{Name: "late"}))
+	f := newFlusher(-1, load{base: never, busy: never}, prometheus.NewHistogram(prometheus.HistogramOpts{Name: "late"}))
 	b.ReportAllocs()
 	for b.Loop() {
 		f.mu.Lock()

@@ -24,6 +24,7 @@ type Metrics struct {
 	writeBatchs *prometheus.CounterVec
 	laterWrites *prometheus.CounterVec
 	writeLate   *prometheus.HistogramVec
+	laterDelay  *prometheus.GaugeVec
 }
 
 // NewMetrics creates the runtime's collectors and registers them with reg.
@@ -64,9 +65,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "How long after it was due (the flush delay after a first packet, the later delay after a first packet for later) a connection's write began: " +
 				"more than a few milliseconds says the server's processors are saturated.",
 			Buckets: []float64{1e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 1}}, l),
+		laterDelay: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "coserver_later_delay_seconds",
+			Help: "The later delay now: the longest news of others waits for a write (-later-delay, stretching toward -later-delay-busy while the processors are busy)."}, l),
 	}
 	reg.MustRegister(m.open, m.accepted, m.closed, m.rejected, m.packetsIn, m.bytesIn, m.packetsOut,
-		m.bytesOut, m.latency, m.unknown, m.overflows, m.rateKicks, m.writeBatchs, m.laterWrites, m.writeLate)
+		m.bytesOut, m.latency, m.unknown, m.overflows, m.rateKicks, m.writeBatchs, m.laterWrites, m.writeLate, m.laterDelay)
 	return m
 }
 
@@ -84,6 +87,7 @@ type listenerMetrics struct {
 	rateKicks, packetsOut, bytesOut prometheus.Counter
 	writes, laterWrites             prometheus.Counter
 	writeLate                       prometheus.Observer
+	laterDelay                      prometheus.Gauge
 	closed                          *prometheus.CounterVec
 	rejected                        *prometheus.CounterVec
 	byType                          map[wire.Type]*typeMetrics
@@ -109,6 +113,7 @@ func (m *Metrics) forListener(name string, types []wire.Type) *listenerMetrics {
 		writes:      m.writeBatchs.WithLabelValues(name),
 		laterWrites: m.laterWrites.WithLabelValues(name),
 		writeLate:   m.writeLate.WithLabelValues(name),
+		laterDelay:  m.laterDelay.WithLabelValues(name),
 		closed:      m.closed.MustCurryWith(prometheus.Labels{"listener": name}),
 		rejected:    m.rejected.MustCurryWith(prometheus.Labels{"listener": name}),
 		byType:      make(map[wire.Type]*typeMetrics, len(types)),

@@ -34,6 +34,7 @@ const (
 	DefaultOutboxLimit      = 256 << 10              // bytes queued for one client
 	DefaultFlushDelay       = 2 * time.Millisecond   // a writer waits this long for more packets before writing
 	DefaultLaterDelay       = 100 * time.Millisecond // a packet sent with SendRawLater waits at most this long
+	DefaultLaterDelayBusy   = 250 * time.Millisecond // ... and this long when the processors are busy
 	DefaultPacketRate       = 100                    // packets per second, sustained
 	DefaultPacketBurst      = 200                    // packets in a burst
 )
@@ -71,6 +72,12 @@ type Config struct {
 	// a crowd this turns a write per packet seen into about one per
 	// LaterDelay. Negative writes those packets as soon as any other.
 	LaterDelay time.Duration
+	// LaterDelayBusy is the later delay when the process uses loadHigh
+	// (90 %) of its processors or more; from loadLow (60 %) up it grows
+	// from LaterDelay toward it (load.go): a saturated server sends news of
+	// others later instead of answering everything later. Negative, or
+	// not above LaterDelay, keeps LaterDelay whatever the load.
+	LaterDelayBusy time.Duration
 	// PacketRate and PacketBurst are the token bucket of packets per
 	// connection; a client over it is disconnected. PacketRate < 0 disables
 	// the limit (benchmarks only).
@@ -92,6 +99,7 @@ func (c *Config) setDefaults() {
 	c.OutboxLimit = cmp.Or(c.OutboxLimit, DefaultOutboxLimit)
 	c.FlushDelay = cmp.Or(c.FlushDelay, DefaultFlushDelay)
 	c.LaterDelay = cmp.Or(c.LaterDelay, DefaultLaterDelay)
+	c.LaterDelayBusy = cmp.Or(c.LaterDelayBusy, DefaultLaterDelayBusy)
 	c.PacketRate = cmp.Or(c.PacketRate, DefaultPacketRate)
 	c.PacketBurst = cmp.Or(c.PacketBurst, DefaultPacketBurst)
 	if c.Logger == nil {
@@ -158,10 +166,17 @@ func New(cfg Config, svc Service, m *Metrics, types []wire.Type) *Server {
 		known[t] = struct{}{}
 	}
 	lm := m.forListener(cfg.Name, types)
-	flushers := make([]*flusher, runtime.GOMAXPROCS(0))
-	for i := range flushers {
-		flushers[i] = newFlusher(cfg.FlushDelay, cfg.LaterDelay, lm.writeLate)
+	procs := runtime.GOMAXPROCS(0)
+	busy := cfg.LaterDelayBusy
+	if cfg.LaterDelay <= 0 || busy < cfg.LaterDelay {
+		busy = cfg.LaterDelay // no stretching
 	}
+	flushers := make([]*flusher, procs)
+	for i := range flushers {
+		flushers[i] = newFlusher(cfg.FlushDelay, load{base: cfg.LaterDelay, busy: busy, procs: float64(procs),
+			cpu: processCPU, gauge: lm.laterDelay}, lm.writeLate)
+	}
+	lm.laterDelay.Set(max(cfg.LaterDelay, 0).Seconds())
 	return &Server{
 		flushers: flushers,
 		cfg:      cfg,
