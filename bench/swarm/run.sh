@@ -164,6 +164,27 @@ if steady_at:
               f'{1e6 * s_cpu / n:.1f} us/bot/s, {writes:.2f} writes per bot-s')
 else:
     print('        no steady phase: not every bot was in the world at once')
+# The bots print each second's walk p99 (the .progress file): over the
+# steady seconds, the median second and the worst say whether the tail is
+# spread out or a few bad seconds (a save, the ramp's drain).
+per_s, all_in = [], None
+progress = path[:-len(".json")] + ".progress"
+try:
+    for line in open(progress):
+        f = line.split()
+        if len(f) < 4 or f[1:3] != ["logged", "in"] or "rtt" not in f:
+            continue
+        t = float(f[0].rstrip("s"))
+        done, total = map(int, f[3].split("/"))
+        if done >= total and all_in is None:
+            all_in = t
+        if all_in is not None and t > all_in + float(SETTLE):
+            per_s.append(float(f[f.index("rtt") + 4].rstrip("ms")))
+except (OSError, ValueError, IndexError):
+    per_s = []
+if per_s:
+    per_s.sort()
+    print(f'        steady seconds\' walk p99: median {per_s[len(per_s) // 2]:.1f} ms, worst {per_s[-1]:.1f} ms ({len(per_s)} s)')
 user, system = map(float, open(botcpu).read().split()[-2:])
 print(f'        bots process CPU {100 * (user + system) / secs:.0f} % of its core over the run (login ramp included)')
 if floor:
