@@ -156,9 +156,7 @@ func (c *Conn) Kick(r Reason) {
 // most the write timeout.
 func (c *Conn) drain() {
 	c.out.stop()
-	if c.out.hurry() {
-		go c.writeLoop(nil)
-	}
+	c.hurry()
 	t := time.NewTimer(c.srv.cfg.WriteTimeout)
 	defer t.Stop()
 	select {
@@ -177,14 +175,24 @@ func (c *Conn) close(r Reason) {
 	})
 }
 
-// flushLater writes the packets queued for later on a writer goroutine of
-// their own, unless a writer has taken them since the arm seq (a stopped
-// flusher's way).
-func (c *Conn) flushLater(seq uint32) {
-	if c.out.fire(seq) {
-		c.srv.lm.laterWrites.Inc()
-		c.writeLoop(nil)
+// hurry cancels the wait of the packets queued for later and has a writer
+// goroutine write what is queued, unless a writer is already claimed (a
+// kick, a shutdown).
+func (c *Conn) hurry() {
+	if c.out.hurry() {
+		go c.writeLoop(nil)
 	}
+}
+
+// fireLater ends the later delay of arm seq: it reports whether the caller
+// has claimed the writer for the packets queued for later (none has taken
+// them since), and counts the write it owes them.
+func (c *Conn) fireLater(seq uint32) bool {
+	if !c.out.fire(seq) {
+		return false
+	}
+	c.srv.lm.laterWrites.Inc()
+	return true
 }
 
 // flush writes the outbox on the calling goroutine, the flusher's, whose

@@ -115,29 +115,23 @@ func newFlusher(soon time.Duration, load load, late prometheus.Observer) *flushe
 func (f *flusher) clock() int64 { return int64(time.Since(f.base)) }
 
 // writeSoon has c's claimed writer write FlushDelay from now.
-func (f *flusher) writeSoon(c *Conn) {
-	if !f.schedule(due{c: c}) {
-		go c.writeLoop(nil) // the flusher has stopped: write at once
-	}
-}
+func (f *flusher) writeSoon(c *Conn) { f.schedule(due{c: c}) }
 
-// fireLater calls fire(seq) on c's outbox LaterDelay from now. Called under
-// the outbox's lock.
-func (f *flusher) fireLater(c *Conn, seq uint32) {
-	if !f.schedule(due{c: c, seq: seq, later: true}) {
-		go c.flushLater(seq) // the flusher has stopped: write at once
-	}
-}
+// fireLater has c's packets queued for later, arm seq, written LaterDelay
+// from now unless a write takes them before. Called under the outbox's
+// lock.
+func (f *flusher) fireLater(c *Conn, seq uint32) { f.schedule(due{c: c, seq: seq, later: true}) }
 
 // schedule queues e, due the flush delay from now (the later delay for a
-// later e), and wakes the goroutine when it sleeps past that. It reports
-// false when the flusher has stopped.
-func (f *flusher) schedule(e due) bool {
+// later e), and wakes the goroutine when it sleeps past that. A stopped
+// flusher hands e over at once.
+func (f *flusher) schedule(e due) {
 	f.once.Do(func() { go f.run() })
 	f.mu.Lock()
 	if f.stopped {
 		f.mu.Unlock()
-		return false
+		e.handOver()
+		return
 	}
 	q, delay := &f.soon, f.soonDelay
 	if e.later {
@@ -151,12 +145,41 @@ func (f *flusher) schedule(e due) bool {
 	}
 	f.mu.Unlock()
 	if wake {
-		select {
-		case f.wake <- struct{}{}:
-		default:
-		}
+		f.kick()
 	}
-	return true
+}
+
+// kick wakes the goroutine, or leaves it a wake-up it has yet to take.
+func (f *flusher) kick() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// write makes d's write on the flusher's goroutine: a claimed writer's, or
+// an arm's unless a write has taken its packets since.
+func (f *flusher) write(d *due) {
+	f.late.Observe(float64(max(f.clock()-d.at, 0)) / 1e9)
+	if d.later && !d.c.fireLater(d.seq) {
+		return
+	}
+	d.c.flush()
+}
+
+// handOver makes d's write on a writer goroutine of its own, at once: the
+// flusher has stopped.
+func (d due) handOver() {
+	c, seq := d.c, d.seq
+	if !d.later {
+		go c.writeLoop(nil)
+		return
+	}
+	go func() {
+		if c.fireLater(seq) {
+			c.writeLoop(nil)
+		}
+	}()
 }
 
 // run is the flusher's goroutine: it sleeps until the first due time, or
@@ -201,22 +224,10 @@ func (f *flusher) run() {
 		stopped := f.stopped
 		f.mu.Unlock()
 		for i := range f.work {
-			d := &f.work[i]
-			if !stopped {
-				f.late.Observe(float64(max(f.clock()-d.at, 0)) / 1e9)
-			}
-			switch {
-			case stopped && d.later:
-				go d.c.flushLater(d.seq)
-			case stopped:
-				go d.c.writeLoop(nil)
-			case d.later:
-				if d.c.out.fire(d.seq) {
-					d.c.srv.lm.laterWrites.Inc()
-					d.c.flush()
-				}
-			default:
-				d.c.flush()
+			if stopped {
+				f.work[i].handOver()
+			} else {
+				f.write(&f.work[i])
 			}
 		}
 		clear(f.work)
@@ -230,9 +241,6 @@ func (f *flusher) stop() {
 	f.stopped = true
 	f.mu.Unlock()
 	f.once.Do(func() { close(f.done) }) // never started: nothing to hand over
-	select {
-	case f.wake <- struct{}{}:
-	default:
-	}
+	f.kick()
 	<-f.done
 }

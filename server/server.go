@@ -178,10 +178,9 @@ func New(cfg Config, svc Service, m *Metrics, types []wire.Type) *Server {
 	}
 	lm.laterDelay.Set(max(cfg.LaterDelay, 0).Seconds())
 	return &Server{
-		flushers: flushers,
 		cfg:      cfg,
 		svc:      svc,
-		lm:       m.forListener(cfg.Name, types),
+		lm:       lm,
 		log:      log,
 		sampled:  newLogSampler(log, time.Now),
 		foreign:  foreign,
@@ -189,6 +188,7 @@ func New(cfg Config, svc Service, m *Metrics, types []wire.Type) *Server {
 		conns:    make(map[*Conn]struct{}),
 		perIP:    make(map[netip.Addr]int),
 		parkedS:  make(map[*Conn]Session),
+		flushers: flushers,
 	}
 }
 
@@ -384,9 +384,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var flushes sync.WaitGroup
 	for c, sess := range parked {
 		flushes.Go(func() {
-			if c.out.hurry() {
-				go c.writeLoop(nil)
-			}
+			c.hurry()
 			select {
 			case <-c.out.waitIdle():
 			case <-ctx.Done():
